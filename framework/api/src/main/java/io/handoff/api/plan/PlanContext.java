@@ -1,0 +1,61 @@
+package io.handoff.api.plan;
+
+import io.handoff.api.Contribution;
+import io.handoff.api.Settings;
+import io.handoff.api.machine.Machine;
+import io.handoff.api.machine.MemoryRange;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The planner as a platform sees it: the machine, the request, and segment placement with kexec-tools rules.
+ *
+ * <p>This is the counterpart of kexec-tools' {@code struct kexec_info}. Placement rounds {@code memsz} up
+ * to pages, raises alignment to the page size, searches the free holes (RAM minus placed segments,
+ * clipped to the crash region for a kdump load) bottom-up or top-down, and refuses a 17th segment.
+ * A segment that does not fit fails with {@code DOES_NOT_FIT} and a message listing the free holes.
+ *
+ * @since 0.1
+ */
+public interface PlanContext {
+    /** Return the machine being planned for. */
+    Machine machine();
+
+    /** Return what the user asked for. */
+    PlanRequest request();
+
+    /** Return this platform's validated settings ({@code handoff.platforms.<id>}). */
+    Settings settings();
+
+    /** Return the page size of the target (4096 on all current platforms). */
+    long pageSize();
+
+    /** Return the RAM ranges segments may be placed in (merged; for kdump, only the crash region). */
+    List<MemoryRange> loadableMemory();
+
+    /** Return the crash region loads go into: the highest {@code Crash kernel} region; empty for kexec. */
+    Optional<MemoryRange> crashRegion();
+
+    /** Place a segment in a free hole and record it; return it with its address. */
+    Segment place(String role, SegmentData data, long memsz, Placement placement);
+
+    /** Record a segment at a fixed address (s390 loads at fixed offsets); it must be free and loadable. */
+    Segment placeAt(String role, SegmentData data, long mem, long memsz);
+
+    /** Return the free holes (loadable memory minus placed segments) as they are now. */
+    List<MemoryRange> freeHoles();
+
+    /** Return the segments placed so far, sorted by address. */
+    List<Segment> segments();
+
+    /**
+     * Return the contributions of a type that apply to this platform: its own plugin's and the shared ones.
+     *
+     * @param type a contribution SPI such as {@link io.handoff.api.MemoryMapPassing}
+     * @return the contributions, in a stable order (by id)
+     */
+    <T extends Contribution> List<T> contributions(Class<T> type);
+
+    /** Build an ELF64 core header as kexec-tools' {@code crash_create_elf64_headers} does. */
+    byte[] elfCoreHeader(ElfCoreRequest request);
+}
