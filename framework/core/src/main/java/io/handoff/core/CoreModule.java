@@ -1,0 +1,54 @@
+package io.handoff.core;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+import io.handoff.api.Contribution;
+import io.handoff.core.config.CoreSettings;
+import io.handoff.core.config.HandoffConfig;
+import io.handoff.core.digest.SegmentDigester;
+import io.handoff.core.plan.Planner;
+
+/**
+ * The framework's own bindings: settings, the digester and the planner; no side effects.
+ */
+public final class CoreModule extends AbstractModule {
+    private final HandoffConfig config;
+
+    /**
+     * Create the module.
+     *
+     * @param config the loaded, validated configuration
+     */
+    public CoreModule(HandoffConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    protected void configure() {
+        bind(HandoffConfig.class).toInstance(config);
+        // shared contributions (the last-words module adds to this set); declared even when empty
+        Multibinder.newSetBinder(binder(), Contribution.class);
+    }
+
+    @Provides
+    @Singleton
+    CoreSettings coreSettings(HandoffConfig handoffConfig) {
+        return handoffConfig.coreSettings();
+    }
+
+    @Provides
+    @Singleton
+    SegmentDigester digester(CoreSettings settings) {
+        int parallelism = settings.digestParallelism() > 0 ? settings.digestParallelism()
+                : Runtime.getRuntime().availableProcessors();
+        return new SegmentDigester(settings.digestChunkSize(), parallelism);
+    }
+
+    @Provides
+    @Singleton
+    Planner planner(SegmentDigester digester) {
+        return new Planner(digester);
+    }
+}

@@ -1,0 +1,217 @@
+package io.handoff.core.bundle;
+
+import io.handoff.api.machine.IomemEntry;
+import io.handoff.api.machine.Machine;
+import io.handoff.api.machine.MemoryRange;
+import io.handoff.api.machine.RangeType;
+import io.handoff.api.plan.Segment;
+import io.handoff.core.plan.HandoffImage;
+import io.handoff.core.plan.PlanSession;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Draws {@code memory-map.svg}: the machine's physical memory, the crash region and every placed segment.
+ *
+ * <p>Three bands, top to bottom: the whole physical map (block widths log-scaled so a 4 KiB reserved page
+ * and 1 TiB of PCI space are both visible), the load window (the crash region, or the span the segments
+ * use) drawn to scale with each segment labelled, and a table of the segments.
+ */
+public final class MemoryMapSvg {
+    private static final int WIDTH = 1100;
+    private static final int MARGIN = 20;
+    private static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
+        "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"};
+
+    private MemoryMapSvg() {
+    }
+
+    /**
+     * Render the picture.
+     *
+     * @param image the plan
+     * @param machine the machine
+     * @return SVG text
+     */
+    public static String render(HandoffImage image, Machine machine) {
+        StringBuilder body = new StringBuilder();
+        int y = MARGIN;
+        text(body, MARGIN, y + 14, 18, "bold", String.format("%s %s plan: physical memory and segments",
+                image.platformId(), image.request().crash() ? "kdump" : "kexec"));
+        y += 34;
+        y = physicalBand(body, machine, image, y);
+        y = loadBand(body, image, y + 20);
+        y = table(body, image, y + 20);
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + WIDTH + "\" height=\"" + (y + MARGIN)
+                + "\" viewBox=\"0 0 " + WIDTH + " " + (y + MARGIN) + "\" font-family=\"DejaVu Sans, sans-serif\">\n"
+                + "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n" + body + "</svg>\n";
+    }
+
+    private static int physicalBand(StringBuilder b, Machine machine, HandoffImage image, int y) {
+        text(b, MARGIN, y + 12, 13, "bold", "Physical memory (/proc/iomem top level; widths log-scaled)");
+        y += 20;
+        List<IomemEntry> roots = machine.iomem().roots();
+        double total = 0;
+        for (IomemEntry e : roots) {
+            total += weight(e.size());
+        }
+        double x = MARGIN;
+        double usable = WIDTH - 2 * MARGIN;
+        int h = 34;
+        int labelRow = 0;
+        for (IomemEntry e : roots) {
+            double w = usable * weight(e.size()) / total;
+            String fill = fill(e.type());
+            rect(b, x, y, w, h, fill, "#333", e.name() + " " + span(e.start(), e.end()));
+            for (MemoryRange crash : machine.iomem().crashRegions()) {
+                if (crash.start() >= e.start() && crash.end() <= e.end()) {
+                    // draw the crash region inside its RAM block at its true relative position
+                    double cx = x + w * (crash.start() - e.start()) / (double) e.size();
+                    double cw = Math.max(2, w * crash.size() / (double) e.size());
+                    boolean used = image.crashRegion().map(c -> c.equals(crash)).orElse(false);
+                    rect(b, cx, y + 4, cw, h - 8, used ? "#f4a582" : "#fddbc7", "#b2182b",
+                            "Crash kernel " + span(crash.start(), crash.end()));
+                    text(b, cx + 2, y + h / 2.0 + 4, 10, "normal", "crash");
+                }
+            }
+            if (w > 40) {
+                text(b, x + 3, y + 12, 10, "normal", shortName(e.name(), w));
+            }
+            if (w > 14) {
+                text(b, x + 2, y + h + 12 + 11 * (labelRow++ % 2), 9, "normal", String.format("%#x", e.start()));
+            }
+            x += w;
+        }
+        y += h + 34;
+        legend(b, MARGIN, y);
+        return y + 14;
+    }
+
+    private static int loadBand(StringBuilder b, HandoffImage image, int y) {
+        List<Segment> segs = image.segments();
+        long lo;
+        long hi;
+        String title;
+        if (image.crashRegion().isPresent()) {
+            lo = image.crashRegion().get().start();
+            hi = image.crashRegion().get().end();
+            title = "Crash region " + span(lo, hi) + ", to scale";
+        } else if (!segs.isEmpty()) {
+            lo = segs.get(0).mem() & -(1L << 20);
+            hi = (segs.get(segs.size() - 1).end() | ((1L << 20) - 1));
+            title = "Load window " + span(lo, hi) + " (the span the segments use), to scale";
+        } else {
+            return y;
+        }
+        text(b, MARGIN, y + 12, 13, "bold", title);
+        y += 22;
+        double usable = WIDTH - 2 * MARGIN;
+        double span = hi - lo + 1;
+        int h = 40;
+        rect(b, MARGIN, y + 36, usable, h, "#f7f7f7", "#999", "free");
+        List<double[]> labels = new ArrayList<>();
+        for (int i = 0; i < segs.size(); i++) {
+            Segment s = segs.get(i);
+            double x = MARGIN + usable * (s.mem() - lo) / span;
+            double w = Math.max(3, usable * s.memsz() / span);
+            rect(b, x, y + 36, w, h, PALETTE[i % PALETTE.length], "#222",
+                    s.role() + " " + span(s.mem(), s.end()) + " " + PlanSession.human(s.memsz()));
+            labels.add(new double[] {x + w / 2, i});
+        }
+        // labels above the bar, staggered into rows so that neighbours never overlap
+        double[] rowEnd = new double[3];
+        for (double[] l : labels) {
+            Segment s = segs.get((int) l[1]);
+            String label = s.role() + " " + PlanSession.human(s.memsz());
+            double lw = label.length() * 6.2;
+            double lx = Math.min(Math.max(MARGIN, l[0] - lw / 2), WIDTH - MARGIN - lw);
+            int row = 0;
+            while (row < rowEnd.length - 1 && rowEnd[row] > lx) {
+                row++;
+            }
+            rowEnd[row] = lx + lw + 6;
+            double ly = y + 30 - row * 12;
+            line(b, l[0], ly + 2, l[0], y + 36);
+            text(b, lx, ly, 10, "normal", label);
+        }
+        y += 36 + h;
+        text(b, MARGIN, y + 14, 10, "normal", String.format("%#x", lo));
+        String end = String.format("%#x", hi);
+        text(b, WIDTH - MARGIN - end.length() * 6.2, y + 14, 10, "normal", end);
+        return y + 20;
+    }
+
+    private static int table(StringBuilder b, HandoffImage image, int y) {
+        text(b, MARGIN, y + 12, 13, "bold", "Segments");
+        y += 20;
+        List<Segment> segs = image.segments();
+        for (int i = 0; i < segs.size(); i++) {
+            Segment s = segs.get(i);
+            rect(b, MARGIN, y, 12, 12, PALETTE[i % PALETTE.length], "#222", s.role());
+            text(b, MARGIN + 18, y + 10, 11, "normal", String.format(Locale.ROOT,
+                    "%2d  %-12s %s  memsz %s  bufsz %s", i, s.role(), span(s.mem(), s.end()),
+                    PlanSession.human(s.memsz()), PlanSession.human(s.bufsz())));
+            y += 16;
+        }
+        if (!image.purgatory()) {
+            text(b, MARGIN, y + 12, 11, "italic", "No purgatory segment: this build has no purgatory runtime yet.");
+            y += 16;
+        }
+        return y;
+    }
+
+    private static void legend(StringBuilder b, int x, int y) {
+        String[][] items = {{"#a6d96a", "RAM"}, {"#d9d9d9", "reserved / ACPI"}, {"#f0f0f0", "I/O, ROM, other"},
+            {"#f4a582", "crash region used"}, {"#fddbc7", "other crash region"}};
+        for (String[] it : items) {
+            rect(b, x, y - 9, 12, 12, it[0], "#333", it[1]);
+            text(b, x + 16, y + 1, 10, "normal", it[1]);
+            x += 24 + it[1].length() * 6;
+        }
+    }
+
+    private static double weight(long size) {
+        return Math.max(1, Math.log(size) / Math.log(2) - 9);
+    }
+
+    private static String fill(RangeType t) {
+        return switch (t) {
+            case RAM -> "#a6d96a";
+            case RESERVED, ACPI, ACPI_NVS, PMEM, PRAM, UNCACHED -> "#d9d9d9";
+            default -> "#f0f0f0";
+        };
+    }
+
+    private static String shortName(String name, double width) {
+        int max = (int) (width / 6);
+        return name.length() <= max ? name : name.substring(0, Math.max(1, max - 1)) + "…";
+    }
+
+    private static String span(long start, long end) {
+        return String.format("%#x-%#x", start, end);
+    }
+
+    private static void rect(StringBuilder b, double x, double y, double w, double h, String fill, String stroke,
+                             String title) {
+        b.append(String.format(Locale.ROOT,
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" stroke=\"%s\" stroke-width=\"0.5\">"
+                        + "<title>%s</title></rect>%n", x, y, w, h, fill, stroke, escape(title)));
+    }
+
+    private static void line(StringBuilder b, double x1, double y1, double x2, double y2) {
+        b.append(String.format(Locale.ROOT,
+                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#666\" stroke-width=\"0.6\"/>%n",
+                x1, y1, x2, y2));
+    }
+
+    private static void text(StringBuilder b, double x, double y, int size, String weight, String s) {
+        String style = weight.equals("italic") ? "font-style=\"italic\"" : "font-weight=\"" + weight + "\"";
+        b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\" %s>%s</text>%n",
+                x, y, size, style, escape(s)));
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

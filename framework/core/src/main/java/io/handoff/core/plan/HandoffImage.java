@@ -1,0 +1,39 @@
+package io.handoff.core.plan;
+
+import io.handoff.api.plan.PlanRequest;
+import io.handoff.api.plan.PlatformPlan;
+import io.handoff.api.plan.Segment;
+import io.handoff.core.digest.SegmentDigest;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A complete plan: what would be handed to {@code kexec_load}, with the digests purgatory will check.
+ *
+ * @param platformId the platform that planned it
+ * @param request what was asked
+ * @param plan the platform's entry, registers, command line and facts
+ * @param segments the segments sorted by address, at most 16
+ * @param digests one per segment, same order
+ * @param kexecFlags the {@code kexec_load} flags: KEXEC_ON_CRASH and the architecture in the high 16 bits
+ * @param crashRegion the crash region loaded into, for kdump
+ * @param purgatory whether a purgatory image is linked (false until the purgatory runtime exists)
+ */
+public record HandoffImage(String platformId, PlanRequest request, PlatformPlan plan, List<Segment> segments,
+                           List<SegmentDigest> digests, long kexecFlags,
+                           Optional<io.handoff.api.machine.MemoryRange> crashRegion, boolean purgatory) {
+    /** kexec_load flag: load the image to run on panic. */
+    public static final long KEXEC_ON_CRASH = 0x1;
+
+    public HandoffImage {
+        Objects.requireNonNull(platformId, "platformId");
+        segments = List.copyOf(segments);
+        digests = List.copyOf(digests);
+    }
+
+    /** Return the entry point handed to kexec_load. */
+    public long entry() {
+        return plan.entry();
+    }
+}

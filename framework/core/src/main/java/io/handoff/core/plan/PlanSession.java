@@ -1,0 +1,220 @@
+package io.handoff.core.plan;
+
+import io.handoff.api.Contribution;
+import io.handoff.api.FailureKind;
+import io.handoff.api.HandoffException;
+import io.handoff.api.LayoutConstraints;
+import io.handoff.api.Settings;
+import io.handoff.api.machine.Machine;
+import io.handoff.api.machine.MemoryRange;
+import io.handoff.api.machine.RangeType;
+import io.handoff.api.plan.ElfCoreRequest;
+import io.handoff.api.plan.PlanContext;
+import io.handoff.api.plan.PlanRequest;
+import io.handoff.api.plan.Placement;
+import io.handoff.api.plan.Segment;
+import io.handoff.api.plan.SegmentData;
+import io.handoff.core.elf.ElfCoreHeaderBuilder;
+import io.handoff.core.memory.HoleFinder;
+import io.handoff.core.memory.MemoryMaps;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The planner state of one plan, handed to a platform as its {@link PlanContext}.
+ *
+ * <p>Loadable memory is the machine's RAM (from {@code /proc/iomem}, adjacent ranges merged); for a kdump
+ * load it is clipped to the highest {@code Crash kernel} region, which is where kexec_load requires every
+ * segment of a crash image to be (kexec-tools' {@code get_crash_kernel_load_range}). A session is used once:
+ * on failure it is discarded, so nothing half-planned escapes.
+ */
+public final class PlanSession implements PlanContext {
+    private final Machine machine;
+    private final PlanRequest request;
+    private final Settings settings;
+    private final LayoutConstraints layout;
+    private final Function<Class<? extends Contribution>, List<? extends Contribution>> contributions;
+    private final List<MemoryRange> loadable;
+    private final Optional<MemoryRange> crashRegion;
+    private final HoleFinder holes;
+    private final List<Segment> segments = new ArrayList<>();
+
+    /**
+     * Start a plan.
+     *
+     * @param machine the machine
+     * @param request what the user asked for
+     * @param settings the platform's settings
+     * @param layout the platform's layout rules
+     * @param contributions looks up the contributions that apply to the platform, by type
+     */
+    public PlanSession(Machine machine, PlanRequest request, Settings settings, LayoutConstraints layout,
+                       Function<Class<? extends Contribution>, List<? extends Contribution>> contributions) {
+        this.machine = machine;
+        this.request = request;
+        this.settings = settings;
+        this.layout = layout;
+        this.contributions = contributions;
+        List<MemoryRange> ram = MemoryMaps.sortAndMerge(machine.iomem().roots().stream()
+                .map(e -> e.range())
+                .filter(r -> r.type() == RangeType.RAM)
+                .toList());
+        ram = MemoryMaps.clip(ram, 0, layout.maxAddress());
+        if (request.crash()) {
+            List<MemoryRange> regions = machine.iomem().crashRegions();
+            if (regions.isEmpty()) {
+                throw new HandoffException(FailureKind.NO_CRASH_REGION,
+                        "/proc/iomem: no \"Crash kernel\" region; boot the running kernel with crashkernel=SIZE");
+            }
+            // kexec refuses to load the panic kernel into crashkernel low: the highest region is used
+            MemoryRange top = regions.stream().max(Comparator.comparingLong(MemoryRange::start)).orElseThrow();
+            this.crashRegion = Optional.of(top);
+            this.loadable = MemoryMaps.clip(ram, top.start(), top.end());
+        } else {
+            this.crashRegion = Optional.empty();
+            this.loadable = ram;
+        }
+        this.holes = new HoleFinder(loadable, layout.pageSize());
+    }
+
+    @Override
+    public Machine machine() {
+        return machine;
+    }
+
+    @Override
+    public PlanRequest request() {
+        return request;
+    }
+
+    @Override
+    public Settings settings() {
+        return settings;
+    }
+
+    @Override
+    public long pageSize() {
+        return layout.pageSize();
+    }
+
+    @Override
+    public List<MemoryRange> loadableMemory() {
+        return loadable;
+    }
+
+    @Override
+    public Optional<MemoryRange> crashRegion() {
+        return crashRegion;
+    }
+
+    @Override
+    public Segment place(String role, SegmentData data, long memsz, Placement placement) {
+        long size = roundUp(Math.max(memsz, data.length()), layout.pageSize());
+        checkSegmentCount(role);
+        OptionalLong base = holes.locate(sorted(), size, placement);
+        if (base.isEmpty()) {
+            throw new HandoffException(FailureKind.DOES_NOT_FIT, String.format(
+                    "%s: no free hole of %s (%#x bytes, align %#x, within %#x-%#x); free holes: %s",
+                    role, human(size), size, placement.align(), placement.min(),
+                    Math.min(placement.max(), lastLoadable()), describeHoles()));
+        }
+        return add(new Segment(role, data, base.getAsLong(), size));
+    }
+
+    @Override
+    public Segment placeAt(String role, SegmentData data, long mem, long memsz) {
+        long size = roundUp(Math.max(memsz, data.length()), layout.pageSize());
+        checkSegmentCount(role);
+        if (mem % layout.pageSize() != 0) {
+            throw new HandoffException(FailureKind.DOES_NOT_FIT,
+                    String.format("%s: base %#x is not page aligned", role, mem));
+        }
+        MemoryRange wanted = MemoryRange.ofSize(mem, size, RangeType.RAM);
+        boolean free = freeHoles().stream().anyMatch(h -> h.contains(wanted.start(), wanted.end()));
+        if (!free) {
+            throw new HandoffException(FailureKind.DOES_NOT_FIT, String.format(
+                    "%s: %#x-%#x (%s) is not free loadable memory; free holes: %s",
+                    role, wanted.start(), wanted.end(), human(size), describeHoles()));
+        }
+        return add(new Segment(role, data, mem, size));
+    }
+
+    @Override
+    public List<MemoryRange> freeHoles() {
+        return holes.freeHoles(sorted());
+    }
+
+    @Override
+    public List<Segment> segments() {
+        return sorted();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T extends Contribution> List<T> contributions(Class<T> type) {
+        return (List<T>) contributions.apply(type);
+    }
+
+    @Override
+    public byte[] elfCoreHeader(ElfCoreRequest elfRequest) {
+        return ElfCoreHeaderBuilder.build(elfRequest);
+    }
+
+    private Segment add(Segment segment) {
+        segments.add(segment);
+        return segment;
+    }
+
+    private void checkSegmentCount(String role) {
+        if (segments.size() >= layout.maxSegments()) {
+            throw new HandoffException(FailureKind.DOES_NOT_FIT, String.format(
+                    "%s: would be segment %d; kexec_load takes at most %d", role, segments.size() + 1,
+                    layout.maxSegments()));
+        }
+    }
+
+    private List<Segment> sorted() {
+        return segments.stream().sorted(Comparator.comparingLong(Segment::mem)).toList();
+    }
+
+    private long lastLoadable() {
+        return loadable.isEmpty() ? 0 : loadable.get(loadable.size() - 1).end();
+    }
+
+    private String describeHoles() {
+        List<MemoryRange> free = freeHoles();
+        if (free.isEmpty()) {
+            return "none";
+        }
+        return free.stream().map(h -> String.format("%#x-%#x (%s)", h.start(), h.end(), human(h.size())))
+                .collect(Collectors.joining(", "));
+    }
+
+    static long roundUp(long value, long align) {
+        return (value + align - 1) & -align;
+    }
+
+    /** Format a size the way people read them: 640 KiB, 256 MiB. */
+    public static String human(long bytes) {
+        if (bytes >= (1L << 30) && bytes % (1L << 20) == 0) {
+            return trim(bytes / (double) (1L << 30)) + " GiB";
+        }
+        if (bytes >= (1L << 20)) {
+            return trim(bytes / (double) (1L << 20)) + " MiB";
+        }
+        if (bytes >= 1024) {
+            return trim(bytes / 1024.0) + " KiB";
+        }
+        return bytes + " B";
+    }
+
+    private static String trim(double v) {
+        String s = String.format("%.1f", v);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+}

@@ -1,0 +1,39 @@
+package io.handoff.launcher;
+
+import io.handoff.core.system.DirectorySystemView;
+import io.handoff.core.system.ProfileCapture;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code handoff capture DIR}: write this machine's profile, exactly the files the planner reads.
+ */
+@Command(name = "capture", mixinStandardHelpOptions = true,
+        description = {"Write the machine's profile to DIR: exactly the files the planner reads",
+            "(/proc/iomem, crash notes, vmcoreinfo, kcore headers …), for --root, tests and bug reports."})
+final class CaptureCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "DIR", description = "Directory to write the profile to.")
+    Path target;
+
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", description = "Machine to capture (default: ${DEFAULT-VALUE}).")
+    Path root;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> written = ProfileCapture.capture(new DirectorySystemView(root), target);
+        out.printf("captured %d files from %s into %s%n", written.size(), root, target.toAbsolutePath().normalize());
+        written.forEach(f -> out.printf("  %s%n", f));
+        return 0;
+    }
+}

@@ -1,0 +1,71 @@
+package io.handoff.launcher;
+
+import io.handoff.api.Contribution;
+import io.handoff.api.FailureKind;
+import io.handoff.api.HandoffException;
+import io.handoff.api.machine.SystemView;
+import io.handoff.core.CoreModule;
+import io.handoff.core.config.HandoffConfig;
+import io.handoff.core.plan.HandoffImage;
+import io.handoff.core.plan.Planner;
+import io.handoff.core.plugin.LoadedPlatform;
+import io.handoff.core.plugin.PlatformRegistry;
+import io.handoff.api.plan.PlanRequest;
+import io.handoff.core.system.ProfileMachine;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The framework as one CLI invocation uses it: configuration, plugins, planner; closed at the end.
+ */
+final class HandoffRuntime implements AutoCloseable {
+    private final HandoffConfig config;
+    private final PlatformRegistry registry;
+
+    private HandoffRuntime(HandoffConfig config, PlatformRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+    }
+
+    /** Load configuration and plugins as the options say. */
+    static HandoffRuntime start(CommonOptions options) {
+        HandoffConfig config = HandoffConfig.load(options.configFile(), options.overrides);
+        PlatformRegistry registry = PlatformRegistry.load(options.pluginsDir(), config,
+                List.of(new CoreModule(config)));
+        return new HandoffRuntime(config, registry);
+    }
+
+    PlatformRegistry registry() {
+        return registry;
+    }
+
+    /** Return the platform with this id, or the one platform that detects the machine. */
+    LoadedPlatform choose(String id, SystemView view) {
+        if (id != null) {
+            return registry.require(id);
+        }
+        List<LoadedPlatform> matches = registry.platforms().stream().filter(p -> p.platform().detect(view)).toList();
+        if (matches.size() == 1) {
+            return matches.get(0);
+        }
+        String known = registry.platforms().stream().map(p -> p.platform().id()).collect(Collectors.joining(", "));
+        throw new HandoffException(FailureKind.PLATFORM, matches.isEmpty()
+                ? "no loaded platform recognises the machine at " + view.root() + "; pass --platform (loaded: "
+                        + (known.isEmpty() ? "none" : known) + ")"
+                : "several platforms recognise the machine at " + view.root() + ": "
+                        + matches.stream().map(p -> p.platform().id()).collect(Collectors.joining(", "))
+                        + "; pass --platform");
+    }
+
+    /** Plan a handoff with the chosen platform. */
+    HandoffImage plan(LoadedPlatform platform, ProfileMachine machine, PlanRequest request) {
+        Planner planner = registry.injector().getInstance(Planner.class);
+        return planner.plan(platform.platform(), platform.settings(),
+                type -> platform.contributions(type.asSubclass(Contribution.class)), machine, request);
+    }
+
+    @Override
+    public void close() {
+        registry.close();
+    }
+}

@@ -1,0 +1,71 @@
+package io.handoff.launcher;
+
+import io.handoff.api.DumpFallback;
+import io.handoff.api.FirmwareAssist;
+import io.handoff.api.FirmwareMemoryMapPatch;
+import io.handoff.api.ImageFormat;
+import io.handoff.api.MemoryMapPassing;
+import io.handoff.api.PurgatoryStepContributor;
+import io.handoff.core.plugin.LoadedPlatform;
+import io.handoff.core.plugin.PluginProblem;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code handoff platforms}: list the loaded platforms and what each contributes.
+ */
+@Command(name = "platforms", mixinStandardHelpOptions = true,
+        description = "List the loaded platforms: id, version, provider, image formats, contributions.")
+final class PlatformsCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+            List<LoadedPlatform> platforms = runtime.registry().platforms();
+            out.printf("plugins: %s%n", common.pluginsDir().toAbsolutePath().normalize());
+            if (platforms.isEmpty()) {
+                out.println("no platforms loaded");
+            }
+            for (LoadedPlatform p : platforms) {
+                out.printf("%n%s  %s  (plugin %s, provider %s)%n", p.platform().id(), p.version(), p.pluginId(),
+                        p.provider());
+                out.printf("  %s%n", p.platform().description());
+                out.printf("  image formats:   %s%n", p.platform().imageFormats().stream().map(ImageFormat::id)
+                        .collect(Collectors.joining(", ")));
+                out.printf("  capabilities:    %s%n", p.platform().capabilities().isEmpty() ? "none"
+                        : String.join(", ", p.platform().capabilities().stream().sorted().toList()));
+                out.printf("  memory map:      %s%n", ids(p.contributions(MemoryMapPassing.class)));
+                out.printf("  firmware memmap: %s%n", ids(p.contributions(FirmwareMemoryMapPatch.class)));
+                out.printf("  dump fallback:   %s%n", ids(p.contributions(DumpFallback.class)));
+                out.printf("  firmware assist: %s%n", ids(p.contributions(FirmwareAssist.class)));
+                List<String> steps = new ArrayList<>();
+                p.contributions(PurgatoryStepContributor.class).forEach(c -> steps.addAll(c.stepNames()));
+                out.printf("  purgatory steps: %s%n", steps.isEmpty()
+                        ? "none yet (this build has no purgatory runtime)" : String.join(", ", steps));
+            }
+            for (PluginProblem problem : runtime.registry().problems()) {
+                spec.commandLine().getErr().printf("handoff: plugin %s (%s): %s%n", problem.pluginId(),
+                        problem.path(), problem.message());
+            }
+        }
+        return 0;
+    }
+
+    private static String ids(List<? extends io.handoff.api.Contribution> contributions) {
+        return contributions.isEmpty() ? "none"
+                : contributions.stream().map(io.handoff.api.Contribution::id).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,11 @@
+package io.handoff.core.archfixture;
+
+import java.util.logging.Logger;
+
+/** A deliberate violation for ArchitectureTests: java.util.logging in core. */
+public final class CoreClassUsingJul {
+    /** Log through JUL, which bypasses the launcher's logging configuration. */
+    public void log() {
+        Logger.getLogger("x").info("jul");
+    }
+}

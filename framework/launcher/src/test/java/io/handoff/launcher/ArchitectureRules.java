@@ -1,0 +1,47 @@
+package io.handoff.launcher;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.GeneralCodingRules;
+
+/**
+ * The module table of DESIGN.md as ArchUnit rules, shared by the checks on real classes and on fixtures.
+ */
+final class ArchitectureRules {
+    /** framework/api: the JDK and PF4J's ExtensionPoint only. */
+    static final ArchRule API_DEPENDS_ON_JDK_AND_PF4J_ONLY = classes()
+            .that().resideInAPackage("io.handoff.api..")
+            .should().onlyDependOnClassesThat()
+            .resideInAnyPackage("io.handoff.api..", "java..", "org.pf4j..")
+            .because("framework/api may depend on the JDK and pf4j's ExtensionPoint only (DESIGN.md, Modules)");
+
+    /** framework/core: never the launcher (nor, later, testkit or plugins). */
+    static final ArchRule CORE_DOES_NOT_DEPEND_ON_LAUNCHER_OR_PLUGINS = noClasses()
+            .that().resideInAPackage("io.handoff.core..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("io.handoff.launcher..", "io.handoff.platforms..", "io.handoff.testkit..")
+            .because("framework/core may depend on api only (DESIGN.md, Modules)");
+
+    /** The api is the only handoff code plugins see; it never reaches back into core. */
+    static final ArchRule API_DOES_NOT_DEPEND_ON_CORE = noClasses()
+            .that().resideInAPackage("io.handoff.api..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.handoff.core..", "io.handoff.launcher..");
+
+    /** No cycles between handoff's top-level areas or their packages. */
+    static final ArchRule NO_PACKAGE_CYCLES = slices().matching("io.handoff.(**)").should().beFreeOfCycles();
+
+    /** SLF4J everywhere: java.util.logging would bypass the launcher's logback configuration. */
+    static final ArchRule NO_JUL = GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+
+    /** Only the launcher writes to the terminal; libraries log. */
+    static final ArchRule NO_STANDARD_STREAMS_OUTSIDE_LAUNCHER = noClasses()
+            .that().resideOutsideOfPackage("io.handoff.launcher..")
+            .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS)
+            .because("only the launcher writes to stdout/stderr; everything else uses SLF4J");
+
+    private ArchitectureRules() {
+    }
+}
