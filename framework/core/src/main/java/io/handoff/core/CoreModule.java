@@ -35,7 +35,7 @@ public final class CoreModule extends AbstractModule {
     @Provides
     @Singleton
     CoreSettings coreSettings(HandoffConfig handoffConfig) {
-        return handoffConfig.coreSettings();
+        return handoffConfig.core();
     }
 
     @Provides

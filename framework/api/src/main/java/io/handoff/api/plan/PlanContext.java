@@ -36,7 +36,13 @@ public interface PlanContext {
     /** Return the crash region loads go into: the highest {@code Crash kernel} region; empty for kexec. */
     Optional<MemoryRange> crashRegion();
 
-    /** Place a segment in a free hole and record it; return it with its address. */
+    /**
+     * Place a segment in a free hole and record it; return it with its address.
+     *
+     * <p>The bytes of a {@link SegmentData.Bytes} segment may still be completed until {@code plan} returns
+     * (boot data that must point at segments placed later, as kexec-tools fills its zero page last): the
+     * planner reads and hashes segment data only after the platform is done.
+     */
     Segment place(String role, SegmentData data, long memsz, Placement placement);
 
     /** Record a segment at a fixed address (s390 loads at fixed offsets); it must be free and loadable. */
