@@ -1,6 +1,6 @@
 package io.handoff.launcher;
 
-import io.handoff.api.Contribution;
+import io.handoff.api.spi.Contribution;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.machine.SystemView;
@@ -62,7 +62,8 @@ final class HandoffRuntime implements AutoCloseable {
     HandoffImage plan(LoadedPlatform platform, ProfileMachine machine, PlanRequest request) {
         Planner planner = registry.rootInjector().getInstance(Planner.class);
         return planner.plan(platform.platform(), platform.settings(),
-                type -> platform.contributions(type.asSubclass(Contribution.class)), machine, request);
+                type -> Contribution.class.isAssignableFrom(type)
+                        ? platform.contributions(type.asSubclass(Contribution.class)) : List.of(), machine, request);
     }
 
     @Override

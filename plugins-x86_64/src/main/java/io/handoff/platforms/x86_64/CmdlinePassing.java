@@ -2,7 +2,7 @@ package io.handoff.platforms.x86_64;
 
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
-import io.handoff.api.MemoryMapPassing;
+import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.machine.RangeType;
 import io.handoff.api.plan.BootParameters;

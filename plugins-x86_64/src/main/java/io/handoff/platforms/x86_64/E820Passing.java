@@ -1,6 +1,6 @@
 package io.handoff.platforms.x86_64;
 
-import io.handoff.api.MemoryMapPassing;
+import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.plan.BootParameters;
 import io.handoff.api.plan.CaptureMemoryMap;
 import org.pf4j.Extension;

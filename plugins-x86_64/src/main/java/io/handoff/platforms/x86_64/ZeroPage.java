@@ -19,7 +19,7 @@ import java.util.Optional;
  * fields (type_of_loader 0xD0, loadflags 0, {@code cl_magic}/{@code cl_offset}), the running kernel's
  * {@code screen_info}, {@code hardware_subarch} and {@code acpi_rsdp_addr}, and kexec-tools' defaults
  * ({@code mount_root_rdonly} 0xFFFF, {@code root_dev} 0x0300) are filled. The memory map is written later by
- * a {@link io.handoff.api.MemoryMapPassing}; addresses once the segments are placed.
+ * a {@link io.handoff.api.spi.MemoryMapPassing}; addresses once the segments are placed.
  *
  * <p>The setup segment is kexec-tools' layout: the page, zeros up to {@link #commandLineOffset()}
  * (max(4096, the image's real-mode size)), the NUL-terminated command line, and 64 spare bytes.

@@ -1,6 +1,5 @@
 package io.handoff.api.plan;
 
-import io.handoff.api.Contribution;
 import io.handoff.api.Settings;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.MemoryRange;
@@ -57,10 +56,11 @@ public interface PlanContext {
     /**
      * Return the contributions of a type that apply to this platform: its own plugin's and the shared ones.
      *
-     * @param type a contribution SPI such as {@link io.handoff.api.MemoryMapPassing}
+     * @param type a contribution SPI ({@code io.handoff.api.spi.Contribution} subtype) such as
+     *     {@code MemoryMapPassing}
      * @return the contributions, in a stable order (by id)
      */
-    <T extends Contribution> List<T> contributions(Class<T> type);
+    <T> List<T> contributions(Class<T> type);
 
     /** Build an ELF64 core header as kexec-tools' {@code crash_create_elf64_headers} does. */
     byte[] elfCoreHeader(ElfCoreRequest request);

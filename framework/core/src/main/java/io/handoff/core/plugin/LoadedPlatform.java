@@ -1,7 +1,7 @@
 package io.handoff.core.plugin;
 
-import io.handoff.api.Contribution;
-import io.handoff.api.Platform;
+import io.handoff.api.spi.Contribution;
+import io.handoff.api.spi.Platform;
 import io.handoff.api.Settings;
 import java.util.List;
 import java.util.Objects;

@@ -11,7 +11,7 @@ import java.util.List;
  *
  * <p>When a plugin's {@code reference.conf} names its namespace ({@code handoff.platforms.<id>}) the
  * backing settings exist before any extension is created. A plugin that ships no defaults has its
- * namespace known only from {@link io.handoff.api.Platform#id()}, after construction; reading settings
+ * namespace known only from {@link io.handoff.api.spi.Platform#id()}, after construction; reading settings
  * in its constructor then fails with a message saying so.
  */
 final class PluginSettings implements Settings {

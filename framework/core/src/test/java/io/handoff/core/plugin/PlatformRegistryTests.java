@@ -9,11 +9,11 @@ import com.google.inject.multibindings.Multibinder;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.handoff.api.Capabilities;
-import io.handoff.api.Contribution;
+import io.handoff.api.spi.Contribution;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
-import io.handoff.api.Platform;
-import io.handoff.api.PurgatoryStepContributor;
+import io.handoff.api.spi.Platform;
+import io.handoff.api.spi.PurgatoryStepContributor;
 import io.handoff.api.machine.SystemView;
 import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PurgatoryStep;
@@ -67,7 +67,7 @@ class PlatformRegistryTests {
     /** The source of a platform whose description is its {@code greeting} setting, injected by constructor. */
     static String platformSource(String pkg, String className, String id, String extra) {
         return "package " + pkg + ";\n"
-                + "import io.handoff.api.Platform;\n"
+                + "import io.handoff.api.spi.Platform;\n"
                 + "import io.handoff.api.Settings;\n"
                 + "import io.handoff.api.machine.SystemView;\n"
                 + "import io.handoff.api.plan.PlanContext;\n"
@@ -106,8 +106,8 @@ class PlatformRegistryTests {
 
     static String stepsSource(String pkg, String className, String id) {
         return "package " + pkg + ";\n"
-                + "import io.handoff.api.Platform;\n"
-                + "import io.handoff.api.PurgatoryStepContributor;\n"
+                + "import io.handoff.api.spi.Platform;\n"
+                + "import io.handoff.api.spi.PurgatoryStepContributor;\n"
                 + "import io.handoff.api.Settings;\n"
                 + "import io.handoff.api.plan.PlanContext;\n"
                 + "import io.handoff.api.plan.PurgatoryStep;\n"
@@ -542,7 +542,7 @@ class PlatformRegistryTests {
         @Test
         void extensionThrowingInItsConstructorIsReportedAndOthersWork() {
             String source = "package com.boom;\n"
-                    + "public final class BoomPlatform implements io.handoff.api.Platform {\n"
+                    + "public final class BoomPlatform implements io.handoff.api.spi.Platform {\n"
                     + "    public BoomPlatform() { throw new IllegalStateException(\"boom: no hardware\"); }\n"
                     + "    @Override public String id() { return \"boom\"; }\n"
                     + "    @Override public boolean detect(io.handoff.api.machine.SystemView view) { return false; }\n"
@@ -611,7 +611,7 @@ class PlatformRegistryTests {
         void pluginWithContributionsButNoPlatformIsReported() {
             PluginJarBuilder.plugin("lonely")
                     .source("com.lonely.LonelySteps", "package com.lonely;\n"
-                            + "public final class LonelySteps implements io.handoff.api.Contribution {\n"
+                            + "public final class LonelySteps implements io.handoff.api.spi.Contribution {\n"
                             + "    @Override public String id() { return \"lonely\"; }\n"
                             + "}\n")
                     .extension("com.lonely.LonelySteps")

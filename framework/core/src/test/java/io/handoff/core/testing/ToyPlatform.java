@@ -1,6 +1,6 @@
 package io.handoff.core.testing;
 
-import io.handoff.api.Platform;
+import io.handoff.api.spi.Platform;
 import io.handoff.api.machine.SystemView;
 import io.handoff.api.plan.Direction;
 import io.handoff.api.plan.PlanContext;
