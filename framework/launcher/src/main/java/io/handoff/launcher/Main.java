@@ -31,6 +31,7 @@ public final class Main {
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new HandoffCommand());
+        cli.setOverwrittenOptionsAllowed(true);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(t -> t instanceof HandoffException h ? h.kind().exitCode()

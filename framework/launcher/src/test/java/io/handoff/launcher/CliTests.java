@@ -1,0 +1,241 @@
+package io.handoff.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.handoff.core.testing.Fixtures;
+import io.handoff.core.testing.PluginJarBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The CLI as a user meets it: commands, bundles, and one exit code per kind of bad input.
+ */
+class CliTests {
+    /** A toy platform plugin: kernels must start with "TOY!", command lines are limited to 64 bytes. */
+    private static final String TOY = """
+            package com.example.toy;
+
+            import io.handoff.api.FailureKind;
+            import io.handoff.api.HandoffException;
+            import io.handoff.api.ImageFormat;
+            import io.handoff.api.machine.SystemView;
+            import io.handoff.api.plan.*;
+            import io.handoff.api.spi.Platform;
+            import java.io.IOException;
+            import java.io.InputStream;
+            import java.nio.file.Files;
+            import java.nio.file.Path;
+            import java.util.List;
+            import java.util.Map;
+
+            public class ToyPlatform implements Platform {
+                public String id() { return "toy"; }
+                public boolean detect(SystemView view) { return view.exists("/proc/iomem"); }
+                public List<ImageFormat> imageFormats() { return List.of(new ImageFormat("toy", "TOY! images")); }
+                public int elfMachine() { return 62; }
+                public PlatformPlan plan(PlanContext ctx) {
+                    PlanRequest r = ctx.request();
+                    try (InputStream in = Files.newInputStream(r.kernel())) {
+                        if (!new String(in.readNBytes(4)).equals("TOY!")) {
+                            throw new HandoffException(FailureKind.UNSUPPORTED_IMAGE, r.kernel() + ": not a TOY! image");
+                        }
+                    } catch (IOException e) {
+                        throw new HandoffException(FailureKind.UNREADABLE_FILE, r.kernel() + ": " + e.getMessage());
+                    }
+                    if (r.commandLine().length() > ctx.settings().getInt("cmdline-max")) {
+                        throw new HandoffException(FailureKind.COMMAND_LINE_TOO_LONG, "command line too long");
+                    }
+                    Segment k = ctx.place("kernel", new SegmentData.FileSlice(r.kernel(), 0, size(r.kernel())),
+                            size(r.kernel()), new Placement(1 << 20, 1 << 20, Long.MAX_VALUE, Direction.TOP_DOWN));
+                    r.initrd().ifPresent(i -> ctx.place("initrd", new SegmentData.FileSlice(i, 0, size(i)), size(i),
+                            new Placement(4096, 16 << 20, Long.MAX_VALUE, Direction.TOP_DOWN)));
+                    return new PlatformPlan(k.mem(), Map.of("pc", k.mem()), r.commandLine(), Map.of(), List.of());
+                }
+                private static long size(Path p) {
+                    try { return Files.size(p); } catch (IOException e) { throw new IllegalStateException(e); }
+                }
+            }
+            """;
+
+    @TempDir
+    Path tmp;
+
+    Path plugins;
+    Path kernel;
+    Path profile;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        plugins = Files.createDirectories(tmp.resolve("plugins"));
+        PluginJarBuilder.plugin("toy").version("1.2.3").provider("Toy Inc.")
+                .source("com.example.toy.ToyPlatform", TOY).extension("com.example.toy.ToyPlatform")
+                .referenceConf("handoff.platforms.toy { cmdline-max = 64 }").build(plugins);
+        kernel = tmp.resolve("toy.img");
+        byte[] image = new byte[300_000];
+        System.arraycopy("TOY!".getBytes(), 0, image, 0, 4);
+        Files.write(kernel, image);
+        profile = Fixtures.profile("qemu-pc-x86_64-1g");
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    String[] plan(String... extra) {
+        List<String> a = new ArrayList<>(List.of("plan", "--plugins", plugins.toString(), "--root", profile.toString(),
+                "--kernel", kernel.toString(), "--out", tmp.resolve("bundle").toString()));
+        a.addAll(List.of(extra));
+        return a.toArray(String[]::new);
+    }
+
+    @Nested
+    class Platforms {
+        @Test
+        void listsTheToyPlatformWithItsPluginAndFormats() {
+            Run r = run("platforms", "--plugins", plugins.toString());
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("toy  1.2.3  (plugin toy, provider Toy Inc.)", "image formats:   toy",
+                    "purgatory steps: none yet");
+        }
+
+        @Test
+        void aBrokenPluginIsReportedAndTheOthersStillWork() throws IOException {
+            PluginJarBuilder.corruptJar(plugins, "broken.jar");
+            Run r = run("platforms", "--plugins", plugins.toString());
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("toy  1.2.3");
+            assertThat(r.err()).contains("handoff: plugin broken").contains("broken.jar");
+        }
+    }
+
+    @Nested
+    class Plan {
+        @Test
+        void writesABundleAndPrintsThePlan() {
+            Run r = run(plan("--crash", "--append", "console=ttyS0"));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("handoff plan: toy, kdump", "crash region: 0x2e000000-0x3dffffff",
+                    "command line: console=ttyS0", "memory map:", "memory-map.svg");
+            assertThat(tmp.resolve("bundle/manifest.json")).exists();
+            assertThat(tmp.resolve("bundle/segments/00-kernel.bin")).hasSize(300_000);
+        }
+
+        @Test
+        void jsonPrintsTheManifest() {
+            Run r = run(plan("--json"));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("{").contains("\"platform\": \"toy\"", "\"mode\": \"kexec\"");
+        }
+
+        @Test
+        void theOnlyDetectingPlatformIsChosenWithoutPlatformOption() {
+            Run r = run(plan());
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("handoff plan: toy, kexec");
+        }
+
+        @Test
+        void reuseCmdlineTakesTheProfilesCommandLine() {
+            Run r = run(plan("--reuse-cmdline"));
+            assertThat(r.out()).contains("command line: console=ttyS0 crashkernel=256M panic=-1 probe.mode=capture");
+        }
+
+        @Test
+        void capturedProfileReplansIdentically() throws IOException {
+            Path captured = tmp.resolve("captured");
+            Run c = run("capture", captured.toString(), "--root", profile.toString());
+            assertThat(c.code()).as(c.err()).isZero();
+            assertThat(c.out()).contains("/proc/iomem", "/sys/devices/system/cpu/cpu1/crash_notes");
+            Run a = run(plan("--crash"));
+            String first = Files.readString(tmp.resolve("bundle/manifest.json"));
+            Run b = run("plan", "--plugins", plugins.toString(), "--root", captured.toString(), "--kernel",
+                    kernel.toString(), "--out", tmp.resolve("bundle").toString(), "--crash");
+            assertThat(a.code()).isZero();
+            assertThat(b.code()).isZero();
+            assertThat(Files.readString(tmp.resolve("bundle/manifest.json"))).isEqualTo(first);
+        }
+    }
+
+    static Stream<Arguments> badInput() {
+        return Stream.of(
+                Arguments.of("unknown option", 2, List.of("--frobnicate"), "Unknown option"),
+                Arguments.of("missing kernel file", 3, List.of("--kernel", "/nonexistent/vmlinuz"),
+                        "/nonexistent/vmlinuz: cannot read the kernel (no such file)"),
+                Arguments.of("malformed iomem", 4, List.of("--root", "@malformed"), "/proc/iomem line 2"),
+                Arguments.of("no crash region", 5, List.of("--crash", "--root", "@nocrash"), "no \"Crash kernel\" region"),
+                Arguments.of("initrd does not fit", 6, List.of("--crash", "--initrd", "@hugeinitrd"),
+                        "initrd: no free hole of 300 MiB"),
+                Arguments.of("not the platform's image", 7, List.of("--kernel", "@notoy"), "not a TOY! image"),
+                Arguments.of("command line too long", 8, List.of("--append", "x".repeat(65)), "command line too long"),
+                Arguments.of("unknown platform", 9, List.of("--platform", "vax"), "unknown platform 'vax'"),
+                Arguments.of("invalid configuration", 11, List.of("--platform", "toy", "-D", "handoff.platforms.toy.cmdline-max=lots"),
+                        "handoff.platforms.toy.cmdline-max"),
+                Arguments.of("output not writable", 12, List.of("--out", "@file"), "exists and is not a directory"));
+    }
+
+    @ParameterizedTest(name = "{0} exits {1}")
+    @MethodSource("badInput")
+    void badInputGetsOneLineAndItsExitCode(String what, int code, List<String> extra, String message) throws IOException {
+        // later options win in picocli for single-valued options, so overrides are simply appended
+        List<String> args = new ArrayList<>(List.of(plan()));
+        for (String v : extra) {
+            args.add(v.startsWith("@") ? materialise(v.substring(1)).toString() : v);
+        }
+        Run r = run(args.toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isEqualTo(code);
+        assertThat(r.err()).contains(message).startsWith("handoff: ");
+        assertThat(r.err().lines().filter(l -> l.startsWith("handoff: ")).count()).isEqualTo(1);
+        assertThat(tmp.resolve("bundle")).doesNotExist();
+    }
+
+    @Test
+    void loadIsRefusedHonestlyUntilPurgatoryExists() {
+        Run r = run("load", "--crash");
+        assertThat(r.code()).isEqualTo(10);
+        assertThat(r.err()).contains("no purgatory runtime");
+    }
+
+    private Path materialise(String name) throws IOException {
+        return switch (name) {
+            case "malformed" -> profileWithIomem("malformed", "00001000-0009fbff : System RAM\nthis is not iomem\n");
+            case "nocrash" -> profileWithIomem("nocrash", "00001000-0009fbff : System RAM\n00100000-3ffdffff : System RAM\n");
+            case "hugeinitrd" -> {
+                Path p = tmp.resolve("huge.initrd");
+                try (var ch = java.nio.channels.FileChannel.open(p, java.nio.file.StandardOpenOption.CREATE_NEW,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.write(java.nio.ByteBuffer.wrap(new byte[1]), (300L << 20) - 1);
+                }
+                yield p;
+            }
+            case "notoy" -> Files.write(tmp.resolve("other.img"), new byte[4096]);
+            case "file" -> Files.writeString(tmp.resolve("a-file"), "x");
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    private Path profileWithIomem(String name, String iomem) throws IOException {
+        Path root = tmp.resolve(name);
+        Files.createDirectories(root.resolve("proc"));
+        Files.writeString(root.resolve("proc/iomem"), iomem);
+        return root;
+    }
+}
