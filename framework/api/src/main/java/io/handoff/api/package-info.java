@@ -1,75 +1,7 @@
 /**
- * The SPIs platform vendors implement, and how each of the four built-in platforms uses them.
- *
- * <p>A vendor implements {@link io.handoff.api.Platform} in a PF4J plugin (this module, pf4j, guice and
- * slf4j are {@code provided}), ships defaults in {@code reference.conf} under {@code handoff.platforms.<id>},
- * and optionally adds contributions. Everything is discovered at run time; the framework binds each
- * plugin's extensions in a child injector of its own and offers framework-module contributions to all.
- *
- * <h2>{@link io.handoff.api.Platform}: detection, image formats, planning</h2>
- * <ul>
- *   <li><b>x86_64</b>: detects {@code /sys/kernel/boot_params/data}; accepts bzImage (setup header
- *     "HdrS" at 0x202, protocol &ge; 2.12, {@code xloadflags} 64-bit entry and above 4G); places the
- *     kernel top-down at {@code kernel_alignment} above max(1 MiB, {@code pref_address}) with memsz
- *     {@code init_size}, the initrd page aligned above 16 MiB, the zero page (4096 bytes) and command line;
- *     entry registers rip = kernel + 0x200, rsi = zero page. Kdump adds the 640 KiB backup segment and the
- *     ELF core header (1 KiB aligned) and appends {@code elfcorehdr=NK}.</li>
- *   <li><b>s390x</b>: big-endian; the image's parameter area at 0x10400..0x10480 (initrd start/size,
- *     oldmem base/size, command line at 0x10480, its maximum at 0x10430); segments at fixed offsets from
- *     the crash base ({@link io.handoff.api.plan.PlanContext#placeAt}), ramdisk above 8 MiB, purgatory in
- *     [crash base + 0x2000, + 0x10000); no elfcorehdr is passed, the s390 kdump kernel builds its own.</li>
- *   <li><b>ia64</b>: ELF vmlinux whose PT_LOADs are moved into the crash region; a 4 KiB
- *     {@code boot_param} handed over in r28; appends {@code max_addr=NM min_addr=NM} and
- *     {@code elfcorehdr=NK}; headers aligned to 4 KiB.</li>
- *   <li><b>efi</b>: an x86_64 machine booted by UEFI; same image format, adds the EFI runtime map
- *     (40-byte descriptors) and {@code SETUP_EFI} data instead of {@code acpi_rsdp=}.</li>
- * </ul>
- *
- * <h2>{@link io.handoff.api.LayoutConstraints}: segment layout</h2>
- * Page size, the 16-segment limit of {@code kexec_load}, the highest address. All four platforms use 4 KiB
- * pages and 16 segments; the planner enforces them, the platform chooses each segment's
- * {@link io.handoff.api.plan.Placement} (alignment, bounds, direction).
- *
- * <h2>{@link io.handoff.api.MemoryMapPassing}: the capture kernel's memory map</h2>
- * <ul>
- *   <li><b>x86_64</b>: {@code e820} (default since kexec-tools 2014: up to 128 entries at 0x2D0, count at
- *     0x1E8, the rest in a {@code SETUP_E820_EXT} setup_data node) and {@code cmdline}
- *     ({@code memmap=exactmap} with {@code K@} RAM, {@code K#} ACPI/NVS, {@code K$} reserved, {@code K!}
- *     PRAM; RAM under 100 KiB skipped; 1 KiB granularity; refused past the command line limit).</li>
- *   <li><b>efi</b>: {@code efi-memmap}: the runtime map placed as a segment, pointed to from the zero
- *     page's {@code efi_info} (0x1C0).</li>
- *   <li><b>s390x</b>: {@code oldmem}: OLDMEM_BASE/OLDMEM_SIZE at 0x10418/0x10420 of the parameter area.</li>
- *   <li><b>ia64</b>: {@code efi-memmap} patched by a {@link io.handoff.api.FirmwareMemoryMapPatch}, plus
- *     {@code max_addr=}/{@code min_addr=} on the command line.</li>
- * </ul>
- *
- * <h2>{@link io.handoff.api.FirmwareMemoryMapPatch}: firmware memory-map patching</h2>
- * ia64 only today: EFI_LOADER_DATA becomes EFI_CONVENTIONAL_MEMORY (the old kernel's memory is free) and
- * each descriptor holding a loaded segment is split in three, the segment itself EFI_LOADER_DATA.
- * x86_64 and s390x contribute none; efi may reuse it for a firmware-assisted dump.
- *
- * <h2>{@link io.handoff.api.DumpFallback}: when purgatory finds corruption</h2>
- * <ul>
- *   <li><b>s390x</b>: dump re-IPL (diag 308 with the CCW device or FCP wwpn/lun/bootprog/br_lba read
- *     from {@code /sys/firmware/dump}), then a disabled-wait PSW whose code says why.</li>
- *   <li><b>x86_64</b>: halt with the reason on the serial console (kexec-tools loops forever).</li>
- *   <li><b>ia64</b>: halt; <b>efi</b>: a warm reset through {@link io.handoff.api.FirmwareAssist}.</li>
- * </ul>
- *
- * <h2>{@link io.handoff.api.FirmwareAssist}: firmware assistance</h2>
- * efi: {@code ResetSystem(EfiResetWarm)} so the firmware reboots with the crash region preserved
- * (Dave Young's "efi assisted kdump"); the others have none (s390's re-IPL is a dump fallback).
- *
- * <h2>{@link io.handoff.api.PurgatoryStepContributor}: purgatory steps</h2>
- * <ul>
- *   <li><b>x86_64</b>: verify digests, copy the 640 KiB backup region, console banner, 64-bit jump.</li>
- *   <li><b>s390x</b>: verify digests (the r2 = 0 probe), swap the crash region with low memory, load the
- *     kdump PSW (0x0000000180000000 0x10010).</li>
- *   <li><b>ia64</b>: verify digests, patch the EFI memory map, jump with r28 = boot_param.</li>
- *   <li>The shared last-words module adds IPMI steps (watchdog, panic event, CPU instruction pointers) to
- *     every platform declaring {@link io.handoff.api.Capabilities#PORT_IO}: x86_64, efi and ia64, never
- *     s390x, which has no port I/O and no KCS.</li>
- * </ul>
+ * The base types every part of the API shares: failures and their exit codes, settings, image formats,
+ * layout rules and capability names. The SPIs are in {@link io.handoff.api.spi}, the machine model in
+ * {@link io.handoff.api.machine}, the planner's side in {@link io.handoff.api.plan}.
  *
  * @since 0.1
  */

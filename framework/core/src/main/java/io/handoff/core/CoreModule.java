@@ -4,7 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
-import io.handoff.api.Contribution;
+import io.handoff.api.spi.Contribution;
 import io.handoff.core.config.CoreSettings;
 import io.handoff.core.config.HandoffConfig;
 import io.handoff.core.digest.SegmentDigester;
@@ -35,7 +35,7 @@ public final class CoreModule extends AbstractModule {
     @Provides
     @Singleton
     CoreSettings coreSettings(HandoffConfig handoffConfig) {
-        return handoffConfig.coreSettings();
+        return handoffConfig.core();
     }
 
     @Provides

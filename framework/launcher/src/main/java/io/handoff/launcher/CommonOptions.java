@@ -1,10 +1,8 @@
 package io.handoff.launcher;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -29,14 +27,5 @@ final class CommonOptions {
             return plugins;
         }
         return Distribution.home().resolve("plugins");
-    }
-
-    /** Return the user configuration file, if one is given or installed. */
-    Optional<Path> configFile() {
-        if (config != null) {
-            return Optional.of(config);
-        }
-        Path etc = Path.of("/etc/handoff/handoff.conf");
-        return Files.isRegularFile(etc) ? Optional.of(etc) : Optional.empty();
     }
 }

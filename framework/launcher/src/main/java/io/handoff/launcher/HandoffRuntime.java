@@ -1,6 +1,6 @@
 package io.handoff.launcher;
 
-import io.handoff.api.Contribution;
+import io.handoff.api.spi.Contribution;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.machine.SystemView;
@@ -29,7 +29,8 @@ final class HandoffRuntime implements AutoCloseable {
 
     /** Load configuration and plugins as the options say. */
     static HandoffRuntime start(CommonOptions options) {
-        HandoffConfig config = HandoffConfig.load(options.configFile(), options.overrides);
+        HandoffConfig config = options.config != null ? HandoffConfig.load(options.config, options.overrides)
+                : HandoffConfig.load(options.overrides);
         PlatformRegistry registry = PlatformRegistry.load(options.pluginsDir(), config,
                 List.of(new CoreModule(config)));
         return new HandoffRuntime(config, registry);
@@ -59,9 +60,10 @@ final class HandoffRuntime implements AutoCloseable {
 
     /** Plan a handoff with the chosen platform. */
     HandoffImage plan(LoadedPlatform platform, ProfileMachine machine, PlanRequest request) {
-        Planner planner = registry.injector().getInstance(Planner.class);
+        Planner planner = registry.rootInjector().getInstance(Planner.class);
         return planner.plan(platform.platform(), platform.settings(),
-                type -> platform.contributions(type.asSubclass(Contribution.class)), machine, request);
+                type -> Contribution.class.isAssignableFrom(type)
+                        ? platform.contributions(type.asSubclass(Contribution.class)) : List.of(), machine, request);
     }
 
     @Override

@@ -1,11 +1,11 @@
 package io.handoff.launcher;
 
-import io.handoff.api.DumpFallback;
-import io.handoff.api.FirmwareAssist;
-import io.handoff.api.FirmwareMemoryMapPatch;
+import io.handoff.api.spi.DumpFallback;
+import io.handoff.api.spi.FirmwareAssist;
+import io.handoff.api.spi.FirmwareMemoryMapPatch;
 import io.handoff.api.ImageFormat;
-import io.handoff.api.MemoryMapPassing;
-import io.handoff.api.PurgatoryStepContributor;
+import io.handoff.api.spi.MemoryMapPassing;
+import io.handoff.api.spi.PurgatoryStepContributor;
 import io.handoff.core.plugin.LoadedPlatform;
 import io.handoff.core.plugin.PluginProblem;
 import java.io.PrintWriter;
@@ -64,8 +64,8 @@ final class PlatformsCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String ids(List<? extends io.handoff.api.Contribution> contributions) {
+    private static String ids(List<? extends io.handoff.api.spi.Contribution> contributions) {
         return contributions.isEmpty() ? "none"
-                : contributions.stream().map(io.handoff.api.Contribution::id).collect(Collectors.joining(", "));
+                : contributions.stream().map(io.handoff.api.spi.Contribution::id).collect(Collectors.joining(", "));
     }
 }

@@ -3,7 +3,7 @@ package io.handoff.api.plan;
 import java.nio.ByteBuffer;
 
 /**
- * The boot data a platform is building for the next kernel, as a {@link io.handoff.api.MemoryMapPassing} sees it.
+ * The boot data a platform is building for the next kernel, as a {@link io.handoff.api.spi.MemoryMapPassing} sees it.
  *
  * <p>The block is the platform's boot structure in the target's byte order: the x86 zero page, the s390
  * parameter area, the ia64 {@code boot_param}.

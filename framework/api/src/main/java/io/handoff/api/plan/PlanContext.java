@@ -1,6 +1,5 @@
 package io.handoff.api.plan;
 
-import io.handoff.api.Contribution;
 import io.handoff.api.Settings;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.MemoryRange;
@@ -36,7 +35,13 @@ public interface PlanContext {
     /** Return the crash region loads go into: the highest {@code Crash kernel} region; empty for kexec. */
     Optional<MemoryRange> crashRegion();
 
-    /** Place a segment in a free hole and record it; return it with its address. */
+    /**
+     * Place a segment in a free hole and record it; return it with its address.
+     *
+     * <p>The bytes of a {@link SegmentData.Bytes} segment may still be completed until {@code plan} returns
+     * (boot data that must point at segments placed later, as kexec-tools fills its zero page last): the
+     * planner reads and hashes segment data only after the platform is done.
+     */
     Segment place(String role, SegmentData data, long memsz, Placement placement);
 
     /** Record a segment at a fixed address (s390 loads at fixed offsets); it must be free and loadable. */
@@ -51,10 +56,11 @@ public interface PlanContext {
     /**
      * Return the contributions of a type that apply to this platform: its own plugin's and the shared ones.
      *
-     * @param type a contribution SPI such as {@link io.handoff.api.MemoryMapPassing}
+     * @param type a contribution SPI ({@code io.handoff.api.spi.Contribution} subtype) such as
+     *     {@code MemoryMapPassing}
      * @return the contributions, in a stable order (by id)
      */
-    <T extends Contribution> List<T> contributions(Class<T> type);
+    <T> List<T> contributions(Class<T> type);
 
     /** Build an ELF64 core header as kexec-tools' {@code crash_create_elf64_headers} does. */
     byte[] elfCoreHeader(ElfCoreRequest request);

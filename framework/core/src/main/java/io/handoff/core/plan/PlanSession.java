@@ -1,6 +1,5 @@
 package io.handoff.core.plan;
 
-import io.handoff.api.Contribution;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.LayoutConstraints;
@@ -38,7 +37,7 @@ public final class PlanSession implements PlanContext {
     private final PlanRequest request;
     private final Settings settings;
     private final LayoutConstraints layout;
-    private final Function<Class<? extends Contribution>, List<? extends Contribution>> contributions;
+    private final Function<Class<?>, List<?>> contributions;
     private final List<MemoryRange> loadable;
     private final Optional<MemoryRange> crashRegion;
     private final HoleFinder holes;
@@ -54,7 +53,7 @@ public final class PlanSession implements PlanContext {
      * @param contributions looks up the contributions that apply to the platform, by type
      */
     public PlanSession(Machine machine, PlanRequest request, Settings settings, LayoutConstraints layout,
-                       Function<Class<? extends Contribution>, List<? extends Contribution>> contributions) {
+                       Function<Class<?>, List<?>> contributions) {
         this.machine = machine;
         this.request = request;
         this.settings = settings;
@@ -156,7 +155,7 @@ public final class PlanSession implements PlanContext {
 
     @Override
     @SuppressWarnings("unchecked")
-    public <T extends Contribution> List<T> contributions(Class<T> type) {
+    public <T> List<T> contributions(Class<T> type) {
         return (List<T>) contributions.apply(type);
     }
 

@@ -1,7 +1,6 @@
 package io.handoff.core.plan;
 
-import io.handoff.api.Contribution;
-import io.handoff.api.Platform;
+import io.handoff.api.spi.Platform;
 import io.handoff.api.Settings;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.plan.PlanRequest;
@@ -47,7 +46,7 @@ public final class Planner {
      * @return the image
      */
     public HandoffImage plan(Platform platform, Settings settings,
-                             Function<Class<? extends Contribution>, List<? extends Contribution>> contributions,
+                             Function<Class<?>, List<?>> contributions,
                              Machine machine, PlanRequest request) {
         long started = System.nanoTime();
         PlanSession session = new PlanSession(machine, request, settings, platform.layout(), contributions);

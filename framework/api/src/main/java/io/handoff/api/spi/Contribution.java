@@ -1,4 +1,4 @@
-package io.handoff.api;
+package io.handoff.api.spi;
 
 import org.pf4j.ExtensionPoint;
 

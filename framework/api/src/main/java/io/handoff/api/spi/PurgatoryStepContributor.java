@@ -1,4 +1,4 @@
-package io.handoff.api;
+package io.handoff.api.spi;
 
 import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PurgatoryStep;

@@ -1,5 +1,10 @@
-package io.handoff.api;
+package io.handoff.api.spi;
 
+import io.handoff.api.Capabilities;
+import io.handoff.api.FailureKind;
+import io.handoff.api.HandoffException;
+import io.handoff.api.ImageFormat;
+import io.handoff.api.LayoutConstraints;
 import io.handoff.api.machine.SystemView;
 import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PlatformPlan;

@@ -1,0 +1,246 @@
+package io.handoff.platforms.x86_64;
+
+import io.handoff.api.Capabilities;
+import io.handoff.api.FailureKind;
+import io.handoff.api.HandoffException;
+import io.handoff.api.ImageFormat;
+import io.handoff.api.spi.MemoryMapPassing;
+import io.handoff.api.spi.Platform;
+import io.handoff.api.machine.FirmwareMemmapEntry;
+import io.handoff.api.machine.IomemEntry;
+import io.handoff.api.machine.Machine;
+import io.handoff.api.machine.MemoryRange;
+import io.handoff.api.machine.RangeType;
+import io.handoff.api.machine.SystemView;
+import io.handoff.api.plan.CaptureMemoryMap;
+import io.handoff.api.plan.Direction;
+import io.handoff.api.plan.ElfCoreRequest;
+import io.handoff.api.plan.Placement;
+import io.handoff.api.plan.PlanContext;
+import io.handoff.api.plan.PlanRequest;
+import io.handoff.api.plan.PlatformPlan;
+import io.handoff.api.plan.Segment;
+import io.handoff.api.plan.SegmentData;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.pf4j.Extension;
+
+/**
+ * The x86_64 platform: a bzImage entered at its 64-bit entry point with a zero page, as kexec-tools'
+ * {@code kexec -l}/{@code kexec -p} load it (kexec-bzImage64.c).
+ *
+ * <p>Placement follows kexec-tools' order: for kdump the 640 KiB backup and the ELF core header first, top-down
+ * in the crash region; then the setup segment (zero page and command line, 16-byte aligned, at or above
+ * 0x3000, top-down); the kernel ({@code init_size} rounded to a page, at {@code kernel_alignment}, at or above
+ * max(1 MiB, {@code pref_address}), top-down); the initrd (page aligned, at or above 16 MiB, top-down); then
+ * setup_data nodes (page aligned, at or above 1 MiB, bottom-up). Purgatory is not placed yet.
+ *
+ * @since 0.1
+ */
+@Extension
+public final class X86_64Platform implements Platform {
+    /** The platform id. */
+    public static final String ID = "x86_64";
+    /** The ELF machine number of x86_64 ({@code EM_X86_64}). */
+    public static final int EM_X86_64 = 62;
+    /** The lowest address kexec-tools gives purgatory and the setup segment. */
+    public static final long MIN_SETUP_ADDRESS = 0x3000;
+    /** The lowest address of an initrd ({@code INITRD_BASE}). */
+    public static final long MIN_INITRD_ADDRESS = 0x100_0000;
+    /** The lowest address of a setup_data node. */
+    public static final long MIN_SETUP_DATA_ADDRESS = 0x10_0000;
+
+    private static final String BOOT_PARAMS = "/sys/kernel/boot_params/data";
+    private static final String EFI_RUNTIME_MAP = "/sys/firmware/efi/runtime-map";
+    private static final String EFI_SYSTAB = "/sys/firmware/efi/systab";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /** Detect an x86 machine by the boot parameters its kernel exports (only x86 kernels have them). */
+    @Override
+    public boolean detect(SystemView view) {
+        return view.exists(BOOT_PARAMS);
+    }
+
+    @Override
+    public List<ImageFormat> imageFormats() {
+        return List.of(new ImageFormat("bzImage", "x86 bzImage, boot protocol 2.12 or later, 64-bit entry"));
+    }
+
+    @Override
+    public int elfMachine() {
+        return EM_X86_64;
+    }
+
+    @Override
+    public ByteOrder byteOrder() {
+        return ByteOrder.LITTLE_ENDIAN;
+    }
+
+    @Override
+    public Set<String> capabilities() {
+        return Set.of(Capabilities.PORT_IO);
+    }
+
+    @Override
+    public String description() {
+        return "x86_64 (bzImage, 64-bit boot protocol, e820 or memmap= for kdump)";
+    }
+
+    @Override
+    public PlatformPlan plan(PlanContext context) {
+        PlanRequest request = context.request();
+        Machine machine = context.machine();
+        BzImage image = BzImageParser.parse(request.kernel());
+        ZeroPage zeroPage = ZeroPage.create(image, request.commandLine(), machine.bootParams());
+        if (zeroPage.acpiRsdp() == 0) {
+            efiSystabRsdp(machine.view()).ifPresent(zeroPage::setAcpiRsdp);
+        }
+        List<String> warnings = new ArrayList<>();
+        Map<String, String> facts = new LinkedHashMap<>();
+        facts.put("boot protocol", image.protocol());
+        facts.put("setup_sects", Integer.toString(image.setupSects()));
+        facts.put("xloadflags", String.format("%#x", image.xloadFlags()));
+        facts.put("kernel_alignment", String.format("%#x", image.kernelAlignment()));
+        facts.put("pref_address", String.format("%#x", image.prefAddress()));
+        facts.put("init_size", String.format("%#x", image.initSize()));
+        facts.put("cmdline_size", Long.toString(image.cmdlineSize()));
+        if (!image.relocatable()) {
+            warnings.add(image.file() + ": kernel is not relocatable; it is loaded at kernel_alignment anyway, as "
+                    + "kexec-tools does for 64-bit entry");
+        }
+        Optional<MemoryMapPassing> passing = request.crash() ? Optional.of(memoryMapPassing(context)) : Optional.empty();
+        if (passing.filter(E820Passing.class::isInstance).isEmpty()) {
+            // kexec-tools gives the e820 table the machine's own map unless a crash load passes its map there
+            E820Table.ofRanges(machineMemory(machine)).writeTo(zeroPage);
+        }
+        if (passing.isPresent()) {
+            planCrashSegments(context, image, zeroPage, passing.get(), facts);
+        }
+        warnings.add("purgatory is not linked yet: the plan has no purgatory segment, so addresses placed after it "
+                + "differ from kexec-tools' and the entry jumps straight to the kernel");
+
+        byte[] setupBytes = new byte[zeroPage.setupSegmentLength()];
+        Segment setup = context.place("setup", new SegmentData.Bytes(setupBytes), setupBytes.length,
+                new Placement(16, MIN_SETUP_ADDRESS, Long.MAX_VALUE, Direction.TOP_DOWN));
+        Segment kernel = context.place("kernel", image.kernelSlice(), image.kernelMemsz(),
+                new Placement(image.kernelAlignment(), image.minLoadAddress(), Long.MAX_VALUE, Direction.TOP_DOWN));
+        if (request.initrd().isPresent()) {
+            Path initrd = request.initrd().get();
+            long size = fileSize(initrd);
+            Segment ramdisk = context.place("initrd", new SegmentData.FileSlice(initrd, 0, size), size,
+                    new Placement(4096, MIN_INITRD_ADDRESS, Long.MAX_VALUE, Direction.TOP_DOWN));
+            zeroPage.setRamdisk(ramdisk.mem(), size);
+        }
+        for (SetupData node : zeroPage.pendingSetupData()) {
+            byte[] bytes = zeroPage.setupDataNode(node);
+            Segment placed = context.place("setup-data", new SegmentData.Bytes(bytes), bytes.length,
+                    new Placement(4096, MIN_SETUP_DATA_ADDRESS, Long.MAX_VALUE, Direction.BOTTOM_UP));
+            zeroPage.linkSetupData(node, placed.mem());
+        }
+        // The setup segment's bytes depend on addresses known only now (command line, initrd, setup_data), so the
+        // buffer placed above is filled last, as kexec-tools fills its real_mode buffer after add_buffer.
+        byte[] finished = zeroPage.setupSegment(setup.mem());
+        System.arraycopy(finished, 0, setupBytes, 0, finished.length);
+
+        long entry = kernel.mem() + BzImage.ENTRY_64_OFFSET;
+        Map<String, Long> registers = new LinkedHashMap<>();
+        registers.put("rbx", 0L); // the bootstrap processor
+        registers.put("rsi", setup.mem()); // boot_params
+        registers.put("rip", entry); // startup_64
+        return new PlatformPlan(entry, registers, zeroPage.commandLine(), facts, warnings);
+    }
+
+    private void planCrashSegments(PlanContext context, BzImage image, ZeroPage zeroPage, MemoryMapPassing passing,
+                                   Map<String, String> facts) {
+        Machine machine = context.machine();
+        CrashMemory memory = CrashMemory.of(machine.iomem());
+        long backupSize = memory.backupSize();
+        Segment backup = context.place("backup", new SegmentData.Bytes(new byte[(int) backupSize]), backupSize,
+                new Placement(CrashMemory.GRANULE, 0, Long.MAX_VALUE, Direction.TOP_DOWN));
+        long kernelPhysical = machine.iomem().first("Kernel code").map(IomemEntry::start).orElseThrow(
+                () -> new HandoffException(FailureKind.MALFORMED_PROFILE,
+                        "/proc/iomem: no \"Kernel code\" line; cannot tell where the running kernel is"));
+        byte[] header = context.elfCoreHeader(new ElfCoreRequest(EM_X86_64, ByteOrder.LITTLE_ENDIAN,
+                machine.crashNotes(), machine.vmcoreInfo(),
+                KernelMapping.kernelText(machine.kcoreLoads(), machine.kernelSymbols(), kernelPhysical),
+                memory.ram(), KernelMapping.pageOffset(machine.kcoreLoads()),
+                Optional.of(new ElfCoreRequest.BackupRedirect(memory.backupSource().start(), backup.mem())),
+                (int) CrashMemory.GRANULE));
+        long headerMemsz = CrashMemory.elfHeaderMemsz(header.length);
+        Segment elf = context.place("elfcorehdr", new SegmentData.Bytes(header), headerMemsz,
+                new Placement(CrashMemory.GRANULE, 0, Long.MAX_VALUE, Direction.TOP_DOWN));
+        CaptureMemoryMap map = memory.captureMap(backup.mem(), elf.mem(), headerMemsz);
+        // kexec-tools passes acpi_rsdp= unless the new kernel gets the EFI runtime map (the efi platform's job)
+        boolean efiMap = image.efiKexec() && machine.view().exists(EFI_RUNTIME_MAP);
+        if (!efiMap && zeroPage.acpiRsdp() != 0) {
+            zeroPage.appendCommandLine(String.format("acpi_rsdp=0x%x", zeroPage.acpiRsdp()));
+        }
+        zeroPage.appendCommandLine("elfcorehdr=" + elf.mem() / CrashMemory.GRANULE + "K");
+        passing.pass(map, zeroPage);
+        facts.put("backup", String.format("%s copied to %#x", memory.backupSource(), backup.mem()));
+        facts.put("memmap", passing.id());
+        facts.put("capture memory map", map.ranges().stream().map(MemoryRange::toString)
+                .collect(Collectors.joining(", ")));
+    }
+
+    private static MemoryMapPassing memoryMapPassing(PlanContext context) {
+        String id = context.request().options().getOrDefault("memmap", context.settings().getString("memmap"));
+        List<MemoryMapPassing> known = context.contributions(MemoryMapPassing.class);
+        return known.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow(() -> new HandoffException(
+                FailureKind.CONFIGURATION, String.format("handoff.platforms.x86_64.memmap: unknown value \"%s\"; "
+                        + "known: %s", id, known.stream().map(MemoryMapPassing::id).sorted().toList())));
+    }
+
+    // kexec-tools' get_memory_ranges: the firmware map when the kernel exports it, else /proc/iomem's top level.
+    static List<MemoryRange> machineMemory(Machine machine) {
+        List<FirmwareMemmapEntry> firmware = machine.firmwareMemmap();
+        if (!firmware.isEmpty()) {
+            return firmware.stream().map(FirmwareMemmapEntry::range).sorted(
+                    (a, b) -> Long.compare(a.start(), b.start())).toList();
+        }
+        return machine.iomem().roots().stream().map(IomemEntry::range).filter(r -> r.type() != RangeType.OTHER)
+                .toList();
+    }
+
+    // kexec-tools' get_acpi_rsdp fallback: "ACPI20=" or "ACPI=" in the EFI system table file.
+    private static Optional<Long> efiSystabRsdp(SystemView view) {
+        if (!view.exists(EFI_SYSTAB)) {
+            return Optional.empty();
+        }
+        for (String line : view.readString(EFI_SYSTAB).split("\n")) {
+            if (line.startsWith("ACPI20=0x") || line.startsWith("ACPI=0x")) {
+                try {
+                    return Optional.of(Long.parseUnsignedLong(line.substring(line.indexOf("=0x") + 3).trim(), 16));
+                } catch (NumberFormatException e) {
+                    throw new HandoffException(FailureKind.MALFORMED_PROFILE,
+                            EFI_SYSTAB + ": unparsable line \"" + line + "\"", e);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static long fileSize(Path file) {
+        try {
+            return Files.size(file);
+        } catch (NoSuchFileException e) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": no such file", e);
+        } catch (IOException e) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+}
