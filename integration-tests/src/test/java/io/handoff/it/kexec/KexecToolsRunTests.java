@@ -33,7 +33,7 @@ class KexecToolsRunTests {
 
     @Nested
     class Profiles {
-        @ParameterizedTest
+        @ParameterizedTest(name = "{0} {1}")
         @EnumSource(ProfileVariant.class)
         void iomemAndFirmwareMemmapDescribeTheSameRam(ProfileVariant variant) throws IOException {
             Path profile = ReferenceInputs.profile(variant);
@@ -60,7 +60,7 @@ class KexecToolsRunTests {
 
     @Nested
     class Segments {
-        @ParameterizedTest
+        @ParameterizedTest(name = "{0} {1}")
         @MethodSource("io.handoff.it.kexec.KexecToolsRunTests#variantsAndModes")
         void everyRoleIsFoundOnceAndInsideTheLoadCrashRegion(ProfileVariant variant, MemmapMode mode) {
             CapturedLoad load = ReferenceInputs.kexec(variant, mode).load();
@@ -79,7 +79,7 @@ class KexecToolsRunTests {
             assertThat(load.require(LoadedSegment.INITRD).bufsz()).isEqualTo(ReferenceInputs.INITRD_SIZE);
         }
 
-        @ParameterizedTest
+        @ParameterizedTest(name = "{0} {1}")
         @MethodSource("io.handoff.it.kexec.KexecToolsRunTests#variantsAndModes")
         void setupDataSegmentsExistOnlyForAnE820Extension(ProfileVariant variant, MemmapMode mode) {
             CapturedLoad load = ReferenceInputs.kexec(variant, mode).load();
@@ -93,7 +93,7 @@ class KexecToolsRunTests {
 
     @Nested
     class ZeroPage {
-        @ParameterizedTest
+        @ParameterizedTest(name = "{0} {1}")
         @MethodSource("io.handoff.it.kexec.KexecToolsRunTests#variantsAndModes")
         void pointsAtTheInitrdAndTheCommandLine(ProfileVariant variant, MemmapMode mode) {
             CapturedLoad load = ReferenceInputs.kexec(variant, mode).load();
@@ -119,7 +119,7 @@ class KexecToolsRunTests {
             assertThat(load.require(LoadedSegment.KERNEL).mem()).isGreaterThan(FOUR_GIB);
         }
 
-        @ParameterizedTest
+        @ParameterizedTest(name = "{0} {1}")
         @EnumSource(MemmapMode.class)
         void manyReservedOverflowsIntoSetupE820Ext(MemmapMode mode) {
             CapturedLoad load = ReferenceInputs.kexec(ProfileVariant.MANY_RESERVED, mode).load();
@@ -169,7 +169,7 @@ class KexecToolsRunTests {
 
     @Nested
     class ElfCoreHeader {
-        @ParameterizedTest
+        @ParameterizedTest(name = "{0} {1}")
         @MethodSource("io.handoff.it.kexec.KexecToolsRunTests#variantsAndModes")
         void backupSourceIsReadFromTheBackupSegment(ProfileVariant variant, MemmapMode mode) {
             CapturedLoad load = ReferenceInputs.kexec(variant, mode).load();

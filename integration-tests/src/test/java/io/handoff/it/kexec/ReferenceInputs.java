@@ -26,6 +26,7 @@ public final class ReferenceInputs {
     private static final Path WORK = createWork();
     private static final Map<ProfileVariant, Path> PROFILES = new ConcurrentHashMap<>();
     private static final Map<String, KexecToolsRun> RUNS = new ConcurrentHashMap<>();
+    private static final Map<String, HandoffPlanRun> PLANS = new ConcurrentHashMap<>();
     private static volatile Path initrd;
 
     private ReferenceInputs() {
@@ -63,6 +64,13 @@ public final class ReferenceInputs {
         Prerequisites.gcc();
         return RUNS.computeIfAbsent(variant + "-" + mode, key -> KexecToolsRun.run(profile(variant), kernel, initrd(),
                 APPEND, WORK.resolve("kexec").resolve(key.toLowerCase()), mode.kexecArgs()));
+    }
+
+    /** Return handoff's plan for a variant and mode (run once, then cached). */
+    public static HandoffPlanRun handoff(ProfileVariant variant, MemmapMode mode) {
+        Path kernel = Prerequisites.kernel();
+        return PLANS.computeIfAbsent(variant + "-" + mode, key -> HandoffPlanRun.run(profile(variant), kernel, initrd(),
+                APPEND, mode, WORK.resolve("handoff").resolve(key.toLowerCase())));
     }
 
     private static Path createWork() {
