@@ -43,8 +43,10 @@ nproc=$(find "$profile/sys/devices/system/cpu" -maxdepth 1 -type d -name 'cpu[0-
 rm -f "$out"/segments.txt "$out"/seg*.bin
 
 set +e
+# The extra arguments go before the kernel: kexec-tools 2.0.25 drops the --append text when an x86 option such
+# as --pass-memmap-cmdline follows it (the capture kernel then gets only acpi_rsdp=, elfcorehdr= and memmap=).
 HANDOFF_SHIM_ROOT="$profile" HANDOFF_SHIM_OUT="$out" HANDOFF_SHIM_NPROC="$nproc" HANDOFF_SHIM_GETRANDOM=fail \
-LD_PRELOAD="$shim" "$kexec_bin" -p -d "$kernel" --initrd="$initrd" --append="$append" "$@" 2>"$out/kexec-d.txt"
+LD_PRELOAD="$shim" "$kexec_bin" -p -d "$@" "$kernel" --initrd="$initrd" --append="$append" 2>"$out/kexec-d.txt"
 rc=$?
 set -e
 if [ $rc -ne 0 ] || [ ! -f "$out/segments.txt" ]; then

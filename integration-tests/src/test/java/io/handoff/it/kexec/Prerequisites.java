@@ -1,0 +1,134 @@
+package io.handoff.it.kexec;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * What the differential tests need from the host: kexec-tools, gcc (for the capture shim) and a Debian kernel.
+ *
+ * <p>On a developer machine a missing tool skips the tests with a message saying what to install; under CI
+ * ({@code CI=true}) a missing tool fails them, so a broken CI image cannot pass by skipping everything.
+ */
+public final class Prerequisites {
+    private Prerequisites() {
+    }
+
+    /** Return the kexec binary, or skip/fail. */
+    public static Path kexec() {
+        Optional<Path> found = Optional.ofNullable(System.getenv("KEXEC")).map(Path::of)
+                .or(() -> onPath("kexec"))
+                .or(() -> Optional.of(Path.of("/usr/sbin/kexec")).filter(Files::isExecutable))
+                .or(() -> Optional.of(Path.of("/sbin/kexec")).filter(Files::isExecutable));
+        require(found.isPresent(), "kexec-tools is not installed (apt-get install kexec-tools)");
+        return found.orElseThrow();
+    }
+
+    /** Check gcc is there: the reference script builds the LD_PRELOAD shim with it. */
+    public static void gcc() {
+        require(System.getenv("HANDOFF_SHIM_SO") != null || onPath("gcc").isPresent(),
+                "gcc is not installed (apt-get install gcc); it builds the kexec capture shim");
+    }
+
+    /**
+     * Return the kernel image the tests load: {@code HANDOFF_TEST_KERNEL}, else the newest kernel already cached by
+     * {@code framework/launcher/src/dist/libexec/debian-kernel.sh} (never downloaded from here).
+     */
+    public static Path kernel() {
+        String env = System.getenv("HANDOFF_TEST_KERNEL");
+        Optional<Path> found;
+        if (env != null && !env.isBlank()) {
+            found = Optional.of(Path.of(env)).filter(Files::isReadable);
+            require(found.isPresent(), "HANDOFF_TEST_KERNEL=" + env + " is not a readable file");
+        } else {
+            found = cachedDebianKernel();
+            require(found.isPresent(), "no kernel: set HANDOFF_TEST_KERNEL to a bzImage, e.g. "
+                    + "HANDOFF_TEST_KERNEL=$(framework/launcher/src/dist/libexec/debian-kernel.sh)");
+        }
+        return found.orElseThrow();
+    }
+
+    /** Return the repository root (the directory holding {@code integration-tests/}). */
+    public static Path repository() {
+        String prop = System.getProperty("handoff.repo");
+        if (prop != null && Files.isDirectory(Path.of(prop, "integration-tests"))) {
+            return Path.of(prop).toAbsolutePath().normalize();
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("integration-tests").resolve("src"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("no repository above " + Path.of("").toAbsolutePath());
+    }
+
+    /** Return {@code kexec-reference.sh}. */
+    public static Path referenceScript() {
+        return repository().resolve("integration-tests/src/test/scripts/kexec-reference.sh");
+    }
+
+    /** Return whether the tests run under CI, where missing prerequisites fail instead of skipping. */
+    public static boolean underCi() {
+        String ci = System.getenv("CI");
+        return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false") && !ci.equals("0");
+    }
+
+    /** Skip (or fail under CI) with the message when the condition does not hold. */
+    public static void require(boolean condition, String message) {
+        if (condition) {
+            return;
+        }
+        if (underCi()) {
+            fail("CI=" + System.getenv("CI") + " and " + message);
+        }
+        assumeTrue(false, message);
+    }
+
+    private static Optional<Path> onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, name);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Path> cachedDebianKernel() {
+        String cache = System.getenv("HANDOFF_CACHE");
+        Path root = (cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "handoff"))
+                .resolve("debian-kernel");
+        if (!Files.isDirectory(root)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> versions = Files.list(root)) {
+            List<Path> kernels = versions.map(v -> v.resolve("boot"))
+                    .filter(Files::isDirectory)
+                    .flatMap(Prerequisites::vmlinuzIn)
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList();
+            return kernels.isEmpty() ? Optional.empty() : Optional.of(kernels.get(kernels.size() - 1));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Stream<Path> vmlinuzIn(Path boot) {
+        try (Stream<Path> files = Files.list(boot)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("vmlinuz-")).toList().stream();
+        } catch (IOException e) {
+            return Stream.empty();
+        }
+    }
+}
