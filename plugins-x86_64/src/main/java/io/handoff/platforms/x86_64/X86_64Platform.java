@@ -8,6 +8,7 @@ import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.Platform;
 import io.handoff.api.machine.FirmwareMemmapEntry;
 import io.handoff.api.machine.IomemEntry;
+import io.handoff.api.machine.KernelText;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.machine.RangeType;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +63,9 @@ public final class X86_64Platform implements Platform {
     public static final long MIN_SETUP_DATA_ADDRESS = 0x10_0000;
 
     private static final String BOOT_PARAMS = "/sys/kernel/boot_params/data";
+    private static final long REALMODE_IVT_END = 0x400;
+    private static final long ELF64_EHDR_SIZE = 64;
+    private static final long ELF64_PHDR_SIZE = 56;
     private static final String EFI_RUNTIME_MAP = "/sys/firmware/efi/runtime-map";
     private static final String EFI_SYSTAB = "/sys/firmware/efi/systab";
 
@@ -174,12 +179,14 @@ public final class X86_64Platform implements Platform {
         long kernelPhysical = machine.iomem().first("Kernel code").map(IomemEntry::start).orElseThrow(
                 () -> new HandoffException(FailureKind.MALFORMED_PROFILE,
                         "/proc/iomem: no \"Kernel code\" line; cannot tell where the running kernel is"));
+        Optional<KernelText> kernelText = KernelMapping.kernelText(machine.kcoreLoads(), machine.kernelSymbols(),
+                kernelPhysical);
         byte[] header = context.elfCoreHeader(new ElfCoreRequest(EM_X86_64, ByteOrder.LITTLE_ENDIAN,
-                machine.crashNotes(), machine.vmcoreInfo(),
-                KernelMapping.kernelText(machine.kcoreLoads(), machine.kernelSymbols(), kernelPhysical),
+                machine.crashNotes(), machine.vmcoreInfo(), kernelText,
                 memory.ram(), KernelMapping.pageOffset(machine.kcoreLoads()),
                 Optional.of(new ElfCoreRequest.BackupRedirect(memory.backupSource().start(), backup.mem())),
                 (int) CrashMemory.GRANULE));
+        header = padLikeKexecTools(header, machine, memory, kernelText.isPresent());
         long headerMemsz = CrashMemory.elfHeaderMemsz(header.length);
         Segment elf = context.place("elfcorehdr", new SegmentData.Bytes(header), headerMemsz,
                 new Placement(CrashMemory.GRANULE, 0, Long.MAX_VALUE, Direction.TOP_DOWN));
@@ -197,6 +204,15 @@ public final class X86_64Platform implements Platform {
                 .collect(Collectors.joining(", ")));
     }
 
+    // kexec-tools sizes the header buffer for a program header per crash memory range, reserved ones included,
+    // though it writes them for RAM only; the capture map and the header's address depend on that size.
+    private static byte[] padLikeKexecTools(byte[] header, Machine machine, CrashMemory memory, boolean text) {
+        long slots = machine.crashNotes().size() + (machine.vmcoreInfo().isPresent() ? 1 : 0)
+                + memory.ranges().size() + (text ? 1 : 0);
+        long size = CrashMemory.align(ELF64_EHDR_SIZE + slots * ELF64_PHDR_SIZE, CrashMemory.GRANULE);
+        return size > header.length ? Arrays.copyOf(header, (int) size) : header;
+    }
+
     private static MemoryMapPassing memoryMapPassing(PlanContext context) {
         String id = context.request().options().getOrDefault("memmap", context.settings().getString("memmap"));
         List<MemoryMapPassing> known = context.contributions(MemoryMapPassing.class);
@@ -205,14 +221,18 @@ public final class X86_64Platform implements Platform {
                         + "known: %s", id, known.stream().map(MemoryMapPassing::id).sorted().toList())));
     }
 
-    // kexec-tools' get_memory_ranges: the firmware map when the kernel exports it, else /proc/iomem's top level.
+    // kexec-tools' get_memory_ranges: the firmware map when the kernel exports it, else /proc/iomem's top level;
+    // RAM below the real-mode interrupt vector table's end (0x400) is left out, as kexec-tools does.
     static List<MemoryRange> machineMemory(Machine machine) {
         List<FirmwareMemmapEntry> firmware = machine.firmwareMemmap();
-        if (!firmware.isEmpty()) {
-            return firmware.stream().map(FirmwareMemmapEntry::range).sorted(
-                    (a, b) -> Long.compare(a.start(), b.start())).toList();
-        }
-        return machine.iomem().roots().stream().map(IomemEntry::range).filter(r -> r.type() != RangeType.OTHER)
+        List<MemoryRange> ranges = !firmware.isEmpty()
+                ? firmware.stream().map(FirmwareMemmapEntry::range).sorted(
+                        (a, b) -> Long.compare(a.start(), b.start())).toList()
+                : machine.iomem().roots().stream().map(IomemEntry::range).filter(r -> r.type() != RangeType.OTHER)
+                        .toList();
+        return ranges.stream().filter(r -> r.type() != RangeType.RAM || r.end() >= REALMODE_IVT_END)
+                .map(r -> r.type() == RangeType.RAM && r.start() < REALMODE_IVT_END
+                        ? new MemoryRange(REALMODE_IVT_END, r.end(), RangeType.RAM) : r)
                 .toList();
     }
 
