@@ -16,11 +16,13 @@ import java.util.Locale;
  *
  * <p>Three bands, top to bottom: the whole physical map (block widths log-scaled so a 4 KiB reserved page
  * and 1 TiB of PCI space are both visible), the load window (the crash region, or the span the segments
- * use) drawn to scale with each segment labelled, and a table of the segments.
+ * use) drawn to scale with each segment labelled, a zoomed band for segments too thin to see at that scale,
+ * and a table of the segments.
  */
 public final class MemoryMapSvg {
     private static final int WIDTH = 1100;
     private static final int MARGIN = 20;
+    private static final int ROWS = 5;
     private static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
         "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"};
 
@@ -104,23 +106,43 @@ public final class MemoryMapSvg {
         } else {
             return y;
         }
+        y = band(b, image, title, lo, hi, y);
+        // segments too thin to read at that scale get a second, zoomed band of their own
+        double span = hi - lo + 1;
+        List<Segment> thin = segs.stream().filter(s -> s.memsz() / span < 0.02).toList();
+        if (thin.size() >= 2) {
+            long dlo = thin.stream().mapToLong(Segment::mem).min().orElseThrow() & -(64L << 10);
+            long dhi = thin.stream().mapToLong(Segment::end).max().orElseThrow() | ((64L << 10) - 1);
+            y = band(b, image, "Detail " + span(dlo, dhi) + " (the small segments), to scale", dlo, dhi, y + 16);
+        }
+        return y;
+    }
+
+    private static int band(StringBuilder b, HandoffImage image, String title, long lo, long hi, int y) {
+        List<Segment> segs = image.segments();
         text(b, MARGIN, y + 12, 13, "bold", title);
         y += 22;
         double usable = WIDTH - 2 * MARGIN;
         double span = hi - lo + 1;
         int h = 40;
-        rect(b, MARGIN, y + 36, usable, h, "#f7f7f7", "#999", "free");
+        int top = 12 * ROWS + 6;
+        rect(b, MARGIN, y + top, usable, h, "#f7f7f7", "#999", "free");
         List<double[]> labels = new ArrayList<>();
         for (int i = 0; i < segs.size(); i++) {
             Segment s = segs.get(i);
-            double x = MARGIN + usable * (s.mem() - lo) / span;
-            double w = Math.max(3, usable * s.memsz() / span);
-            rect(b, x, y + 36, w, h, PALETTE[i % PALETTE.length], "#222",
+            if (s.end() < lo || s.mem() > hi) {
+                continue;
+            }
+            long from = Math.max(s.mem(), lo);
+            long to = Math.min(s.end(), hi);
+            double x = MARGIN + usable * (from - lo) / span;
+            double w = Math.max(3, usable * (to - from + 1) / span);
+            rect(b, x, y + top, w, h, PALETTE[i % PALETTE.length], "#222",
                     s.role() + " " + span(s.mem(), s.end()) + " " + PlanSession.human(s.memsz()));
             labels.add(new double[] {x + w / 2, i});
         }
         // labels above the bar, staggered into rows so that neighbours never overlap
-        double[] rowEnd = new double[3];
+        double[] rowEnd = new double[ROWS];
         for (double[] l : labels) {
             Segment s = segs.get((int) l[1]);
             String label = s.role() + " " + PlanSession.human(s.memsz());
@@ -131,11 +153,11 @@ public final class MemoryMapSvg {
                 row++;
             }
             rowEnd[row] = lx + lw + 6;
-            double ly = y + 30 - row * 12;
-            line(b, l[0], ly + 2, l[0], y + 36);
+            double ly = y + top - 6 - row * 12;
+            line(b, l[0], ly + 2, l[0], y + top);
             text(b, lx, ly, 10, "normal", label);
         }
-        y += 36 + h;
+        y += top + h;
         text(b, MARGIN, y + 14, 10, "normal", String.format("%#x", lo));
         String end = String.format("%#x", hi);
         text(b, WIDTH - MARGIN - end.length() * 6.2, y + 14, 10, "normal", end);
