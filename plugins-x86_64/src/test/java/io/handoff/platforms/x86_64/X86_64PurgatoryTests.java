@@ -1,5 +1,8 @@
 package io.handoff.platforms.x86_64;
 
+import io.handoff.core.testing.Fixtures;
+import io.handoff.core.system.ProfileMachine;
+import io.handoff.core.system.IomemParser;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.handoff.api.Settings;
@@ -102,8 +105,7 @@ class X86_64PurgatoryTests {
     static final class RecordingContext implements PlanContext {
         final List<String> order = new ArrayList<>();
         final List<Segment> placed = new ArrayList<>();
-        final Machine machine = new QemuMachine(IomemText.read(Fixtures.profile("qemu-pc-x86_64-1g")
-                .resolve("proc/iomem")));
+        final Machine machine = new QemuMachine(ProfileMachine.at(Fixtures.profile("qemu-pc-x86_64-1g")).iomem());
         final PlanRequest request;
         final boolean hasPurgatory;
         long cursor = CRASH_END + 1;
@@ -336,7 +338,7 @@ class X86_64PurgatoryTests {
         @Test
         void printsAndHaltsOnEveryMachine() {
             X86_64HaltFallback halt = new X86_64HaltFallback();
-            Machine machine = new QemuMachine(IomemText.parse("00001000-0009fbff : System RAM\n"));
+            Machine machine = new QemuMachine(iomem("00001000-0009fbff : System RAM\n"));
 
             assertThat(halt.priority()).isEqualTo(100);
             assertThat(halt.id()).isEqualTo("x86_64-halt");
@@ -346,5 +348,9 @@ class X86_64PurgatoryTests {
             assertThat(steps.get(1).operands()).containsExactly(1L);
             assertThat(steps.get(1).worstCase()).isZero();
         }
+    }
+
+    private static io.handoff.api.machine.Iomem iomem(String text) {
+        return IomemParser.parse(text, "/proc/iomem");
     }
 }
