@@ -1,0 +1,25 @@
+/*
+ * The portable purgatory runtime: runs the step program of FORMAT.md against the HAL (hal.h).
+ */
+#ifndef PURGATORY_H
+#define PURGATORY_H
+
+#include <stdint.h>
+
+/* Results of purgatory_run() before anything ran (FORMAT.md section 6). */
+#define PG_BAD_MAGIC     (-1)
+#define PG_BAD_VERSION   (-2)
+#define PG_MALFORMED     (-3)
+
+/* Halt reasons chosen by the runtime itself (FORMAT.md section 4). */
+#define PG_HALT_NO_HANDOFF   0xFF01u /* main program and fallback ended without jump/halt/reset */
+#define PG_HALT_BAD_PROGRAM  0xFF10u /* or'ed with -result of purgatory_run() by a hardware entry */
+
+/*
+ * Validates the parameter area and runs it. Never returns once the program is valid: it ends in
+ * hal_jump_x86_64(), hal_halt() or hal_reset(). Returns PG_BAD_MAGIC, PG_BAD_VERSION or PG_MALFORMED
+ * (nothing was executed) otherwise.
+ */
+int purgatory_run(const void *param_area, uint64_t param_len);
+
+#endif

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Builds the x86_64 purgatory image (FORMAT.md section 1) with the system gcc; called by Maven (pom.xml).
+#   build-image.sh OUT  -> OUT/classes/purgatory/x86_64.bin (and OUT/purgatory-x86_64/purgatory.elf)
+# The portable runtime comes from framework/purgatory/src/main/c. Fails on any warning, on a linked ELF
+# with relocations or a dynamic section, on an image above 32 KiB, and on a header check-image.sh rejects.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+module=$(cd "$here/../.." && pwd)
+hal=$module/src/main/purgatory
+runtime=$(cd "$module/../framework/purgatory/src/main/c" && pwd)
+out=${1:?usage: build-image.sh OUT}
+obj=$out/purgatory-x86_64
+CC=${CC:-gcc}
+
+cflags=(-std=c11 -O2 -Wall -Wextra -Werror
+  -ffreestanding -fno-builtin -nostdlib -fno-stack-protector -fPIE
+  -mno-red-zone -mno-sse -mno-mmx -mno-sse2 -mno-avx -mcmodel=small
+  # no calls to memcpy/memset synthesised from loops: there is no libc to provide them
+  -fno-tree-loop-distribute-patterns
+  # physical address 0 is ordinary memory between kernels
+  -fno-delete-null-pointer-checks
+  -fno-asynchronous-unwind-tables -fno-unwind-tables -fcf-protection=none
+  -fvisibility=hidden -I"$runtime")
+
+rm -rf "$obj"
+mkdir -p "$obj" "$out/classes/purgatory"
+objs=()
+for f in "$runtime"/runtime.c "$runtime"/sha256.c "$runtime"/console.c "$runtime"/wait.c "$runtime"/lib.c \
+         "$hal"/hal-x86_64.c; do
+  o=$obj/$(basename "${f%.c}").o
+  "$CC" "${cflags[@]}" -c "$f" -o "$o"
+  objs+=("$o")
+done
+"$CC" -fPIE -Wa,--fatal-warnings -c "$hal/entry.S" -o "$obj/entry.o"
+
+elf=$obj/purgatory.elf
+bin=$out/classes/purgatory/x86_64.bin
+# -static-pie with -nostdlib: a position-independent executable with no dynamic linker and no libc;
+# any absolute address in the image would appear as a R_X86_64_RELATIVE entry in .rela.dyn.
+"$CC" -nostdlib -static-pie -Wl,-T,"$hal/purgatory.lds" -Wl,--build-id=none -Wl,-z,noexecstack \
+  -Wl,--no-warn-rwx-segments -Wl,--fatal-warnings -o "$elf" "$obj/entry.o" "${objs[@]}"
+objcopy -O binary "$elf" "$bin"
+
+bash "$here/check-image.sh" "$elf" "$bin"
+echo "build-image.sh: built $bin ($(stat -c %s "$bin") bytes)"
