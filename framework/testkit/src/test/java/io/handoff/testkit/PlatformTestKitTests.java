@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The kit's plumbing: a plugin jar loaded by PF4J, planning on the QEMU profile, the run on the C stub.
  *
- * <p>The toy platform places its own "purgatory" segment from a file (the stub's program), since this
- * branch's planner links no purgatory yet; the stub prints what the real runtime would and jumps.
+ * <p>The toy platform places its own "purgatory" segment from a file holding a hand-written program, since
+ * this branch's planner links no purgatory yet; the real runtime (host build) runs it.
  */
 class PlatformTestKitTests {
     static final String TOY = """
@@ -61,33 +61,40 @@ class PlatformTestKitTests {
 
     Path plugins;
     Path kernel;
+    byte[] kernelBytes;
 
     @BeforeEach
     void setUp() throws IOException {
         plugins = Files.createDirectories(tmp.resolve("plugins"));
         PluginJarBuilder.plugin("toy").source("com.example.toy.ToyPlatform", TOY)
                 .extension("com.example.toy.ToyPlatform").build(plugins);
-        byte[] k = new byte[0x9000];
-        k[Scenario.CORRUPTED_DATA_OFFSET > 0 ? (int) Scenario.CORRUPTED_DATA_OFFSET : 0] = 0x11;
-        kernel = Files.write(tmp.resolve("toy-kernel"), k);
+        kernelBytes = new byte[0x9000];
+        new java.util.Random(3).nextBytes(kernelBytes);
+        kernelBytes[(int) Scenario.CORRUPTED_DATA_OFFSET] = 0x11;
+        kernel = Files.write(tmp.resolve("toy-kernel"), kernelBytes);
     }
 
     PlatformTestKit kit(ProgramBytes program) throws IOException {
         Path purgatory = Files.write(tmp.resolve("purgatory.bin"), program.image());
         return PlatformTestKit.platform("toy").pluginsDir(plugins).profile(Fixtures.profile("qemu-pc-x86_64-1g"))
-                .kernel(kernel).option("purgatory", purgatory.toString()).runtime(HostPurgatory.load(StubRuntime.library()));
+                .kernel(kernel).option("purgatory", purgatory.toString());
+    }
+
+    /** The program a toy kdump needs: console, the kernel's digests, the jump; halt 9 as the fallback. */
+    ProgramBytes kdump(long rip) {
+        return ProgramBytes.program().console().verifyDigests(4096, 0x2e000000L, kernelBytes, 0x100000)
+                .jump(rip, 0x2e100000L).fallbackHalt(9);
     }
 
     @Nested
     class Runs {
         @Test
         void kdumpPlansThroughTheRegistryLoadsTheSegmentsAndJumpsAsPlanned() throws IOException {
-            PlatformTestKit.Execution run = kit(ProgramBytes.program().print("purgatory: digests ok (1 segments, 1 chunks)\n")
-                    .step(4, true, 10, 0x2e001234L, 0x1000, 1).jump(0x2e000200L, 0x2e100000L))
-                    .scenario(Scenario.KDUMP).execute();
+            PlatformTestKit.Execution run = kit(kdump(0x2e000200L)).scenario(Scenario.KDUMP).execute();
             run.assertAsExpected();
             assertThat(run.image()).get().satisfies(i -> assertThat(i.crashRegion()).isPresent());
             assertThat(run.jumped().register("rip")).isEqualTo(0x2e000200L);
+            run.assertConsoleLine("purgatory: digests ok (1 segments, 9 chunks)");
             assertThat(run.report()).contains("Planned: a kdump load", "kernel       at 0x002e000000",
                     "purgatory jumped to 0x2e000200 with rsi=0x2e100000 (as planned)",
                     TraceReport.NOT_HARDWARE);
@@ -95,8 +102,7 @@ class PlatformTestKitTests {
 
         @Test
         void aJumpElsewhereThanPlannedFailsTheAssertionAndShowsTheTrace() throws IOException {
-            PlatformTestKit.Execution run = kit(ProgramBytes.program().print("purgatory: digests ok\n")
-                    .jump(0x2e000000L, 0x2e100000L)).execute();
+            PlatformTestKit.Execution run = kit(kdump(0x2e000000L)).execute();
             assertThatThrownBy(run::assertJumpMatchesPlan).isInstanceOf(AssertionError.class)
                     .hasMessageContaining("rip is 0x2e000000 at the jump but the plan says 0x2e000200")
                     .hasMessageContaining("Serial console (COM1, 0x3f8)");
@@ -104,8 +110,9 @@ class PlatformTestKitTests {
 
         @Test
         void corruptedSegmentFlipsAByteOfTheKernelData() throws IOException {
-            PlatformTestKit.Execution run = kit(ProgramBytes.program().step(17, true, 1, 9))
-                    .scenario(Scenario.CORRUPTED_SEGMENT).execute();
+            PlatformTestKit.Execution run = kit(kdump(0x2e000200L)).scenario(Scenario.CORRUPTED_SEGMENT).execute();
+            run.assertAsExpected().assertConsoleLine(
+                    "purgatory: digest mismatch in segment 0 (mem 0x2e000000) chunk 1 at 0x2e001000");
             assertThat(run.trace().events()).contains(
                     "corrupted the byte at 0x2e001234 (kernel data + 0x1234): 0x11 -> 0xee");
             assertThat(run.trace().handoff()).isEqualTo(new Handoff.Halted(9));
@@ -113,8 +120,8 @@ class PlatformTestKitTests {
 
         @Test
         void corruptedZeroTailWritesTheFirstByteAfterTheData() throws IOException {
-            PlatformTestKit.Execution run = kit(ProgramBytes.program().step(17, true, 1, 9))
-                    .scenario(Scenario.CORRUPTED_ZERO_TAIL).execute();
+            PlatformTestKit.Execution run = kit(kdump(0x2e000200L)).scenario(Scenario.CORRUPTED_ZERO_TAIL).execute();
+            run.assertAsExpected().assertConsoleLine("purgatory: non-zero byte in zero tail of segment 0 at 0x2e009000");
             assertThat(run.trace().events()).contains(
                     "corrupted the byte at 0x2e009000 (kernel zero tail + 0x9000): 0x00 -> 0xff");
         }

@@ -14,6 +14,7 @@ final class ProgramBytes {
     private final List<byte[]> main = new ArrayList<>();
     private final List<byte[]> fallback = new ArrayList<>();
     private long budgetUs = 5_000_000;
+    private long iterationCap = 1_000_000;
 
     static ProgramBytes program() {
         return new ProgramBytes();
@@ -21,6 +22,40 @@ final class ProgramBytes {
 
     ProgramBytes budget(long us) {
         budgetUs = us;
+        return this;
+    }
+
+    ProgramBytes iterationCap(long cap) {
+        iterationCap = cap;
+        return this;
+    }
+
+    /** Add a REQUIRED verify-digests step over in-memory segments (FORMAT.md §3, kind 3). */
+    ProgramBytes verifyDigests(int chunkSize, long mem, byte[] data, long memsz) {
+        return verifyDigests(chunkSize, new io.handoff.api.plan.Segment("kernel",
+                new io.handoff.api.plan.SegmentData.Bytes(data), mem, memsz));
+    }
+
+    ProgramBytes verifyDigests(int chunkSize, io.handoff.api.plan.Segment... segments) {
+        java.io.ByteArrayOutputStream ops = new java.io.ByteArrayOutputStream();
+        ByteBuffer head = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(chunkSize).putLong(segments.length);
+        ops.writeBytes(head.array());
+        for (io.handoff.api.plan.Segment s : segments) {
+            byte[] data = ((io.handoff.api.plan.SegmentData.Bytes) s.data()).data();
+            int chunks = (data.length + chunkSize - 1) / chunkSize;
+            ops.writeBytes(ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN).putLong(s.mem()).putLong(data.length)
+                    .putLong(s.memsz()).putLong(chunks).array());
+            for (int c = 0; c < chunks; c++) {
+                try {
+                    java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+                    md.update(data, c * chunkSize, Math.min(chunkSize, data.length - c * chunkSize));
+                    ops.writeBytes(md.digest());
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        main.add(record(3, true, 1_000_000, new long[0], ops.toByteArray()));
         return this;
     }
 
@@ -32,6 +67,14 @@ final class ProgramBytes {
     ProgramBytes fallbackStep(int kind, long worstUs, long... operands) {
         fallback.add(record(kind, false, worstUs, operands, new byte[0]));
         return this;
+    }
+
+    ProgramBytes console() {
+        return step(1, false, 10_000, 0x3F8, 1);
+    }
+
+    ProgramBytes fallbackHalt(long reason) {
+        return fallbackStep(17, 1, reason);
     }
 
     ProgramBytes print(String text) {
@@ -56,7 +99,7 @@ final class ProgramBytes {
         int total = 0x30 + steps.size();
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(PurgatoryProgram.MAGIC).putShort((short) 1).putShort((short) main.size()).putInt(0x30)
-                .putInt(fallback.size()).putInt(fallbackOffset).putInt(total).putLong(budgetUs).putLong(1_000_000)
+                .putInt(fallback.size()).putInt(fallbackOffset).putInt(total).putLong(budgetUs).putLong(iterationCap)
                 .putLong(0);
         b.put(steps.toByteArray());
         return b.array();

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class ReferenceMachineTests {
-    static HostPurgatory stub;
+    static HostPurgatory runtime;
 
     @BeforeAll
-    static void build() {
-        stub = HostPurgatory.load(StubRuntime.library());
+    static void load() {
+        // the real runtime, framework-purgatory's host build from the class path
+        runtime = HostPurgatory.load();
     }
 
     static HandoffImage image(ProgramBytes program, Segment... more) {
@@ -41,24 +42,27 @@ class ReferenceMachineTests {
     class Runs {
         @Test
         void loadsTheSegmentsRunsTheProgramAndRecordsConsoleStepsAndJump() {
-            ProgramBytes p = ProgramBytes.program().print("purgatory: hello from the plan\n")
+            ProgramBytes p = ProgramBytes.program().console().print("purgatory: hello from the plan\n")
                     .step(4, true, 100, 0x2e000000L, 0x1000, 4096).jump(0x2e000200L, 0x3dffe000L);
-            Trace t = new ReferenceMachine(stub, ReferenceMachine.Options.defaults()).run(image(p, kernel()));
-            assertThat(t.lines()).containsExactly("hi", "purgatory: hello from the plan");
+            Trace t = new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()).run(image(p, kernel()));
+            assertThat(t.lines()).containsExactly("purgatory: handoff v1, 4 steps, budget 5000000 us",
+                    "purgatory: hello from the plan", "purgatory: copied 4096 bytes 0x2e000000 -> 0x1000",
+                    "purgatory: jump to 0x2e000200 rsi=0x3dffe000");
             assertThat(t.handoff()).isInstanceOf(Handoff.Jumped.class);
             assertThat(((Handoff.Jumped) t.handoff()).register("rsi")).isEqualTo(0x3dffe000L);
             assertThat(t.program()).get().satisfies(prog -> {
-                assertThat(prog.steps()).extracting(PurgatoryProgram.Step::name).containsExactly("print", "copy", "jump-x86_64");
+                assertThat(prog.steps()).extracting(PurgatoryProgram.Step::name)
+                        .containsExactly("console", "print", "copy", "jump-x86_64");
                 assertThat(prog.budgetUs()).isEqualTo(5_000_000);
             });
             assertThat(t.budget()).contains(Duration.ofSeconds(5));
             assertThat(t.mainSteps()).extracting(StepRun::outcome).containsExactly(StepRun.Outcome.COMPLETED,
-                    StepRun.Outcome.COMPLETED, StepRun.Outcome.HANDED_OFF);
-            StepRun print = t.mainSteps().get(0);
+                    StepRun.Outcome.COMPLETED, StepRun.Outcome.COMPLETED, StepRun.Outcome.HANDED_OFF);
+            StepRun print = t.mainSteps().get(1);
             assertThat(print.detail()).isEqualTo("purgatory: hello from the plan");
             assertThat(print.reportedAt()).contains(t.consoleLines().get(1).at());
-            StepRun jump = t.mainSteps().get(2);
-            assertThat(jump.reportedAt()).contains(t.total());
+            StepRun jump = t.mainSteps().get(3);
+            assertThat(jump.detail()).isEqualTo("purgatory: jump to 0x2e000200 rsi=0x3dffe000");
             assertThat(jump.duration().get()).isPositive();
             assertThat(t.total()).isGreaterThan(Duration.ofMillis(2));
             assertThat(t.events()).anyMatch(e -> e.contains("crash: the CPU enters purgatory at 0x3dff0040"));
@@ -68,7 +72,7 @@ class ReferenceMachineTests {
         void aCorruptedByteIsFlippedInMemoryBeforeTheRunAndReported() {
             ProgramBytes p = ProgramBytes.program().step(4, true, 100, 0x2e000000L, 0x1000, 0x2000)
                     .step(17, true, 1, 3);
-            Trace t = new ReferenceMachine(stub, ReferenceMachine.Options.defaults()
+            Trace t = new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()
                     .corrupt(Corruption.parse("kernel:0x200"))).run(image(p, kernel()));
             assertThat(t.events()).contains("corrupted the byte at 0x2e000200 (kernel data + 0x200): 0x4d -> 0xb2");
             assertThat(t.handoff()).isEqualTo(new Handoff.Halted(3));
@@ -77,7 +81,7 @@ class ReferenceMachineTests {
         @Test
         void aCorruptedParameterAreaIsRefusedAndNothingRuns() {
             ProgramBytes p = ProgramBytes.program().jump(1, 2);
-            Trace t = new ReferenceMachine(stub, ReferenceMachine.Options.defaults()
+            Trace t = new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()
                     .corrupt(new Corruption("purgatory", 0x100))).run(image(p));
             assertThat(t.handoff()).isInstanceOf(Handoff.Refused.class);
             assertThat(((Handoff.Refused) t.handoff()).code()).isEqualTo(-1);
@@ -91,18 +95,18 @@ class ReferenceMachineTests {
         @Test
         void aPlanWithoutPurgatoryIsNotAvailable() {
             HandoffImage bare = Images.of("toy", 0, List.of(kernel()));
-            assertThatThrownBy(() -> new ReferenceMachine(stub, ReferenceMachine.Options.defaults()).run(bare))
+            assertThatThrownBy(() -> new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()).run(bare))
                     .isInstanceOf(HandoffException.class).hasMessageContaining("has no purgatory segment")
                     .extracting(e -> ((HandoffException) e).kind()).isEqualTo(FailureKind.NOT_AVAILABLE);
         }
 
         @Test
         void aCorruptionOfAnUnknownSegmentOrPastItsEndIsAUsageError() {
-            ReferenceMachine m1 = new ReferenceMachine(stub, ReferenceMachine.Options.defaults()
+            ReferenceMachine m1 = new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()
                     .corrupt(Corruption.parse("initrd:0")));
             assertThatThrownBy(() -> m1.run(image(ProgramBytes.program(), kernel())))
                     .hasMessage("--corrupt initrd:0x0: no segment 'initrd' (segments: kernel, purgatory)");
-            ReferenceMachine m2 = new ReferenceMachine(stub, ReferenceMachine.Options.defaults()
+            ReferenceMachine m2 = new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()
                     .corrupt(Corruption.parse("kernel:0x2000")));
             assertThatThrownBy(() -> m2.run(image(ProgramBytes.program(), kernel())))
                     .hasMessage("--corrupt kernel:0x2000: offset past the segment's 0x2000 bytes");
