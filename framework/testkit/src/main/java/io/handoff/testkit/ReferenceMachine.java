@@ -213,7 +213,9 @@ public final class ReferenceMachine {
             if (found >= 0) {
                 at = Optional.of(lines.get(found).at());
                 detail = lines.get(found).text();
-                cursor = found + 1;
+                // a print without a final newline shares its line with what the next step reports
+                boolean open = step.kind() == 2 && !PurgatoryProgram.printText(step).endsWith("\n");
+                cursor = open ? found : found + 1;
             } else if (handedOff && result.handoffAt().isPresent()) {
                 at = result.handoffAt();
             }

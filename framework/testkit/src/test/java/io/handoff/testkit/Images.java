@@ -19,6 +19,6 @@ final class Images {
     static HandoffImage of(String platform, long entry, List<Segment> segments) {
         PlanRequest request = new PlanRequest(PlanRequest.Mode.KDUMP, Path.of("vmlinuz"), Optional.empty(), "", Map.of());
         return new HandoffImage(platform, request, new PlatformPlan(entry, Map.of(), "", Map.of(), List.of()),
-                segments, List.of(), 0x3E0001, Optional.empty(), false);
+                segments, List.of(), 0x3E0001, Optional.empty(), Optional.empty());
     }
 }

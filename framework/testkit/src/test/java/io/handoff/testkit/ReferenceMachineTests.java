@@ -153,6 +153,21 @@ class ReferenceMachineTests {
         }
 
         @Test
+        void aPrintWithoutNewlineSharesItsLineWithTheNextReport() {
+            PurgatoryProgram p = PurgatoryProgram.read(ProgramBytes.program().console().print("handoff: kdump, ")
+                    .step(3, true, 900_000).jump(0x1000, 0x2000).area());
+            List<ConsoleLine> lines = List.of(at(100, "purgatory: handoff v1, 4 steps, budget 910011 us"),
+                    at(30_000, "handoff: kdump, purgatory: digests ok (3 segments, 12 chunks)"),
+                    at(31_100, "purgatory: jump to 0x1000 rsi=0x2000"));
+            HostPurgatory.Result r = new HostPurgatory.Result(1, new Handoff.Jumped(0x1000, Map.of("rip", 0x1000L)),
+                    Optional.of(Duration.ofNanos(31_200_000)), Optional.empty());
+            List<StepRun> runs = ReferenceMachine.steps(p, lines, r);
+            assertThat(runs.get(1).reportedAt()).contains(Duration.ofMillis(30));
+            assertThat(runs.get(2).detail()).isEqualTo("handoff: kdump, purgatory: digests ok (3 segments, 12 chunks)");
+            assertThat(runs.get(2).duration()).contains(Duration.ZERO);
+        }
+
+        @Test
         void aCleanRunAttributesEachReportLineToItsStep() {
             List<ConsoleLine> lines = List.of(at(100, "purgatory: handoff v1, 4 steps, budget 905011 us"),
                     at(30_000, "purgatory: digests ok (3 segments, 12 chunks)"),
