@@ -42,8 +42,10 @@ final class PurgatorySteps {
                 String.format("16550 UART at %#x, %d baud", COM1, BAUD));
     }
 
+    /** A console line: the runtime prints text as given, so the line break is part of it. */
     static PurgatoryStep print(String text) {
-        return new PurgatoryStep("print", FailurePolicy.BEST_EFFORT, printTime(text), List.of(), text);
+        String line = text.endsWith("\n") ? text : text + "\n";
+        return new PurgatoryStep("print", FailurePolicy.BEST_EFFORT, printTime(line), List.of(), line);
     }
 
     static PurgatoryStep copy(long src, long dst, long length, String what) {
