@@ -45,7 +45,7 @@ final class PurgatorySteps {
     /** A console line: the runtime prints text as given, so the line break is part of it. */
     static PurgatoryStep print(String text) {
         String line = text.endsWith("\n") ? text : text + "\n";
-        return new PurgatoryStep("print", FailurePolicy.BEST_EFFORT, printTime(line), List.of(), line);
+        return new PurgatoryStep("print", FailurePolicy.BEST_EFFORT, printTime(text.strip()), List.of(), line);
     }
 
     static PurgatoryStep copy(long src, long dst, long length, String what) {

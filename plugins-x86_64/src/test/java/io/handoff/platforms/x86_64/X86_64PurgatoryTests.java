@@ -297,7 +297,7 @@ class X86_64PurgatoryTests {
             assertThat(steps).extracting(PurgatoryStep::kind).containsExactly("console", "print", "copy", "jump-x86_64");
             assertThat(steps.get(0)).isEqualTo(new PurgatoryStep("console", FailurePolicy.BEST_EFFORT,
                     Duration.ofMillis(1), List.of(0x3F8L, 1L), "16550 UART at 0x3f8, 115200 baud"));
-            assertThat(steps.get(1).description()).isEqualTo("handoff: purgatory for x86_64 kdump, 5 segments");
+            assertThat(steps.get(1).description()).isEqualTo("handoff: purgatory for x86_64 kdump, 5 segments\n");
             assertThat(steps.get(1).operands()).isEmpty();
             // 47 characters and CR LF, 10 bits each, at 115200 baud: 4253.47 us, rounded up, plus 1 ms
             assertThat(steps.get(1).worstCase()).isEqualTo(Duration.ofNanos(5_254_000));
@@ -323,7 +323,7 @@ class X86_64PurgatoryTests {
             List<PurgatoryStep> steps = new X86_64PurgatorySteps().steps(ctx);
 
             assertThat(steps).extracting(PurgatoryStep::kind).containsExactly("console", "print", "jump-x86_64");
-            assertThat(steps.get(1).description()).isEqualTo("handoff: purgatory for x86_64 kexec, 3 segments");
+            assertThat(steps.get(1).description()).isEqualTo("handoff: purgatory for x86_64 kexec, 3 segments\n");
         }
 
         @Test
