@@ -54,7 +54,7 @@ if [ -e /proc/vmcore ]; then
   head -c 65536 /proc/vmcore > /tmp/vmcore-head
   send VMCORE-HEAD /tmp/vmcore-head
   t0=$(up)
-  (makedumpfile -F -d 31 /proc/vmcore 2>/tmp/mdf.err; echo $? > /tmp/mdf.rc) | wc -c > /tmp/mdf.size
+  (makedumpfile -F -d 31 --message-level 22 /proc/vmcore 2>/tmp/mdf.err; echo $? > /tmp/mdf.rc) | wc -c > /tmp/mdf.size
   say "makedumpfile -d 31 rc=$(cat /tmp/mdf.rc) bytes=$(cat /tmp/mdf.size) in $(awk "BEGIN{print $(up)-$t0}") s"
   sed 's/^/HQ: makedumpfile: /' /tmp/mdf.err | tail -5
   ipmi_up
@@ -96,8 +96,8 @@ crash() {
   echo c > /proc/sysrq-trigger
   say "still alive after the crash?"; finish error
 }
-loaded() { # WHAT RC
-  say "$1 rc=$2 in $(awk "BEGIN{print $(up)-$t0}") s"
+loaded() { # WHAT
+  say "$1 in $(awk "BEGIN{print $(up)-$t0}") s"
 }
 
 append_capture="console=ttyS0 irqpoll nr_cpus=1 reset_devices hq.stage=capture hq.scenario=$scenario"
@@ -106,14 +106,14 @@ t0=$(up)
 case "$scenario" in
   kdump-kexec-tools)
     in_host /usr/sbin/kexec -p $HQ_KEXEC_OPTS "$HQ_KERNEL" --initrd="$HQ_INITRD" --append="$append_capture" 2>&1 | sed 's/^/HQ: kexec: /'
-    loaded "LOADED kexec -p" "$(cat /sys/kernel/kexec_crash_loaded)"
+    loaded "LOADED kexec -p crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
     crash;;
   kdump-handoff|corrupt-handoff)
     handoff load --crash --kernel "$HQ_KERNEL" --initrd "$HQ_INITRD" --append "$append_capture" \
         --bundle /tmp/bundle $HQ_HANDOFF_OPTS > /tmp/load.out 2>&1
     rc=$?
     sed 's/^/HQ: handoff: /' /tmp/load.out
-    loaded "LOADED handoff load --crash" "$rc"
+    loaded "LOADED handoff load --crash rc=$rc"
     for f in /host/tmp/bundle/segments/*elfcorehdr*.bin; do [ -f "$f" ] && send PLAN-ELFCOREHDR "$f"; done
     [ -f /host/tmp/bundle/manifest.json ] && send PLAN-MANIFEST /host/tmp/bundle/manifest.json
     handoff status 2>&1 | sed 's/^/HQ: status: /'
@@ -123,14 +123,14 @@ case "$scenario" in
     handoff load --kernel "$HQ_KERNEL" --initrd "$HQ_INITRD" --append "$append_second" $HQ_HANDOFF_OPTS > /tmp/load.out 2>&1
     rc=$?
     sed 's/^/HQ: handoff: /' /tmp/load.out
-    loaded "LOADED handoff load" "$rc"
+    loaded "LOADED handoff load rc=$rc"
     [ "$rc" = 0 ] || finish error
     say "EXEC at uptime $(up)"
     handoff exec 2>&1 | sed 's/^/HQ: handoff: /'
     say "still alive after exec?"; finish error;;
   reboot-kexec-tools)
     in_host /usr/sbin/kexec -l "$HQ_KERNEL" --initrd="$HQ_INITRD" --append="$append_second" 2>&1 | sed 's/^/HQ: kexec: /'
-    loaded "LOADED kexec -l" "$(cat /sys/kernel/kexec_loaded)"
+    loaded "LOADED kexec -l loaded=$(cat /sys/kernel/kexec_loaded)"
     say "EXEC at uptime $(up)"
     in_host /usr/sbin/kexec -e 2>&1 | sed 's/^/HQ: kexec: /'
     say "still alive after exec?"; finish error;;
