@@ -7,11 +7,12 @@ import com.google.inject.multibindings.Multibinder;
 import io.handoff.api.spi.Contribution;
 import io.handoff.core.config.CoreSettings;
 import io.handoff.core.config.HandoffConfig;
+import io.handoff.core.config.PurgatorySettings;
 import io.handoff.core.digest.SegmentDigester;
 import io.handoff.core.plan.Planner;
 
 /**
- * The framework's own bindings: settings, the digester and the planner; no side effects.
+ * The framework's own bindings: settings, the digester and the planner (with its purgatory linker); no side effects.
  */
 public final class CoreModule extends AbstractModule {
     private final HandoffConfig config;
@@ -48,7 +49,13 @@ public final class CoreModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Planner planner(SegmentDigester digester) {
-        return new Planner(digester);
+    PurgatorySettings purgatorySettings(HandoffConfig handoffConfig) {
+        return handoffConfig.purgatory();
+    }
+
+    @Provides
+    @Singleton
+    Planner planner(SegmentDigester digester, PurgatorySettings purgatory) {
+        return new Planner(digester, purgatory);
     }
 }

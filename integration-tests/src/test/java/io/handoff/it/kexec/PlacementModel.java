@@ -9,7 +9,7 @@ import java.util.List;
  * highest aligned address where it fits between the segments already placed.
  *
  * <p>The differential tests first check that the model reproduces kexec-tools' own addresses (with its purgatory),
- * then use it to predict where handoff, which has no purgatory yet, must put the same segments.
+ * then use it to predict where handoff, with its own (smaller) purgatory, must put the same segments.
  */
 public final class PlacementModel {
     private final long low;

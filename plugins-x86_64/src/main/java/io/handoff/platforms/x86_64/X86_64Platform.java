@@ -23,6 +23,7 @@ import io.handoff.api.plan.PlatformPlan;
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.pf4j.Extension;
 
@@ -45,7 +47,9 @@ import org.pf4j.Extension;
  * in the crash region; then the setup segment (zero page and command line, 16-byte aligned, at or above
  * 0x3000, top-down); the kernel ({@code init_size} rounded to a page, at {@code kernel_alignment}, at or above
  * max(1 MiB, {@code pref_address}), top-down); the initrd (page aligned, at or above 16 MiB, top-down); then
- * setup_data nodes (page aligned, at or above 1 MiB, bottom-up). Purgatory is not placed yet.
+ * setup_data nodes (page aligned, at or above 1 MiB, bottom-up). Purgatory, the image the plugin ships at
+ * {@value #PURGATORY_RESOURCE}, is placed right after the kdump segments and before the setup segment (page
+ * aligned, at or above 0x3000, top-down), where kexec-tools' {@code elf_rel_build_load} puts it.
  *
  * @since 0.1
  */
@@ -62,6 +66,9 @@ public final class X86_64Platform implements Platform {
     /** The lowest address of a setup_data node. */
     public static final long MIN_SETUP_DATA_ADDRESS = 0x10_0000;
 
+    /** The resource the plugin's purgatory image is built into (from {@code framework/purgatory}). */
+    public static final String PURGATORY_RESOURCE = "/purgatory/x86_64.bin";
+
     private static final String BOOT_PARAMS = "/sys/kernel/boot_params/data";
     private static final long REALMODE_IVT_END = 0x400;
     private static final long ELF64_EHDR_SIZE = 64;
@@ -69,9 +76,27 @@ public final class X86_64Platform implements Platform {
     private static final String EFI_RUNTIME_MAP = "/sys/firmware/efi/runtime-map";
     private static final String EFI_SYSTAB = "/sys/firmware/efi/systab";
 
+    private final Supplier<Optional<byte[]>> purgatory;
+
+    /** Create the platform with the purgatory image the plugin ships, if the build produced one. */
+    public X86_64Platform() {
+        this(X86_64Platform::shippedPurgatory);
+    }
+
+    /** Create the platform with another purgatory image source (tests). */
+    X86_64Platform(Supplier<Optional<byte[]>> purgatory) {
+        this.purgatory = purgatory;
+    }
+
     @Override
     public String id() {
         return ID;
+    }
+
+    /** Return the image at {@value #PURGATORY_RESOURCE}, or empty when this build of the plugin has none. */
+    @Override
+    public Optional<byte[]> purgatoryImage() {
+        return purgatory.get();
     }
 
     /** Detect an x86 machine by the boot parameters its kernel exports (only x86 kernels have them). */
@@ -135,8 +160,11 @@ public final class X86_64Platform implements Platform {
         if (passing.isPresent()) {
             planCrashSegments(context, image, zeroPage, passing.get(), facts);
         }
-        warnings.add("purgatory is not linked yet: the plan has no purgatory segment, so addresses placed after it "
-                + "differ from kexec-tools' and the entry jumps straight to the kernel");
+        if (context.placePurgatory(new Placement(4096, MIN_SETUP_ADDRESS, Long.MAX_VALUE, Direction.TOP_DOWN))
+                .isEmpty()) {
+            warnings.add("this build of the x86_64 plugin has no purgatory image (" + PURGATORY_RESOURCE + "): the plan "
+                    + "has no purgatory segment, so addresses placed after it differ from kexec-tools'");
+        }
 
         byte[] setupBytes = new byte[zeroPage.setupSegmentLength()];
         Segment setup = context.place("setup", new SegmentData.Bytes(setupBytes), setupBytes.length,
@@ -161,12 +189,35 @@ public final class X86_64Platform implements Platform {
         byte[] finished = zeroPage.setupSegment(setup.mem());
         System.arraycopy(finished, 0, setupBytes, 0, finished.length);
 
-        long entry = kernel.mem() + BzImage.ENTRY_64_OFFSET;
+        Map<String, Long> registers = entryRegisters(kernel.mem(), setup.mem());
+        return new PlatformPlan(registers.get("rip"), registers, zeroPage.commandLine(), facts, warnings);
+    }
+
+    /**
+     * Return the registers the kernel is entered with, as kexec-tools' {@code entry64_regs}: rbx = 0 (the
+     * bootstrap processor), rsi = the zero page, rip = the 64-bit entry {@code startup_64}. The plan and
+     * purgatory's jump step both use this, so they cannot disagree.
+     *
+     * @param kernel the kernel segment's base
+     * @param zeroPage the setup segment's base (boot_params)
+     * @return the registers by name, in that order
+     */
+    static Map<String, Long> entryRegisters(long kernel, long zeroPage) {
         Map<String, Long> registers = new LinkedHashMap<>();
-        registers.put("rbx", 0L); // the bootstrap processor
-        registers.put("rsi", setup.mem()); // boot_params
-        registers.put("rip", entry); // startup_64
-        return new PlatformPlan(entry, registers, zeroPage.commandLine(), facts, warnings);
+        registers.put("rbx", 0L);
+        registers.put("rsi", zeroPage);
+        registers.put("rip", kernel + BzImage.ENTRY_64_OFFSET);
+        return registers;
+    }
+
+    // The blob is a build output: a plugin built without the C toolchain step has none, and plans say so.
+    private static Optional<byte[]> shippedPurgatory() {
+        try (InputStream in = X86_64Platform.class.getResourceAsStream(PURGATORY_RESOURCE)) {
+            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
+        } catch (IOException e) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, PURGATORY_RESOURCE
+                    + ": cannot read the x86_64 plugin's purgatory image: " + e.getMessage(), e);
+        }
     }
 
     private void planCrashSegments(PlanContext context, BzImage image, ZeroPage zeroPage, MemoryMapPassing passing,

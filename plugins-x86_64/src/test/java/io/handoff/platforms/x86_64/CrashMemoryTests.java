@@ -1,5 +1,8 @@
 package io.handoff.platforms.x86_64;
 
+import io.handoff.core.testing.Fixtures;
+import io.handoff.core.system.ProfileMachine;
+import io.handoff.core.system.IomemParser;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +21,7 @@ class CrashMemoryTests {
     static final long ELF_HEADER = 0x3DF5D000L; // and the ELF core header (seg4, elfcorehdr=1015156K)
 
     static CrashMemory qemu() {
-        return CrashMemory.of(IomemText.read(Fixtures.profile("qemu-pc-x86_64-1g").resolve("proc/iomem")));
+        return CrashMemory.of(ProfileMachine.at(Fixtures.profile("qemu-pc-x86_64-1g")).iomem());
     }
 
     static MemoryRange r(long start, long end, RangeType type) {
@@ -86,7 +89,7 @@ class CrashMemoryTests {
     class Classification {
         @Test
         void keepsOnlyKexecToolsTypesAtAnyDepth() {
-            Iomem iomem = IomemText.parse("""
+            Iomem iomem = iomem("""
                     00000000-00000fff : reserved
                     00001000-0009ffff : System RAM
                     000a0000-000fffff : PCI Bus 0000:00
@@ -118,7 +121,7 @@ class CrashMemoryTests {
 
         @Test
         void cutsOutEveryCrashRegionAndTheGart() {
-            Iomem iomem = IomemText.parse("""
+            Iomem iomem = iomem("""
                     00001000-0009ffff : System RAM
                     00100000-7fffffff : System RAM
                       04000000-07ffffff : GART
@@ -142,7 +145,7 @@ class CrashMemoryTests {
         @Test
         void typesTheUpperPieceOfASplitRangeAsRam() {
             // kexec-tools' exclude_region gives the piece above the hole RANGE_RAM whatever the original type
-            Iomem iomem = IomemText.parse("""
+            Iomem iomem = iomem("""
                     00001000-0009ffff : System RAM
                     10000000-1fffffff : reserved
                       14000000-17ffffff : Crash kernel
@@ -154,7 +157,7 @@ class CrashMemoryTests {
 
         @Test
         void trimsRangesTheCrashRegionStartsOrEndsWith() {
-            Iomem iomem = IomemText.parse("""
+            Iomem iomem = iomem("""
                     00100000-0fffffff : System RAM
                       00100000-01ffffff : Crash kernel
                     10000000-1fffffff : System RAM
@@ -170,11 +173,7 @@ class CrashMemoryTests {
         @Test
         void trimsInsteadOfInvertingWhenCrashRegionsOverlapEachOther() {
             // the second region starts below the piece the first left: kexec-tools would invert that piece
-            Iomem iomem = IomemText.parse("""
-                    00100000-7fffffff : System RAM
-                      10000000-13ffffff : Crash kernel
-                      12000000-1fffffff : Crash kernel
-                    """);
+            Iomem iomem = overlappingCrashRegions();
 
             assertThat(CrashMemory.of(iomem).ranges())
                     .containsExactly(r(0x100000, 0xFFFFFFF, RAM), r(0x20000000, 0x7FFFFFFF, RAM));
@@ -182,7 +181,7 @@ class CrashMemoryTests {
 
         @Test
         void backsUpZeroTo640KiBWhenNoLowRamIsListed() {
-            Iomem iomem = IomemText.parse("""
+            Iomem iomem = iomem("""
                     00100000-0fffffff : System RAM
                       08000000-0bffffff : Crash kernel
                     """);
@@ -192,7 +191,7 @@ class CrashMemoryTests {
 
         @Test
         void refusesAMachineWithoutACrashRegion() {
-            Iomem iomem = IomemText.parse("00100000-0fffffff : System RAM\n");
+            Iomem iomem = iomem("00100000-0fffffff : System RAM\n");
 
             assertThatThrownBy(() -> CrashMemory.of(iomem))
                     .isInstanceOfSatisfying(HandoffException.class,
@@ -205,7 +204,7 @@ class CrashMemoryTests {
     class CaptureMap {
         @Test
         void keepsTheLowCrashRegionAsRamAndCarvesSegmentsFromTheHighOne() {
-            Iomem iomem = IomemText.parse("""
+            Iomem iomem = iomem("""
                     00001000-0009fbff : System RAM
                     00100000-7fffffff : System RAM
                       10000000-13ffffff : Crash kernel
@@ -242,11 +241,7 @@ class CrashMemoryTests {
 
         @Test
         void refusesOverlappingCrashRegions() {
-            Iomem iomem = IomemText.parse("""
-                    00100000-7fffffff : System RAM
-                      10000000-13ffffff : Crash kernel
-                      12000000-1fffffff : Crash kernel
-                    """);
+            Iomem iomem = overlappingCrashRegions();
 
             assertThatThrownBy(() -> CrashMemory.of(iomem).captureMap(0x1F000000L, 0x1E000000L, 0x4000))
                     .isInstanceOfSatisfying(HandoffException.class,
@@ -261,5 +256,19 @@ class CrashMemoryTests {
                 r(0, 0x9FFFF, RAM));
 
         assertThatThrownBy(() -> memory.ranges().add(r(2, 3, RAM))).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    // Built by hand: /proc/iomem never lists overlapping siblings (the parser refuses them), but CrashMemory must
+    // still not produce inverted ranges from such input.
+    private static Iomem overlappingCrashRegions() {
+        return new Iomem(java.util.List.of(new io.handoff.api.machine.IomemEntry(0x100000L, 0x7fffffffL, "System RAM", 0, 1,
+                java.util.List.of(new io.handoff.api.machine.IomemEntry(0x10000000L, 0x13ffffffL, "Crash kernel", 1, 2,
+                                java.util.List.of()),
+                        new io.handoff.api.machine.IomemEntry(0x12000000L, 0x1fffffffL, "Crash kernel", 1, 3,
+                                java.util.List.of())))));
+    }
+
+    private static io.handoff.api.machine.Iomem iomem(String text) {
+        return IomemParser.parse(text, "/proc/iomem");
     }
 }

@@ -1,5 +1,6 @@
 package io.handoff.platforms.x86_64;
 
+import io.handoff.core.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -47,6 +47,27 @@ public interface PlanContext {
     /** Record a segment at a fixed address (s390 loads at fixed offsets); it must be free and loadable. */
     Segment placeAt(String role, SegmentData data, long mem, long memsz);
 
+    /**
+     * Place the platform's purgatory image now, so that segments placed later see it, as kexec-tools places
+     * purgatory after the kdump backup and ELF core header and before the boot data and the kernel.
+     *
+     * <p>The segment's role is {@code purgatory}, its data a copy of {@link
+     * io.handoff.api.spi.Platform#purgatoryImage()} with the parameter area still empty (the framework
+     * fills it in after the platform returns: the step program holds the digests of every other segment),
+     * its memsz the image's {@code image_size}. The alignment is raised to the page size. A platform that
+     * never calls this gets purgatory placed after {@code plan} returns, page aligned, at or above
+     * {@code 0x3000}, top-down (kexec-tools' rule). Calling it twice is a platform bug.
+     *
+     * <p>The default returns empty, for test doubles; the framework's context always implements it.
+     *
+     * @param placement where the image may go
+     * @return the placed segment, or empty when the platform ships no purgatory image
+     * @since 0.1
+     */
+    default Optional<Segment> placePurgatory(Placement placement) {
+        return Optional.empty();
+    }
+
     /** Return the free holes (loadable memory minus placed segments) as they are now. */
     List<MemoryRange> freeHoles();
 

@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * What a platform hands back after placing its segments through the {@link PlanContext}.
  *
- * @param entry the address the loaded image is entered at (today: the kernel's entry; once purgatory is
- *     linked, the framework moves this into purgatory's parameters)
+ * @param entry the kernel's entry; when purgatory is linked, kexec enters purgatory instead and the
+ *     platform's jump step (built from the same registers) enters the kernel here
  * @param registers the registers the kernel is entered with (x86_64: {@code rip}, {@code rsi} …), in order
  * @param commandLine the final command line the new kernel receives
  * @param facts name/value lines for {@code plan.txt} and {@code manifest.json} (boot protocol fields, etc.)

@@ -7,11 +7,13 @@ import java.util.Objects;
 /**
  * One step of the program purgatory runs between the two kernels.
  *
- * @param kind the runtime operation ({@code verify-digests}, {@code copy}, {@code console},
- *     {@code ipmi-request}, {@code cpu-ip-records}, {@code arch-jump} …)
+ * @param kind the runtime operation ({@code console}, {@code print}, {@code copy}, {@code swap}, {@code rtc},
+ *     {@code jump-x86_64}, {@code halt}, {@code reset}; {@code verify-digests} is the framework's own),
+ *     see {@code io.handoff.api.spi}
+ * @param operands the step's operands, encoded by the framework in the target's byte order as u64s (none
+ *     for {@code print}, whose text is the description)
  * @param policy what a failure of this step means
  * @param worstCase the longest it can take (timeouts × retries), counted in the purgatory budget
- * @param operands the step's operands, encoded by the framework in the target's byte order
  * @param description one line for plans and traces
  * @since 0.1
  */

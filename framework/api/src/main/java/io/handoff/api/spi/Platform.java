@@ -10,6 +10,7 @@ import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PlatformPlan;
 import java.nio.ByteOrder;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.pf4j.ExtensionPoint;
 
@@ -73,6 +74,22 @@ public interface Platform extends ExtensionPoint {
      */
     default Set<String> capabilities() {
         return Set.of();
+    }
+
+    /**
+     * Return this platform's purgatory image: the flat blob of {@code framework/purgatory/FORMAT.md} (header
+     * "HOPG", version 1), typically read from a resource the plugin ships such as {@code /purgatory/x86_64.bin}.
+     *
+     * <p>The framework checks the header, places a copy as the {@code purgatory} segment (see
+     * {@link PlanContext#placePurgatory}), writes the step program into its parameter area and enters the
+     * image at its entry point. Empty (the default) means the platform has none: plans then have no
+     * purgatory segment, say so, and cannot be loaded.
+     *
+     * @return a fresh copy of the blob's bytes, or empty
+     * @throws HandoffException {@code UNREADABLE_FILE} when the plugin's resource exists but cannot be read
+     */
+    default Optional<byte[]> purgatoryImage() {
+        return Optional.empty();
     }
 
     /** Return a one-line description for {@code handoff platforms}. */

@@ -49,10 +49,13 @@
  * x86_64 and s390x contribute none; efi may reuse it for a firmware-assisted dump.
  *
  * <h2>{@link io.handoff.api.spi.DumpFallback}: when purgatory finds corruption</h2>
+ * The fallback steps of a plan are those of the first fallback, by priority then id, whose {@code steps}
+ * are present on the machine; they run when a REQUIRED step fails.
  * <ul>
  *   <li><b>s390x</b>: dump re-IPL (diag 308 with the CCW device or FCP wwpn/lun/bootprog/br_lba read
  *     from {@code /sys/firmware/dump}), then a disabled-wait PSW whose code says why.</li>
- *   <li><b>x86_64</b>: halt with the reason on the serial console (kexec-tools loops forever).</li>
+ *   <li><b>x86_64</b>: {@code x86_64-halt} (priority 100, always available): print why on the serial
+ *     console, then halt with reason 1 (kexec-tools loops forever, silently).</li>
  *   <li><b>ia64</b>: halt; <b>efi</b>: a warm reset through {@link io.handoff.api.spi.FirmwareAssist}.</li>
  * </ul>
  *
@@ -60,9 +63,34 @@
  * efi: {@code ResetSystem(EfiResetWarm)} so the firmware reboots with the crash region preserved
  * (Dave Young's "efi assisted kdump"); the others have none (s390's re-IPL is a dump fallback).
  *
+ * <h2>Purgatory images: {@link io.handoff.api.spi.Platform#purgatoryImage()}</h2>
+ * A platform ships its purgatory as a flat blob ({@code framework/purgatory/FORMAT.md}: a 64-byte "HOPG"
+ * header, version 1, entry and parameter-area offsets) and returns its bytes from
+ * {@code purgatoryImage()}; x86_64 reads the resource {@code /purgatory/x86_64.bin} its build produces.
+ * The framework checks the header (and that {@code arch} is the platform's {@code elfMachine()}), places a
+ * copy as the {@code purgatory} segment where the platform calls
+ * {@link io.handoff.api.plan.PlanContext#placePurgatory} (else after {@code plan} returns: page aligned,
+ * at or above 0x3000, top-down, kexec-tools' rule), hashes every other segment, writes the step program
+ * into the parameter area and enters the image at {@code base + entry_offset}; the platform's
+ * {@link io.handoff.api.plan.PlatformPlan#entry()} and registers become the program's jump. A platform
+ * without an image (the default) gets plans without purgatory, which say so and cannot be loaded.
+ *
  * <h2>{@link io.handoff.api.spi.PurgatoryStepContributor}: purgatory steps</h2>
+ * {@link io.handoff.api.plan.PurgatoryStep#kind()} is one of {@code console} (uart port, divisor),
+ * {@code print} (no operands: the text printed is the step's description), {@code copy} (src, dst, length),
+ * {@code swap} (a, b, length), {@code rtc} (index port, data port), {@code jump-x86_64} (17 registers: rax
+ * rbx rcx rdx rsi rdi rsp rbp r8–r15 rip), {@code halt} (reason) and {@code reset} (method); operands are
+ * u64s the framework writes in the target's byte order; anything else fails the plan. {@code verify-digests}
+ * is the framework's own REQUIRED step, built from the plan's digests: contributors must not add it. The
+ * main program is each contributor's leading {@code console}/{@code rtc}/{@code print} steps, then the
+ * digest check, then the contributors' other steps, then the one step that never returns ({@code jump-*},
+ * {@code halt}, {@code reset}), which must be last. Each step's {@code worstCase} is honest (timeouts ×
+ * retries): the planner refuses a program, fallback included, whose bounds add up to more than
+ * {@code handoff.purgatory.budget} (10 s by default; the digest check is bounded at
+ * {@code handoff.purgatory.digest-rate}, 50 MiB/s).
  * <ul>
- *   <li><b>x86_64</b>: verify digests, copy the 640 KiB backup region, console banner, 64-bit jump.</li>
+ *   <li><b>x86_64</b>: console on COM1 (0x3f8, 115200 baud) and a banner, (the digest check), copy the
+ *     640 KiB backup region for kdump, 64-bit jump with rsi = zero page and rip = kernel + 0x200.</li>
  *   <li><b>s390x</b>: verify digests (the r2 = 0 probe), swap the crash region with low memory, load the
  *     kdump PSW (0x0000000180000000 0x10010).</li>
  *   <li><b>ia64</b>: verify digests, patch the EFI memory map, jump with r28 = boot_param.</li>

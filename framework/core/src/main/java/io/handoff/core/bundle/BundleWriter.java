@@ -3,11 +3,15 @@ package io.handoff.core.bundle;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.machine.Machine;
+import io.handoff.api.plan.PurgatoryStep;
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
 import io.handoff.core.digest.ChunkDigest;
 import io.handoff.core.digest.SegmentDigest;
 import io.handoff.core.plan.HandoffImage;
+import io.handoff.core.purgatory.LinkedPurgatory;
+import io.handoff.core.purgatory.StepDecoder;
+import io.handoff.core.purgatory.StepEncoder;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
@@ -126,8 +130,10 @@ public final class BundleWriter {
         m.put("registers", regs);
         m.put("commandLine", image.plan().commandLine());
         image.crashRegion().ifPresent(r -> m.put("crashRegion", Map.of("start", hex(r.start()), "end", hex(r.end()))));
-        m.put("purgatory", image.purgatory());
-        if (!image.purgatory()) {
+        if (image.linkedPurgatory().isPresent()) {
+            m.put("purgatory", purgatory(image.linkedPurgatory().get()));
+        } else {
+            m.put("purgatory", false);
             m.put("purgatoryNote", PlanText.NO_PURGATORY);
         }
         List<Object> segs = new ArrayList<>();
@@ -161,6 +167,35 @@ public final class BundleWriter {
         m.put("facts", new LinkedHashMap<String, Object>(image.plan().facts()));
         m.put("warnings", new ArrayList<Object>(image.plan().warnings()));
         return m;
+    }
+
+    private static Map<String, Object> purgatory(LinkedPurgatory linked) {
+        StepDecoder.Program decoded = linked.decoded();
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("mem", hex(linked.segment().mem()));
+        p.put("entry", hex(linked.entry()));
+        p.put("imageSize", hex(linked.image().imageSize()));
+        p.put("paramOffset", hex(linked.image().paramOffset()));
+        p.put("paramSize", hex(linked.image().paramSize()));
+        p.put("programLength", hex(decoded.totalLength()));
+        p.put("budgetUs", decoded.budgetUs());
+        p.put("iterationCap", decoded.iterationCap());
+        p.put("steps", steps(linked.program().steps()));
+        p.put("fallback", steps(linked.program().fallback()));
+        return p;
+    }
+
+    private static List<Object> steps(List<PurgatoryStep> steps) {
+        List<Object> out = new ArrayList<>();
+        for (PurgatoryStep s : steps) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("kind", s.kind());
+            e.put("policy", s.policy() == PurgatoryStep.FailurePolicy.REQUIRED ? "required" : "best-effort");
+            e.put("worstCaseUs", StepEncoder.micros(s.worstCase()));
+            e.put("description", s.description());
+            out.add(e);
+        }
+        return out;
     }
 
     private static void writeSegment(Segment s, Path file) throws IOException {

@@ -177,7 +177,7 @@ public final class MemoryMapSvg {
             y += 16;
         }
         if (!image.purgatory()) {
-            text(b, MARGIN, y + 12, 11, "italic", "No purgatory segment: this build has no purgatory runtime yet.");
+            text(b, MARGIN, y + 12, 11, "italic", "No purgatory segment: the platform ships no purgatory image.");
             y += 16;
         }
         return y;

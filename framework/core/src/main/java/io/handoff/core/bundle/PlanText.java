@@ -6,6 +6,8 @@ import io.handoff.api.plan.Segment;
 import io.handoff.core.digest.SegmentDigest;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.core.plan.PlanSession;
+import io.handoff.core.purgatory.LinkedPurgatory;
+import io.handoff.core.purgatory.PurgatoryImage;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +16,8 @@ import java.util.Map;
  * Renders {@code plan.txt}: the plan as a person reads it, with every segment and what is still missing.
  */
 public final class PlanText {
-    /** Said in every plan until the purgatory runtime exists: nothing pretends otherwise. */
-    public static final String NO_PURGATORY = "this build has no purgatory runtime yet: the plan has no purgatory "
+    /** Said in every plan of a platform that ships no purgatory image: nothing pretends otherwise. */
+    public static final String NO_PURGATORY = "the platform ships no purgatory image: the plan has no purgatory "
             + "segment, nothing verifies the digests before the jump, and 'handoff load' refuses to load it";
 
     private PlanText() {
@@ -40,7 +42,12 @@ public final class PlanText {
         image.request().initrd().ifPresent(i -> t.append(String.format("initrd:       %s%n", i)));
         image.crashRegion().ifPresent(r -> t.append(String.format("crash region: %s%n", range(r))));
         t.append(String.format("command line: %s%n", image.plan().commandLine()));
-        t.append(String.format("entry:        %#x%n", image.entry()));
+        if (image.purgatory()) {
+            t.append(String.format("entry:        %#x (purgatory; it enters the kernel at %#x)%n", image.entry(),
+                    image.plan().entry()));
+        } else {
+            t.append(String.format("entry:        %#x%n", image.entry()));
+        }
         if (!image.plan().registers().isEmpty()) {
             StringBuilder regs = new StringBuilder();
             image.plan().registers().forEach((k, v) -> regs.append(String.format("%s=%#x ", k, v)));
@@ -65,7 +72,18 @@ public final class PlanText {
                 t.append(String.format("  %-28s %s%n", e.getKey(), e.getValue()));
             }
         }
-        t.append(String.format("%npurgatory: %s%n", image.purgatory() ? "linked" : NO_PURGATORY));
+        if (image.linkedPurgatory().isPresent()) {
+            LinkedPurgatory p = image.linkedPurgatory().get();
+            PurgatoryImage pi = p.image();
+            t.append(String.format("%npurgatory: linked at %#x, entry %#x (base + %#x), image %#x bytes, parameter "
+                    + "area %#x+%#x%n", p.segment().mem(), p.entry(), pi.entryOffset(), pi.imageSize(),
+                    pi.paramOffset(), pi.paramSize()));
+            for (String line : p.decoded().listing()) {
+                t.append("  ").append(line).append(System.lineSeparator());
+            }
+        } else {
+            t.append(String.format("%npurgatory: %s%n", NO_PURGATORY));
+        }
         for (String w : image.plan().warnings()) {
             t.append(String.format("warning: %s%n", w));
         }

@@ -41,6 +41,7 @@ public final class HandoffConfig {
     private final Config resolved;
     private final Path file;
     private final CoreSettings core;
+    private final PurgatorySettings purgatory;
 
     private HandoffConfig(Config user, Config reference, Path file) {
         this.user = user;
@@ -51,6 +52,7 @@ public final class HandoffConfig {
             ConfigProblems.validate(resolved, reference, "handoff");
         }
         this.core = CoreSettings.from(settings("handoff.core"));
+        this.purgatory = PurgatorySettings.from(settings("handoff.purgatory"));
     }
 
     /**
@@ -157,6 +159,11 @@ public final class HandoffConfig {
     /** Return the core settings bound from {@code handoff.core}. */
     public CoreSettings core() {
         return core;
+    }
+
+    /** Return the purgatory settings bound from {@code handoff.purgatory}. */
+    public PurgatorySettings purgatory() {
+        return purgatory;
     }
 
     /**

@@ -4,6 +4,7 @@ import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.PlatformPlan;
 import io.handoff.api.plan.Segment;
 import io.handoff.core.digest.SegmentDigest;
+import io.handoff.core.purgatory.LinkedPurgatory;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,11 +19,12 @@ import java.util.Optional;
  * @param digests one per segment, same order
  * @param kexecFlags the {@code kexec_load} flags: KEXEC_ON_CRASH and the architecture in the high 16 bits
  * @param crashRegion the crash region loaded into, for kdump
- * @param purgatory whether a purgatory image is linked (false until the purgatory runtime exists)
+ * @param linkedPurgatory the purgatory linked into the plan, empty when the platform ships no purgatory image
  */
 public record HandoffImage(String platformId, PlanRequest request, PlatformPlan plan, List<Segment> segments,
                            List<SegmentDigest> digests, long kexecFlags,
-                           Optional<io.handoff.api.machine.MemoryRange> crashRegion, boolean purgatory) {
+                           Optional<io.handoff.api.machine.MemoryRange> crashRegion,
+                           Optional<LinkedPurgatory> linkedPurgatory) {
     /** kexec_load flag: load the image to run on panic. */
     public static final long KEXEC_ON_CRASH = 0x1;
 
@@ -30,10 +32,16 @@ public record HandoffImage(String platformId, PlanRequest request, PlatformPlan 
         Objects.requireNonNull(platformId, "platformId");
         segments = List.copyOf(segments);
         digests = List.copyOf(digests);
+        Objects.requireNonNull(linkedPurgatory, "linkedPurgatory");
     }
 
-    /** Return the entry point handed to kexec_load. */
+    /** Return whether a purgatory image is linked. */
+    public boolean purgatory() {
+        return linkedPurgatory.isPresent();
+    }
+
+    /** Return the entry point handed to kexec_load: purgatory's entry when linked, else the platform's. */
     public long entry() {
-        return plan.entry();
+        return linkedPurgatory.map(LinkedPurgatory::entry).orElse(plan.entry());
     }
 }

@@ -16,6 +16,9 @@ import io.handoff.api.plan.SegmentData;
 import io.handoff.core.elf.ElfCoreHeaderBuilder;
 import io.handoff.core.memory.HoleFinder;
 import io.handoff.core.memory.MemoryMaps;
+import io.handoff.core.purgatory.PlacedPurgatory;
+import io.handoff.core.purgatory.PurgatoryImage;
+import io.handoff.core.purgatory.PurgatoryLinker;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -42,6 +45,8 @@ public final class PlanSession implements PlanContext {
     private final Optional<MemoryRange> crashRegion;
     private final HoleFinder holes;
     private final List<Segment> segments = new ArrayList<>();
+    private final Optional<PurgatoryImage> purgatoryImage;
+    private PlacedPurgatory purgatory;
 
     /**
      * Start a plan.
@@ -54,6 +59,22 @@ public final class PlanSession implements PlanContext {
      */
     public PlanSession(Machine machine, PlanRequest request, Settings settings, LayoutConstraints layout,
                        Function<Class<?>, List<?>> contributions) {
+        this(machine, request, settings, layout, contributions, Optional.empty());
+    }
+
+    /**
+     * Start a plan that links a purgatory image.
+     *
+     * @param machine the machine
+     * @param request what the user asked for
+     * @param settings the platform's settings
+     * @param layout the platform's layout rules
+     * @param contributions looks up the contributions that apply to the platform, by type
+     * @param purgatoryImage the platform's checked purgatory image, or empty when it ships none
+     */
+    public PlanSession(Machine machine, PlanRequest request, Settings settings, LayoutConstraints layout,
+                       Function<Class<?>, List<?>> contributions, Optional<PurgatoryImage> purgatoryImage) {
+        this.purgatoryImage = purgatoryImage;
         this.machine = machine;
         this.request = request;
         this.settings = settings;
@@ -141,6 +162,35 @@ public final class PlanSession implements PlanContext {
                     role, wanted.start(), wanted.end(), human(size), describeHoles()));
         }
         return add(new Segment(role, data, mem, size));
+    }
+
+    @Override
+    public Optional<Segment> placePurgatory(Placement placement) {
+        if (purgatoryImage.isEmpty()) {
+            return Optional.empty();
+        }
+        if (purgatory != null) {
+            throw new HandoffException(FailureKind.PLATFORM, String.format(
+                    "purgatory: placed twice by the platform (already at %#x)", purgatory.segment().mem()));
+        }
+        PurgatoryImage image = purgatoryImage.get();
+        byte[] bytes = image.loadBytes();
+        // FORMAT.md: the image is loaded page aligned, whatever the platform asked for
+        Placement aligned = new Placement(Math.max(placement.align(), layout.pageSize()), placement.min(),
+                placement.max(), placement.direction());
+        Segment segment = place(PurgatoryLinker.ROLE, new SegmentData.Bytes(bytes), image.imageSize(), aligned);
+        purgatory = new PlacedPurgatory(image, segment, bytes);
+        return Optional.of(segment);
+    }
+
+    /** Return the placed purgatory, once {@link #placePurgatory} has run with an image. */
+    public Optional<PlacedPurgatory> placedPurgatory() {
+        return Optional.ofNullable(purgatory);
+    }
+
+    /** Return whether this plan links a purgatory image. */
+    public boolean hasPurgatoryImage() {
+        return purgatoryImage.isPresent();
     }
 
     @Override

@@ -1,38 +1,63 @@
 package io.handoff.core.plan;
 
-import io.handoff.api.spi.Platform;
+import io.handoff.api.FailureKind;
+import io.handoff.api.HandoffException;
 import io.handoff.api.Settings;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.PlatformPlan;
 import io.handoff.api.plan.Segment;
+import io.handoff.api.spi.Platform;
+import io.handoff.core.config.PurgatorySettings;
 import io.handoff.core.digest.SegmentDigest;
 import io.handoff.core.digest.SegmentDigester;
 import io.handoff.core.memory.SegmentRules;
+import io.handoff.core.purgatory.LinkedPurgatory;
+import io.handoff.core.purgatory.PlacedPurgatory;
+import io.handoff.core.purgatory.PurgatoryImage;
+import io.handoff.core.purgatory.PurgatoryLinker;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Turns a platform, a machine and a request into a {@link HandoffImage}: placement, validation, digests.
+ * Turns a platform, a machine and a request into a {@link HandoffImage}: placement, validation, digests and
+ * the purgatory link.
  *
- * <p>The platform places its segments through a fresh {@link PlanSession}; the planner then checks the
- * kexec_load rules on the result independently (sorted, no overlap, inside RAM and the crash region, at
- * most 16) and hashes every segment.
+ * <p>The platform places its segments through a fresh {@link PlanSession}, purgatory among them when the
+ * platform ships an image (where the platform calls {@code placePurgatory}, else right after it returns);
+ * the planner then checks the kexec_load rules on the result independently (sorted, no overlap, inside RAM
+ * and the crash region, at most 16), hashes every other segment and writes the step program, those digests
+ * included, into the purgatory segment. A platform without an image gets a plan without purgatory, which
+ * says so and cannot be loaded.
  */
 public final class Planner {
     private static final Logger LOG = LoggerFactory.getLogger(Planner.class);
 
     private final SegmentDigester digester;
+    private final PurgatoryLinker linker;
+
+    /**
+     * Create a planner with the default purgatory settings.
+     *
+     * @param digester hashes segments, in parallel chunks
+     */
+    public Planner(SegmentDigester digester) {
+        this(digester, PurgatorySettings.DEFAULTS);
+    }
 
     /**
      * Create a planner.
      *
      * @param digester hashes segments, in parallel chunks
+     * @param purgatory the purgatory budget, iteration cap and assumed digest rate
      */
-    public Planner(SegmentDigester digester) {
+    public Planner(SegmentDigester digester, PurgatorySettings purgatory) {
         this.digester = digester;
+        this.linker = new PurgatoryLinker(digester, purgatory);
     }
 
     /**
@@ -49,16 +74,45 @@ public final class Planner {
                              Function<Class<?>, List<?>> contributions,
                              Machine machine, PlanRequest request) {
         long started = System.nanoTime();
-        PlanSession session = new PlanSession(machine, request, settings, platform.layout(), contributions);
+        Optional<PurgatoryImage> image = platform.purgatoryImage()
+                .map(blob -> PurgatoryImage.read(blob, "platform " + platform.id() + " purgatory image",
+                        platform.byteOrder()));
+        image.ifPresent(i -> checkArch(platform, i));
+        PlanSession session = new PlanSession(machine, request, settings, platform.layout(), contributions, image);
         PlatformPlan plan = platform.plan(session);
+        if (session.hasPurgatoryImage() && session.placedPurgatory().isEmpty()) {
+            session.placePurgatory(PurgatoryLinker.DEFAULT_PLACEMENT);
+        }
         List<Segment> segments = SegmentRules.validate(session.segments(), session.loadableMemory(),
                 session.crashRegion(), platform.layout().pageSize(), platform.layout().maxSegments());
         long placed = System.nanoTime();
-        List<SegmentDigest> digests = digester.digest(segments);
+        List<SegmentDigest> digests;
+        Optional<LinkedPurgatory> linked = Optional.empty();
+        Optional<PlacedPurgatory> purgatory = session.placedPurgatory();
+        if (purgatory.isPresent()) {
+            PurgatoryLinker.Result result = linker.link(platform, session, purgatory.get(), segments);
+            digests = result.digests();
+            linked = Optional.of(result.purgatory());
+            if (!result.warnings().isEmpty()) {
+                List<String> warnings = new ArrayList<>(plan.warnings());
+                warnings.addAll(result.warnings());
+                plan = new PlatformPlan(plan.entry(), plan.registers(), plan.commandLine(), plan.facts(), warnings);
+            }
+        } else {
+            digests = digester.digest(segments);
+        }
         long hashed = System.nanoTime();
-        LOG.debug("planned {} segments in {} ms, hashed in {} ms", segments.size(), (placed - started) / 1_000_000,
-                (hashed - placed) / 1_000_000);
+        LOG.debug("planned {} segments in {} ms, hashed and linked in {} ms", segments.size(),
+                (placed - started) / 1_000_000, (hashed - placed) / 1_000_000);
         long flags = ((long) platform.elfMachine() << 16) | (request.crash() ? HandoffImage.KEXEC_ON_CRASH : 0);
-        return new HandoffImage(platform.id(), request, plan, segments, digests, flags, session.crashRegion(), false);
+        return new HandoffImage(platform.id(), request, plan, segments, digests, flags, session.crashRegion(), linked);
+    }
+
+    private static void checkArch(Platform platform, PurgatoryImage image) {
+        if (platform.elfMachine() != 0 && image.arch() != platform.elfMachine()) {
+            throw new HandoffException(FailureKind.UNSUPPORTED_IMAGE, String.format(
+                    "platform %s purgatory image: purgatory header offset 0x1c: arch %d, expected %d (e_machine of %s)",
+                    platform.id(), image.arch(), platform.elfMachine(), platform.id()));
+        }
     }
 }

@@ -5,20 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
+import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PlanRequest;
+import io.handoff.api.plan.PurgatoryStep;
 import io.handoff.api.plan.Segment;
+import io.handoff.api.spi.PurgatoryStepContributor;
 import io.handoff.core.digest.SegmentDigester;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.core.plan.Planner;
+import io.handoff.core.purgatory.LinkedPurgatory;
 import io.handoff.core.system.ProfileMachine;
 import io.handoff.core.testing.Fixtures;
 import io.handoff.core.testing.MapSettings;
+import io.handoff.core.testing.SyntheticPurgatory;
 import io.handoff.core.testing.ToyPlatform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -85,10 +91,77 @@ class BundleWriterTests {
             Path out = BundleWriter.write(image, machine, tmp.resolve("bundle"));
             String text = Files.readString(out.resolve("plan.txt"));
             assertThat(text).contains("toy, kdump", "crash region: 0x2e000000-0x3dffffff (256 MiB)",
-                    "segments (4 of at most 16)", "no purgatory runtime yet");
+                    "segments (4 of at most 16)", "the platform ships no purgatory image");
             String svg = Files.readString(out.resolve("memory-map.svg"));
             assertThat(svg).startsWith("<svg").contains("Crash region 0x2e000000-0x3dffffff")
                     .contains(">kernel 2.4 MiB<", ">backup 640 KiB<", "No purgatory segment");
+        }
+    }
+
+    @Nested
+    class WithPurgatory {
+        HandoffImage linked;
+
+        @BeforeEach
+        void planWithPurgatory() {
+            PurgatoryStepContributor jump = new PurgatoryStepContributor() {
+                @Override
+                public String id() {
+                    return "jump";
+                }
+
+                @Override
+                public List<String> stepNames() {
+                    return List.of("print", "halt");
+                }
+
+                @Override
+                public List<PurgatoryStep> steps(PlanContext context) {
+                    return List.of(new PurgatoryStep("print", PurgatoryStep.FailurePolicy.BEST_EFFORT,
+                                    Duration.ofMillis(2), List.of(), "toy banner"),
+                            new PurgatoryStep("halt", PurgatoryStep.FailurePolicy.REQUIRED, Duration.ZERO,
+                                    List.of(7L), "stop here"));
+                }
+            };
+            linked = new Planner(new SegmentDigester(1 << 20, 2)).plan(
+                    new ToyPlatform(ctx -> { }, Optional.of(SyntheticPurgatory.blob())), MapSettings.empty(),
+                    type -> type == PurgatoryStepContributor.class ? List.of(jump) : List.of(), machine,
+                    image.request());
+        }
+
+        @Test
+        void manifestDescribesThePurgatoryAndItsProgram() throws IOException {
+            Path out = BundleWriter.write(linked, machine, tmp.resolve("bundle"));
+            String manifest = Files.readString(out.resolve("manifest.json"));
+            LinkedPurgatory p = linked.linkedPurgatory().orElseThrow();
+
+            assertThat(manifest).contains("\"purgatory\": {", "\"mem\": \"0x" + Long.toHexString(p.segment().mem()) + "\"",
+                    "\"entry\": \"0x" + Long.toHexString(p.segment().mem() + SyntheticPurgatory.ENTRY) + "\"",
+                    "\"paramOffset\": \"0x1000\"", "\"iterationCap\": 1000000",
+                    "\"kind\": \"verify-digests\"", "\"policy\": \"required\"", "\"kind\": \"print\"",
+                    "\"policy\": \"best-effort\"", "\"worstCaseUs\": 2000", "\"description\": \"toy banner\"",
+                    "\"fallback\": []", "\"role\": \"purgatory\"")
+                    .doesNotContain("purgatoryNote");
+        }
+
+        @Test
+        void planTextListsTheDecodedProgram() throws IOException {
+            Path out = BundleWriter.write(linked, machine, tmp.resolve("bundle"));
+            String text = Files.readString(out.resolve("plan.txt"));
+            LinkedPurgatory p = linked.linkedPurgatory().orElseThrow();
+
+            assertThat(text).contains(String.format("purgatory: linked at %#x, entry %#x (base + 0x760), image 0x9000 "
+                            + "bytes, parameter area 0x1000+0x4000", p.segment().mem(), p.entry()),
+                    String.format("entry:        %#x (purgatory; it enters the kernel at %#x)", p.entry(),
+                            linked.plan().entry()),
+                    "program v1: 3 steps, 0 fallback steps",
+                    "main      1 print          best-effort <= 2000 us  \"toy banner\"",
+                    "main      2 verify-digests required",
+                    "main      3 halt           required    <= 0 us  reason 7",
+                    "segment mem 0x")
+                    .doesNotContain("ships no purgatory image");
+            String svg = Files.readString(out.resolve("memory-map.svg"));
+            assertThat(svg).contains(">purgatory 36 KiB<").doesNotContain("No purgatory segment");
         }
     }
 

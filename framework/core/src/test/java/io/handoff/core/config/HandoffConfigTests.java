@@ -40,6 +40,23 @@ class HandoffConfigTests {
         }
 
         @Test
+        void referenceDefaultsBindPurgatorySettings() {
+            HandoffConfig config = HandoffConfig.withoutFile(Map.of());
+
+            assertThat(config.purgatory()).isEqualTo(PurgatorySettings.DEFAULTS);
+            assertThat(config.purgatory()).isEqualTo(new PurgatorySettings(Duration.ofSeconds(10), 1_000_000,
+                    50L << 20));
+        }
+
+        @Test
+        void purgatorySettingsFollowTheUserFile() throws IOException {
+            Path user = file("handoff.purgatory { budget = 2500ms, iteration-cap = 5000, digest-rate = 200M }");
+
+            assertThat(HandoffConfig.load(user, Map.of()).purgatory())
+                    .isEqualTo(new PurgatorySettings(Duration.ofMillis(2500), 5000, 200L << 20));
+        }
+
+        @Test
         void userFileOverridesReferenceAndCommandLineOverridesFile() throws IOException {
             Path user = file("handoff.core { digest-parallelism = 3, digest-chunk-size = 64K }");
 
@@ -100,6 +117,12 @@ class HandoffConfigTests {
             "handoff.core.page-size = [1, 2]        | handoff.core.page-size",
             "handoff.core = 3                       | handoff.core",
             "handoff.core.digest-parallelism = -1   | handoff.core.digest-parallelism: must be 0 (one thread per CPU) or positive, got -1",
+            "handoff.purgatory.budget = soon        | handoff.purgatory.budget: expected a duration (such as 10s) but got string \"soon\"",
+            "handoff.purgatory.budget = 0s          | handoff.purgatory.budget: must be a positive duration, got PT0S",
+            "handoff.purgatory.iteration-cap = 0    | handoff.purgatory.iteration-cap: must be positive, got 0",
+            "handoff.purgatory.iteration-cap = many | handoff.purgatory.iteration-cap: expected a number",
+            "handoff.purgatory.digest-rate = fast   | handoff.purgatory.digest-rate: expected a size in bytes (such as 50M)",
+            "handoff.purgatory.digest-rate = 0      | handoff.purgatory.digest-rate: must be a positive number of bytes per second, got 0",
         })
         void wrongValueInUserFileNamesFileLineAndPath(String hocon, String expected) throws IOException {
             Path user = file(hocon);

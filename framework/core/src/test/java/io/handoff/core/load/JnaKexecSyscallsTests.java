@@ -37,7 +37,7 @@ class JnaKexecSyscallsTests {
 
     @Test
     void kexecLoadWithMappedFileAndBytesSegmentsReturnsTheKernelsErrno() throws IOException {
-        int errno = syscalls.kexecLoad(TestImages.ENTRY, KexecSegments.of(TestImages.kdump(dir, true)),
+        int errno = syscalls.kexecLoad(TestImages.PURGATORY_ENTRY, KexecSegments.of(TestImages.kdump(dir, true)),
                 TestImages.KDUMP_FLAGS);
 
         assertThat(Errno.name(errno)).isEqualTo(Errno.name(expected));
@@ -48,7 +48,7 @@ class JnaKexecSyscallsTests {
         var image = TestImages.kdump(dir, true);
         byte[] before = Files.readAllBytes(image.request().kernel());
 
-        syscalls.kexecLoad(TestImages.ENTRY, List.of(KexecSegments.of(image).get(0).corrupted()), TestImages.KDUMP_FLAGS);
+        syscalls.kexecLoad(TestImages.PURGATORY_ENTRY, List.of(KexecSegments.of(image).get(0).corrupted()), TestImages.KDUMP_FLAGS);
 
         assertThat(Files.readAllBytes(image.request().kernel())).isEqualTo(before);
     }

@@ -58,7 +58,7 @@ class LoaderTests {
             assertThat(kernel.calls).hasSize(1);
             FakeKexec.Call call = kernel.calls.get(0);
             assertThat(call.syscall()).isEqualTo("kexec_load");
-            assertThat(call.entry()).isEqualTo(TestImages.ENTRY);
+            assertThat(call.entry()).isEqualTo(TestImages.PURGATORY_ENTRY);
             assertThat(call.flags()).isEqualTo(0x3e0001L);
             assertThat(call.segments()).isEqualTo(KexecSegments.of(image));
             assertThat(r.method()).isEqualTo(LoadMethod.KEXEC_LOAD);

@@ -66,8 +66,6 @@ class ProfileCaptureTests {
             assertThat(copy.kernelSymbols()).isEqualTo(original.kernelSymbols());
             assertThat(copy.bootParams().orElseThrow()).isEqualTo(original.bootParams().orElseThrow());
             assertThat(copy.commandLine()).isEqualTo(original.commandLine());
-            assertThat(KernelLayouts.kernelText(copy)).isEqualTo(KernelLayouts.kernelText(original));
-            assertThat(KernelLayouts.pageOffset(copy)).isEqualTo(KernelLayouts.pageOffset(original));
         }
     }
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -22,10 +23,17 @@ import java.util.function.Consumer;
  */
 public final class ToyPlatform implements Platform {
     private final Consumer<PlanContext> extra;
+    private final Optional<byte[]> purgatory;
 
     /** Create the platform with extra placements run after its own. */
     public ToyPlatform(Consumer<PlanContext> extra) {
+        this(extra, Optional.empty());
+    }
+
+    /** Create the platform with extra placements run after its own and a purgatory image. */
+    public ToyPlatform(Consumer<PlanContext> extra, Optional<byte[]> purgatory) {
         this.extra = extra;
+        this.purgatory = purgatory;
     }
 
     /** Create the platform. */
@@ -41,6 +49,11 @@ public final class ToyPlatform implements Platform {
     @Override
     public boolean detect(SystemView view) {
         return view.exists("/proc/iomem");
+    }
+
+    @Override
+    public Optional<byte[]> purgatoryImage() {
+        return purgatory.map(byte[]::clone);
     }
 
     @Override

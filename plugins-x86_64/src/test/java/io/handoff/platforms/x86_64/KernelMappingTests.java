@@ -1,22 +1,26 @@
-package io.handoff.core.system;
+package io.handoff.platforms.x86_64;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.handoff.api.FailureKind;
-import io.handoff.api.HandoffException;
 import io.handoff.api.machine.KcoreLoad;
 import io.handoff.api.machine.KernelText;
+import io.handoff.core.system.ProfileMachine;
 import io.handoff.core.testing.Fixtures;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class KernelLayoutsTests {
+/**
+ * kexec-tools' x86_64 kernel-text and page-offset rules, on the captured QEMU guest and on synthetic kcore headers.
+ */
+class KernelMappingTests {
     private static final ProfileMachine PROFILE = ProfileMachine.at(Fixtures.profile("qemu-pc-x86_64-1g"));
+
+    private static java.util.Optional<KernelText> kernelText(ProfileMachine machine) {
+        long kernelCode = machine.iomem().first("Kernel code").orElseThrow().start();
+        return KernelMapping.kernelText(machine.kcoreLoads(), machine.kernelSymbols(), kernelCode);
+    }
 
     @Nested
     class Profile {
@@ -24,7 +28,7 @@ class KernelLayoutsTests {
         void kernelTextIsKexecToolsOne() {
             // kexec-tools: the PT_LOAD holding _stext (0xffffffff99c00000), start aligned down to 1 MiB,
             // size to its end rounded to a page; paddr = "Kernel code" start in /proc/iomem.
-            assertThat(KernelLayouts.kernelText(PROFILE))
+            assertThat(kernelText(PROFILE))
                     .contains(new KernelText(0xffffffff99c00000L, 0x1f600000L, 0x3430000L));
         }
 
@@ -35,16 +39,16 @@ class KernelLayoutsTests {
             // 0xffffffff99c00000, modules 0xffffffffc0000000. The lowest, 0xffff88c1c0001000, masked to
             // 1 GiB gives 0xffff88c1c0000000: KASLR moved the direct map up by 0x41c0000000 (263 GiB)
             // from the default 0xffff888000000000.
-            long pageOffset = KernelLayouts.pageOffset(PROFILE);
+            long pageOffset = KernelMapping.pageOffset(PROFILE.kcoreLoads());
             assertThat(pageOffset).isEqualTo(0xffff88c1c0000000L);
-            assertThat(pageOffset - KernelLayouts.X86_64_PAGE_OFFSET).isEqualTo(263L << 30);
+            assertThat(pageOffset - KernelMapping.DEFAULT_PAGE_OFFSET).isEqualTo(263L << 30);
         }
 
         @Test
         void pageOffsetMapsEveryDirectMapLoadOntoItsPhysicalAddress() {
             // The core header's RAM PT_LOADs get p_vaddr = page offset + p_paddr; kcore's own direct-map
             // PT_LOADs must agree with that.
-            long pageOffset = KernelLayouts.pageOffset(PROFILE);
+            long pageOffset = KernelMapping.pageOffset(PROFILE.kcoreLoads());
             List<KcoreLoad> directMap = PROFILE.kcoreLoads().stream()
                     .filter(l -> l.paddr() != -1 && l.paddr() != 0x1f600000L).toList();
             assertThat(directMap).hasSize(2)
@@ -57,7 +61,7 @@ class KernelLayoutsTests {
             // the kernel text, 3 RAM ranges) and the kdump kernel's /proc/vmcore was 859508736 bytes.
             // /proc/vmcore is the ELF headers and the merged notes, each padded to a page, then every
             // PT_LOAD widened to whole pages; only the right kernel-text size makes the sum exact.
-            KernelText text = KernelLayouts.kernelText(PROFILE).orElseThrow();
+            KernelText text = kernelText(PROFILE).orElseThrow();
             long[][] crashRam = {{0x1000L, 0x9fbffL}, {0x100000L, 0x2dffffffL}, {0x3e000000L, 0x3ffdffffL}};
             long total = 4096 + 4096 + pages(text.paddr(), text.paddr() + text.size() - 1);
             for (long[] r : crashRam) {
@@ -75,8 +79,8 @@ class KernelLayoutsTests {
     class PageOffset {
         @Test
         void fallsBackWithoutLoads() {
-            assertThat(KernelLayouts.pageOffset(List.of(), KernelLayouts.PUD_MASK, KernelLayouts.X86_64_PAGE_OFFSET))
-                    .isEqualTo(KernelLayouts.X86_64_PAGE_OFFSET);
+            assertThat(KernelMapping.pageOffset(List.of()))
+                    .isEqualTo(KernelMapping.DEFAULT_PAGE_OFFSET);
         }
 
         @Test
@@ -85,13 +89,8 @@ class KernelLayoutsTests {
                     new KcoreLoad(0xffffffff81000000L, 0x1000000L, 0x1000000L),
                     new KcoreLoad(0xffff9a3f7fe01000L, 0x1000L, 0x9f000L),
                     new KcoreLoad(0xffffb00000000000L, -1L, 0x1000L));
-            assertThat(KernelLayouts.pageOffset(loads, KernelLayouts.PUD_MASK, 0))
+            assertThat(KernelMapping.pageOffset(loads))
                     .isEqualTo(0xffff9a3f40000000L);
-        }
-
-        @Test
-        void pudMaskIsTheSignExtendedKexecToolsMask() {
-            assertThat(KernelLayouts.PUD_MASK).isEqualTo(0xffffffffc0000000L);
         }
     }
 
@@ -105,36 +104,27 @@ class KernelLayoutsTests {
         @Test
         void alignsStartDownToOneMegabyteAndSizeUpToAPage() {
             // start 0xffffffff81234000 -> 0xffffffff81200000; end 0xffffffff81235001: 0x35001 -> 0x36000
-            assertThat(KernelLayouts.kernelText(loads, Map.of("_stext", 0xffffffff81234800L), 0x1200000L))
+            assertThat(KernelMapping.kernelText(loads, Map.of("_stext", 0xffffffff81234800L), 0x1200000L))
                     .contains(new KernelText(0xffffffff81200000L, 0x1200000L, 0x36000L));
         }
 
         @Test
         void withoutStextUsesTheLoadInsideTheKernelMapWindow() {
-            assertThat(KernelLayouts.kernelText(loads, Map.of("_stext", 0L), 0x1200000L))
+            assertThat(KernelMapping.kernelText(loads, Map.of("_stext", 0L), 0x1200000L))
                     .contains(new KernelText(0xffffffff81200000L, 0x1200000L, 0x36000L));
-            assertThat(KernelLayouts.kernelText(loads, Map.of(), 0x1200000L)).isPresent();
+            assertThat(KernelMapping.kernelText(loads, Map.of(), 0x1200000L)).isPresent();
         }
 
         @Test
         void stextOutsideEveryLoadFallsBackToTheWindow() {
-            assertThat(KernelLayouts.kernelText(loads, Map.of("_stext", 0xffffffff90000000L), 7))
+            assertThat(KernelMapping.kernelText(loads, Map.of("_stext", 0xffffffff90000000L), 7))
                     .contains(new KernelText(0xffffffff81200000L, 7, 0x36000L));
         }
 
         @Test
         void emptyWhenNothingQualifies() {
-            assertThat(KernelLayouts.kernelText(loads.subList(0, 1), Map.of("_stext", 0xffffffff81234800L), 0))
+            assertThat(KernelMapping.kernelText(loads.subList(0, 1), Map.of("_stext", 0xffffffff81234800L), 0))
                     .isEmpty();
-        }
-
-        @Test
-        void machineWithoutKernelCodeIsMalformed(@TempDir Path root) {
-            ProfileFiles.write(root, "/proc/iomem", "00001000-0009ffff : System RAM\n");
-            assertThatThrownBy(() -> KernelLayouts.kernelText(ProfileMachine.at(root)))
-                    .isInstanceOfSatisfying(HandoffException.class,
-                            e -> assertThat(e.kind()).isEqualTo(FailureKind.MALFORMED_PROFILE))
-                    .hasMessage("/proc/iomem: no \"Kernel code\" resource, cannot find the kernel's physical start");
         }
     }
 }

@@ -1,0 +1,164 @@
+package io.handoff.core.purgatory;
+
+import io.handoff.api.FailureKind;
+import io.handoff.api.HandoffException;
+import io.handoff.api.plan.PurgatoryStep;
+import io.handoff.core.digest.ChunkDigest;
+import io.handoff.core.digest.SegmentDigest;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Encodes a {@link StepProgram} as the parameter area of {@code framework/purgatory/FORMAT.md} §2–3, in the
+ * target's byte order.
+ *
+ * <p>Operands are the step's {@code operands()} as u64s, except for {@code print}, whose text is the step's
+ * description, and {@code verify-digests}, whose operands come from the program's {@link DigestTable}. A
+ * step the runtime would misread (an unknown kind, the wrong number of operands) is a bug of whoever built
+ * it, so it fails with {@code INTERNAL} before anything is written.
+ *
+ * @since 0.1
+ */
+public final class StepEncoder {
+    /** The parameter area's magic, "HOPP" in little-endian byte order. */
+    public static final int AREA_MAGIC = 0x50504F48;
+    /** The parameter area's format version. */
+    public static final int AREA_VERSION = 1;
+    /** The size of the parameter area's header; the main steps start right after it. */
+    public static final int AREA_HEADER_SIZE = 0x30;
+    /** The size of a step record's header; the operands start right after it. */
+    public static final int STEP_HEADER_SIZE = 0x10;
+    /** The step flag: a failure runs the fallback steps. */
+    public static final int FLAG_REQUIRED = 1;
+    /** The size of one SHA-256 digest. */
+    public static final int DIGEST_SIZE = 32;
+
+    private StepEncoder() {
+    }
+
+    /**
+     * Encode a program.
+     *
+     * @param program the program
+     * @param order the target's byte order
+     * @param iterationCap the default iteration cap of every bounded wait
+     * @return the parameter area, {@code total_length} bytes
+     * @throws HandoffException {@code INTERNAL} for a step the runtime cannot read
+     */
+    public static byte[] encode(StepProgram program, ByteOrder order, long iterationCap) {
+        if (program.steps().size() > 0xFFFF) {
+            throw new HandoffException(FailureKind.INTERNAL, "purgatory program: " + program.steps().size()
+                    + " main steps, the parameter area counts at most 65535");
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (int i = 0; i < program.steps().size(); i++) {
+            body.writeBytes(step(program, program.steps().get(i), "main", i, order));
+        }
+        int fallbackOffset = AREA_HEADER_SIZE + body.size();
+        for (int i = 0; i < program.fallback().size(); i++) {
+            body.writeBytes(step(program, program.fallback().get(i), "fallback", i, order));
+        }
+        int total = AREA_HEADER_SIZE + body.size();
+        ByteBuffer header = ByteBuffer.allocate(AREA_HEADER_SIZE).order(order);
+        header.putInt(AREA_MAGIC)
+                .putShort((short) AREA_VERSION)
+                .putShort((short) program.steps().size())
+                .putInt(AREA_HEADER_SIZE)
+                .putInt(program.fallback().size())
+                .putInt(fallbackOffset)
+                .putInt(total)
+                .putLong(micros(program.worstCase()))
+                .putLong(iterationCap)
+                .putLong(0);
+        byte[] out = Arrays.copyOf(header.array(), total);
+        System.arraycopy(body.toByteArray(), 0, out, AREA_HEADER_SIZE, body.size());
+        return out;
+    }
+
+    /** Return a duration in microseconds, rounded up: a bound must never shrink. */
+    public static long micros(Duration d) {
+        long us = Math.multiplyExact(d.getSeconds(), 1_000_000L);
+        return Math.addExact(us, (d.getNano() + 999) / 1000);
+    }
+
+    private static byte[] step(StepProgram program, PurgatoryStep step, String list, int index, ByteOrder order) {
+        StepKind kind = StepKind.ofId(step.kind()).orElseThrow(() -> bad(step, list, index,
+                "unknown step kind; known: " + Arrays.stream(StepKind.values()).map(StepKind::id).toList()));
+        byte[] operands = switch (kind) {
+            case PRINT -> {
+                requireNoOperands(step, list, index, "its text is the description");
+                yield text(step.description(), order);
+            }
+            case VERIFY_DIGESTS -> {
+                requireNoOperands(step, list, index, "the framework builds them from the digests");
+                yield digests(program.digests().orElseThrow(() -> bad(step, list, index,
+                        "the program has no digest table")), order);
+            }
+            default -> {
+                if (step.operands().size() != kind.operandCount()) {
+                    throw bad(step, list, index, String.format("takes %d operands, got %d", kind.operandCount(),
+                            step.operands().size()));
+                }
+                yield longs(step.operands(), order);
+            }
+        };
+        int length = STEP_HEADER_SIZE + operands.length;
+        ByteBuffer b = ByteBuffer.allocate(length).order(order);
+        b.putShort((short) kind.code())
+                .putShort((short) (step.policy() == PurgatoryStep.FailurePolicy.REQUIRED ? FLAG_REQUIRED : 0))
+                .putInt(length)
+                .putLong(micros(step.worstCase()))
+                .put(operands);
+        return b.array();
+    }
+
+    private static void requireNoOperands(PurgatoryStep step, String list, int index, String why) {
+        if (!step.operands().isEmpty()) {
+            throw bad(step, list, index, "takes no operands (" + why + "), got " + step.operands().size());
+        }
+    }
+
+    private static byte[] longs(List<Long> values, ByteOrder order) {
+        ByteBuffer b = ByteBuffer.allocate(values.size() * 8).order(order);
+        values.forEach(b::putLong);
+        return b.array();
+    }
+
+    private static byte[] text(String text, ByteOrder order) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + pad8(bytes.length)).order(order);
+        b.putLong(bytes.length).put(bytes);
+        return b.array();
+    }
+
+    private static byte[] digests(DigestTable table, ByteOrder order) {
+        int size = 16;
+        for (SegmentDigest s : table.segments()) {
+            size += 32 + s.chunks().size() * DIGEST_SIZE;
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).order(order);
+        b.putLong(table.chunkSize()).putLong(table.segments().size());
+        for (SegmentDigest s : table.segments()) {
+            b.putLong(s.mem()).putLong(s.bufsz()).putLong(s.memsz()).putLong(s.chunks().size());
+            for (ChunkDigest c : s.chunks()) {
+                b.put(c.sha256()); // digests are byte strings: no byte order
+            }
+        }
+        return b.array();
+    }
+
+    static int pad8(int n) {
+        return (n + 7) & -8;
+    }
+
+    private static HandoffException bad(PurgatoryStep step, String list, int index, String problem) {
+        return new HandoffException(FailureKind.INTERNAL, String.format(
+                "purgatory program: %s step %d (%s, \"%s\"): %s", list, index + 1, step.kind(), step.description(),
+                problem));
+    }
+}

@@ -1,0 +1,71 @@
+package io.handoff.core.purgatory;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * The step kinds of {@code FORMAT.md} §3: the {@code PurgatoryStep.kind()} string, the number the runtime
+ * reads, and how many u64 operands a step of that kind carries (-1: variable, built by the encoder).
+ *
+ * @since 0.1
+ */
+public enum StepKind {
+    /** Initialise the 16550 UART: port base, baud divisor. */
+    CONSOLE("console", 1, 2),
+    /** Print a line on the console; the text is the step's description. */
+    PRINT("print", 2, -1),
+    /** Check the SHA-256 of each chunk of every other segment and that each zero tail reads as zero. */
+    VERIFY_DIGESTS("verify-digests", 3, -1),
+    /** Copy memory: src, dst, length. */
+    COPY("copy", 4, 3),
+    /** Swap memory: a, b, length. */
+    SWAP("swap", 5, 3),
+    /** Where the CMOS RTC is: index port, data port. */
+    RTC("rtc", 6, 2),
+    /** Enter a 64-bit x86 kernel: rax rbx rcx rdx rsi rdi rsp rbp r8-r15 rip. */
+    JUMP_X86_64("jump-x86_64", 16, 17),
+    /** Stop the CPU: reason code. */
+    HALT("halt", 17, 1),
+    /** Reset the machine: method. */
+    RESET("reset", 18, 1);
+
+    private final String id;
+    private final int code;
+    private final int operandCount;
+
+    StepKind(String id, int code, int operandCount) {
+        this.id = id;
+        this.code = code;
+        this.operandCount = operandCount;
+    }
+
+    /** Return the kind as {@code PurgatoryStep.kind()} spells it, such as {@code verify-digests}. */
+    public String id() {
+        return id;
+    }
+
+    /** Return the number the runtime reads. */
+    public int code() {
+        return code;
+    }
+
+    /** Return the number of u64 operands a step carries, or -1 when the encoder builds them. */
+    public int operandCount() {
+        return operandCount;
+    }
+
+    /** Tell whether a step of this kind never returns (it ends the main program). */
+    public boolean terminal() {
+        return this == JUMP_X86_64 || this == HALT || this == RESET;
+    }
+
+    /** Return the kind spelled {@code id}, if known. */
+    public static Optional<StepKind> ofId(String id) {
+        return Arrays.stream(values()).filter(k -> k.id.equals(id)).findFirst();
+    }
+
+    /** Return the kind numbered {@code code}, if known. */
+    public static Optional<StepKind> ofCode(int code) {
+        return Arrays.stream(values()).filter(k -> k.code == code).findFirst();
+    }
+}

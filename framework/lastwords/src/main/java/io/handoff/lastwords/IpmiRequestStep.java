@@ -1,0 +1,94 @@
+package io.handoff.lastwords;
+
+import io.handoff.api.plan.PurgatoryStep;
+import io.handoff.api.plan.PurgatoryStep.FailurePolicy;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An {@code ipmi-request} step (FORMAT.md §7): one KCS transaction, its response checked, its completion code
+ * printed with a short label.
+ *
+ * <p>Operands: data port, status port, wait_us, retries, then the request and the label each as a byte
+ * payload ({@link StepOperands}: a u64 length, then the bytes packed 8 per u64 in the target's byte order).
+ *
+ * @param transport where the KCS interface is and how long to wait
+ * @param request the request
+ * @param label the short label printed by the runtime, ASCII, at most {@value #MAX_LABEL} bytes
+ * @since 0.1
+ */
+public record IpmiRequestStep(KcsTransport transport, IpmiRequest request, String label) {
+    /** The step kind. */
+    public static final String KIND = "ipmi-request";
+    /** The longest label. */
+    public static final int MAX_LABEL = 64;
+
+    /** Check the label. */
+    public IpmiRequestStep {
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(request, "request");
+        if (label.isEmpty() || label.length() > MAX_LABEL || !StandardCharsets.US_ASCII.newEncoder().canEncode(label)) {
+            throw new IllegalArgumentException("label must be 1.." + MAX_LABEL + " ASCII characters: '" + label + "'");
+        }
+    }
+
+    /** Return the operands for a target of the given byte order. */
+    public List<Long> operands(ByteOrder order) {
+        List<Long> operands = new ArrayList<>(transport.operands());
+        StepOperands.appendBytes(operands, request.bytes(), order);
+        StepOperands.appendBytes(operands, label.getBytes(StandardCharsets.US_ASCII), order);
+        return operands;
+    }
+
+    /** Return the longest this step can take (see {@link KcsTransport#worstCase}). */
+    public Duration worstCase() {
+        return transport.worstCase(request.bytes().length);
+    }
+
+    /**
+     * Return the best-effort purgatory step.
+     *
+     * @param order the target's byte order
+     * @param description one line for plans and traces
+     */
+    public PurgatoryStep toStep(ByteOrder order, String description) {
+        return new PurgatoryStep(KIND, FailurePolicy.BEST_EFFORT, worstCase(), operands(order), description);
+    }
+
+    /**
+     * Decode the operands of an {@code ipmi-request} step.
+     *
+     * @param operands the step's operands
+     * @param order the target's byte order they were packed for
+     * @return the step
+     * @throws IllegalArgumentException for operands that are not such a step
+     */
+    public static IpmiRequestStep decode(List<Long> operands, ByteOrder order) {
+        if (operands.size() < 6) {
+            throw new IllegalArgumentException("ipmi-request: " + operands.size() + " operands, need at least 6");
+        }
+        KcsTransport transport = new KcsTransport(Math.toIntExact(operands.get(0)), Math.toIntExact(operands.get(1)),
+                Duration.ofNanos(Math.multiplyExact(operands.get(2), 1000L)), Math.toIntExact(operands.get(3)));
+        byte[] wire = StepOperands.readBytes(operands, 4, order);
+        if (wire.length < 2) {
+            throw new IllegalArgumentException("ipmi-request: request of " + wire.length + " bytes");
+        }
+        byte[] data = Arrays.copyOfRange(wire, 2, wire.length);
+        IpmiRequest request = new IpmiRequest((wire[0] & 0xFF) >> 2, wire[0] & 3, wire[1] & 0xFF, data);
+        int labelAt = 5 + StepOperands.words(wire.length);
+        if (labelAt >= operands.size()) {
+            throw new IllegalArgumentException("ipmi-request: no label after the request");
+        }
+        String label = new String(StepOperands.readBytes(operands, labelAt, order), StandardCharsets.US_ASCII);
+        int end = labelAt + 1 + StepOperands.words(label.length());
+        if (end != operands.size()) {
+            throw new IllegalArgumentException("ipmi-request: " + (operands.size() - end) + " operands after the label");
+        }
+        return new IpmiRequestStep(transport, request, label);
+    }
+}

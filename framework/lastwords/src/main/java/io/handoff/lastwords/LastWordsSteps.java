@@ -1,0 +1,193 @@
+package io.handoff.lastwords;
+
+import io.handoff.api.Capabilities;
+import io.handoff.api.machine.CrashNote;
+import io.handoff.api.plan.PlanContext;
+import io.handoff.api.plan.PurgatoryStep;
+import io.handoff.api.spi.Platform;
+import io.handoff.api.spi.PurgatoryStepContributor;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last-words steps offered to every platform whose purgatory has port I/O.
+ *
+ * <p>In the order they run: an {@code rtc} step (the KCS waits are measured on the CMOS RTC at 0x70/0x71),
+ * then on crash handoffs the panic event, the panic text as SEL records and the CPU instruction pointers,
+ * then on every handoff the watchdog (Set + Reset to start it, one Set to stop it). Every step is best effort.
+ * Reboot handoffs ({@code kexec -l}) get only the watchdog: there is no panic and no NT_PRSTATUS to report.
+ *
+ * @since 0.1
+ */
+@Singleton
+public final class LastWordsSteps implements PurgatoryStepContributor {
+    /** The contribution id. */
+    public static final String ID = "last-words";
+    /** The text a panic records when none is configured, followed by the capture command line's head. */
+    public static final String DEFAULT_TEXT = "handoff to capture kernel";
+    /** The CMOS RTC index port. */
+    public static final long RTC_INDEX_PORT = 0x70;
+    /** The CMOS RTC data port. */
+    public static final long RTC_DATA_PORT = 0x71;
+    /** The bound of the {@code rtc} step: a few port accesses, no wait. */
+    public static final Duration RTC_WORST_CASE = Duration.ofMillis(1);
+
+    private static final Logger LOG = LoggerFactory.getLogger(LastWordsSteps.class);
+
+    private final LastWordsOptions options;
+
+    /**
+     * Create the contributor.
+     *
+     * @param options the bound options
+     */
+    @Inject
+    public LastWordsSteps(LastWordsOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** Return the options. */
+    public LastWordsOptions options() {
+        return options;
+    }
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /** Apply to platforms whose purgatory can use port I/O (KCS and the CMOS RTC are I/O ports). */
+    @Override
+    public boolean appliesTo(Platform platform) {
+        return unavailableReason(platform).isEmpty();
+    }
+
+    /**
+     * Tell why last words cannot run on a platform, for {@code handoff platforms}.
+     *
+     * @param platform the platform
+     * @return the reason, such as {@code no port I/O}; empty when they can
+     */
+    public static Optional<String> unavailableReason(Platform platform) {
+        return platform.capabilities().contains(Capabilities.PORT_IO) ? Optional.empty() : Optional.of("no port I/O");
+    }
+
+    /** Return {@code last words: available} or {@code last words: unavailable (REASON)}. */
+    public static String availability(Platform platform) {
+        return unavailableReason(platform).map(r -> "last words: unavailable (" + r + ")")
+                .orElse("last words: available");
+    }
+
+    @Override
+    public List<String> stepNames() {
+        return List.of("rtc", "ipmi panic event", "ipmi panic text", CpuIpRecordsStep.KIND, "ipmi watchdog");
+    }
+
+    /**
+     * Return the steps for a plan; the target (byte order, NT_PRSTATUS layout) is read from the machine's
+     * {@code /proc/kcore} ELF header, because the step SPI does not hand over the platform.
+     *
+     * <p>When {@code /proc/kcore} cannot be read the byte order is taken as little-endian (every platform with
+     * port I/O is) and CPU instruction pointers are left out with a warning.
+     */
+    @Override
+    public List<PurgatoryStep> steps(PlanContext context) {
+        if (options.silent()) {
+            return List.of();
+        }
+        Optional<Target> target = Target.fromKcore(context.machine().view());
+        if (target.isEmpty()) {
+            LOG.warn("last words: /proc/kcore has no readable ELF header; assuming a little-endian target");
+        }
+        return steps(context, target.orElse(new Target(0, ByteOrder.LITTLE_ENDIAN)));
+    }
+
+    /**
+     * Return the steps for a plan on a known target (such as {@link Target#of(Platform)}).
+     *
+     * @param context the plan
+     * @param target the target's ELF machine and byte order
+     * @return the steps in the order they run, possibly empty
+     */
+    public List<PurgatoryStep> steps(PlanContext context, Target target) {
+        if (options.silent()) {
+            return List.of();
+        }
+        KcsTransport kcs = options.transport();
+        ByteOrder order = target.byteOrder();
+        boolean crash = context.request().crash();
+        List<PurgatoryStep> steps = new ArrayList<>();
+        if (crash && options.panicEvent()) {
+            String text = panicText(context.request().commandLine());
+            steps.add(new IpmiRequestStep(kcs, PlatformEvent.panic(text), "panic event")
+                    .toStep(order, "ipmi: Platform Event Message, OS critical stop (generator 0x43)"));
+            List<byte[]> records = SelRecords.textRecords(text);
+            for (int i = 0; i < records.size(); i++) {
+                String label = "panic text " + (i + 1) + "/" + records.size();
+                steps.add(new IpmiRequestStep(kcs, SelRecords.addEntry(records.get(i)), label)
+                        .toStep(order, "ipmi: SEL " + label + " \"" + piece(text, i) + "\""));
+            }
+        }
+        if (crash && (options.cpuIpConsole() || options.cpuIpSel())) {
+            cpuIp(context.machine().crashNotes(), target, kcs).ifPresent(steps::add);
+        }
+        if (options.watchdog() instanceof Watchdog.Start start) {
+            steps.add(new IpmiRequestStep(kcs,
+                    WatchdogTimer.set(WatchdogTimer.start(start.seconds(), start.action(), start.dontLog())),
+                    "watchdog set " + start.seconds() + " s").toStep(order,
+                    "ipmi: Set Watchdog Timer, SMS/OS, " + start.seconds() + " s, " + start.action().id()));
+            steps.add(new IpmiRequestStep(kcs, WatchdogTimer.reset(), "watchdog start")
+                    .toStep(order, "ipmi: Reset Watchdog Timer (starts the countdown)"));
+        } else if (options.watchdog() instanceof Watchdog.Stop) {
+            steps.add(new IpmiRequestStep(kcs, WatchdogTimer.stop(), "watchdog stop")
+                    .toStep(order, "ipmi: Set Watchdog Timer, no action (stops it)"));
+        }
+        if (!steps.isEmpty()) {
+            steps.add(0, new PurgatoryStep("rtc", PurgatoryStep.FailurePolicy.BEST_EFFORT, RTC_WORST_CASE,
+                    List.of(RTC_INDEX_PORT, RTC_DATA_PORT), "rtc: CMOS clock at 0x70/0x71 for the KCS timeouts"));
+        }
+        return List.copyOf(steps);
+    }
+
+    /** Return the panic text: the configured one, or the default followed by the command line's head. */
+    String panicText(String commandLine) {
+        if (options.panicText().isPresent()) {
+            return options.panicText().get();
+        }
+        String ascii = commandLine.strip().replaceAll("[^\\x20-\\x7E]", "?");
+        String text = ascii.isEmpty() ? DEFAULT_TEXT : DEFAULT_TEXT + ": " + ascii;
+        return text.length() <= LastWordsOptions.MAX_TEXT ? text : text.substring(0, LastWordsOptions.MAX_TEXT);
+    }
+
+    private static String piece(String text, int index) {
+        int from = index * SelRecords.TEXT_PER_RECORD;
+        return text.substring(from, Math.min(text.length(), from + SelRecords.TEXT_PER_RECORD));
+    }
+
+    private Optional<PurgatoryStep> cpuIp(List<CrashNote> notes, Target target, KcsTransport kcs) {
+        OptionalLong rip = target.ripOffset();
+        if (rip.isEmpty()) {
+            LOG.warn("last words: CPU instruction pointers left out: the NT_PRSTATUS layout of ELF machine {} "
+                    + "is not known", target.elfMachine());
+            return Optional.empty();
+        }
+        if (notes.isEmpty()) {
+            LOG.warn("last words: CPU instruction pointers left out: the machine exports no crash_notes");
+            return Optional.empty();
+        }
+        CpuIpRecordsStep step = CpuIpRecordsStep.of(kcs, options.cpuIpConsole(), options.cpuIpSel(), rip.getAsLong(),
+                notes);
+        String outputs = options.cpuIpConsole() && options.cpuIpSel() ? "console and SEL"
+                : options.cpuIpConsole() ? "console" : "SEL";
+        return Optional.of(step.toStep("cpu-ip: " + notes.size() + " CPUs' instruction pointers to " + outputs));
+    }
+}

@@ -1,0 +1,141 @@
+package io.handoff.launcher;
+
+import io.handoff.api.FailureKind;
+import io.handoff.api.HandoffException;
+import io.handoff.api.plan.PlanRequest;
+import io.handoff.core.plan.HandoffImage;
+import io.handoff.core.plugin.LoadedPlatform;
+import io.handoff.core.system.DirectorySystemView;
+import io.handoff.core.system.ProfileMachine;
+import io.handoff.testkit.CmosRtc;
+import io.handoff.testkit.Corruption;
+import io.handoff.testkit.HostPurgatory;
+import io.handoff.testkit.ReferenceMachine;
+import io.handoff.testkit.Trace;
+import io.handoff.testkit.TraceReport;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code handoff simulate}: plan a handoff and run its purgatory on the simulated reference machine.
+ */
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        description = {"Plan a handoff, then run it on the simulated reference machine: the segments are copied into",
+            "simulated memory, the machine \"crashes\", and the real purgatory runtime (its host build) runs the",
+            "step program against a simulated serial port and CMOS clock on virtual time. Prints the plan, each",
+            "step with its outcome and virtual time, the console, and the jump into the new kernel or the fallback.",
+            "Faults can be injected. Nothing touches the real machine."})
+final class SimulateCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--platform", paramLabel = "ID", description = "Platform id (default: the one that detects the machine).")
+    String platform;
+
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = "qemu-pc-x86_64-1g",
+            description = {"Machine to plan for: a profile directory or the name of a bundled profile",
+                "(default: ${DEFAULT-VALUE})."})
+    Path root;
+
+    @Option(names = "--kernel", paramLabel = "FILE",
+            description = "The kernel image (default: found as 'handoff plan' finds it).")
+    Path kernel;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "The initrd to load with it.")
+    Path initrd;
+
+    @Option(names = "--append", paramLabel = "CMDLINE", defaultValue = "console=ttyS0",
+            description = "The new kernel's command line (default: ${DEFAULT-VALUE}).")
+    String append;
+
+    @Option(names = "--reboot", description = "Simulate a kexec reboot instead of a kdump load and crash.")
+    boolean reboot;
+
+    @Option(names = "--corrupt", paramLabel = "SEGMENT:OFFSET",
+            description = {"Flip one byte of a loaded segment before purgatory runs, e.g. kernel:0x1234;",
+                "an offset past the segment's data lands in its zero tail."})
+    String corrupt;
+
+    @Option(names = "--rtc", paramLabel = "FAULT",
+            description = "Break the CMOS clock: stuck (update-in-progress never clears), frozen (time stands still), jumping.")
+    String rtc;
+
+    @Option(names = "--uart", paramLabel = "FAULT", description = "Break the serial port: stuck (the transmitter never empties).")
+    String uart;
+
+    @Option(names = {"-O", "--platform-option"}, paramLabel = "KEY=VALUE", description = "A platform-specific option.")
+    Map<String, String> platformOptions = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        ReferenceMachine.Options options = machineOptions();
+        if (kernel == null) {
+            kernel = KernelLocator.standard().find(spec.commandLine().getErr());
+        }
+        requireReadable(kernel, "kernel");
+        if (initrd != null) {
+            requireReadable(initrd, "initrd");
+        }
+        root = Distribution.resolveProfile(root);
+        if (!Files.isDirectory(root)) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, root + ": no such machine profile directory");
+        }
+        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+            ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
+            LoadedPlatform chosen = runtime.choose(platform, machine.view());
+            PlanRequest request = new PlanRequest(reboot ? PlanRequest.Mode.KEXEC : PlanRequest.Mode.KDUMP,
+                    kernel.toAbsolutePath(), Optional.ofNullable(initrd).map(Path::toAbsolutePath), append,
+                    platformOptions);
+            HandoffImage image = runtime.plan(chosen, machine, request);
+            HostPurgatory host = HostPurgatory.load();
+            Trace trace = new ReferenceMachine(host, options).run(image);
+            TraceReport.render(Optional.of(image), trace).forEach(stdout::println);
+        }
+        return 0;
+    }
+
+    private ReferenceMachine.Options machineOptions() {
+        ReferenceMachine.Options options = ReferenceMachine.Options.defaults();
+        if (corrupt != null) {
+            options = options.corrupt(Corruption.parse(corrupt));
+        }
+        if (rtc != null) {
+            options = options.rtc(switch (rtc.toLowerCase(Locale.ROOT)) {
+                case "stuck" -> CmosRtc.Fault.UIP_STUCK;
+                case "frozen" -> CmosRtc.Fault.FROZEN;
+                case "jumping" -> CmosRtc.Fault.JUMPING;
+                default -> throw new HandoffException(FailureKind.USAGE,
+                        "--rtc " + rtc + ": expected stuck, frozen or jumping");
+            });
+        }
+        if (uart != null) {
+            if (!uart.equalsIgnoreCase("stuck")) {
+                throw new HandoffException(FailureKind.USAGE, "--uart " + uart + ": expected stuck");
+            }
+            options = options.uartStuck(true);
+        }
+        return options;
+    }
+
+    private static void requireReadable(Path file, String what) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE,
+                    file + ": cannot read the " + what + (Files.exists(file) ? " (not a readable file)" : " (no such file)"));
+        }
+    }
+}

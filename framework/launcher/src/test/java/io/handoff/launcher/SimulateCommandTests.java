@@ -1,0 +1,165 @@
+package io.handoff.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.handoff.core.testing.Fixtures;
+import io.handoff.core.testing.PluginJarBuilder;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code handoff simulate} end to end on a toy platform whose own "purgatory" segment holds a hand-written
+ * program (the planner's linker is another branch's work), run by the real purgatory host runtime.
+ */
+class SimulateCommandTests {
+    static final String TOY = """
+            package com.example.toy;
+
+            import io.handoff.api.machine.SystemView;
+            import io.handoff.api.plan.*;
+            import io.handoff.api.spi.Platform;
+            import java.nio.file.Files;
+            import java.nio.file.Path;
+            import java.util.List;
+            import java.util.Map;
+
+            public class ToyPlatform implements Platform {
+                public String id() { return "toy"; }
+                public boolean detect(SystemView view) { return true; }
+                public PlatformPlan plan(PlanContext ctx) {
+                    try {
+                        Path k = ctx.request().kernel();
+                        ctx.placeAt("kernel", new SegmentData.FileSlice(k, 0, Files.size(k)), 0x2e000000L, 0x100000);
+                        byte[] p = Files.readAllBytes(Path.of(ctx.request().options().get("purgatory")));
+                        ctx.placeAt("purgatory", new SegmentData.Bytes(p), 0x3dff0000L, 0x2000);
+                        return new PlatformPlan(0x3dff0040L, Map.of("rip", 0x2e000200L, "rsi", 0x2e100000L),
+                                ctx.request().commandLine(), Map.of(), List.of());
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            """;
+
+    @TempDir
+    Path tmp;
+
+    Path plugins;
+    Path kernel;
+    Path purgatory;
+    String previous;
+
+    record Run(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        plugins = Files.createDirectories(tmp.resolve("plugins"));
+        PluginJarBuilder.plugin("toy").source("com.example.toy.ToyPlatform", TOY)
+                .extension("com.example.toy.ToyPlatform").build(plugins);
+        kernel = Files.write(tmp.resolve("kernel"), new byte[0x9000]);
+        purgatory = Files.write(tmp.resolve("purgatory.bin"), image("purgatory: digests ok (1 segments, 1 chunks)\n"));
+        previous = System.getProperty("handoff.purgatory.host");
+        System.clearProperty("handoff.purgatory.host");
+    }
+
+    @AfterEach
+    void restore() {
+        if (previous == null) {
+            System.clearProperty("handoff.purgatory.host");
+        } else {
+            System.setProperty("handoff.purgatory.host", previous);
+        }
+    }
+
+    Run run(String... extra) {
+        List<String> args = new ArrayList<>(List.of("simulate", "--plugins", plugins.toString(), "--root",
+                Fixtures.profile("qemu-pc-x86_64-1g").toString(), "--kernel", kernel.toString(),
+                "-O", "purgatory=" + purgatory));
+        args.addAll(List.of(extra));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void printsThePlanTheStepsTheConsoleTheJumpAndThatItWasSimulated() {
+        Run r = run();
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Planned: a kdump load", "Crash region: 0x2e000000-0x3dffffff",
+                "console", "print", "jump-x86_64", "handed off",
+                "purgatory: handoff v1, 3 steps, budget 1000000 us",
+                "] purgatory: digests ok (1 segments, 1 chunks)",
+                "] purgatory: jump to 0x2e000200 rsi=0x2e100000",
+                "Outcome: purgatory jumped to 0x2e000200 with rsi=0x2e100000 (as planned): the new kernel would start now.");
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(lines.size() - 1))
+                .isEqualTo("This ran on the simulated reference machine (handoff testkit), not on hardware.");
+    }
+
+    @Test
+    void faultsAreInjectedAndNamed() {
+        Run r = run("--uart", "stuck", "--rtc", "frozen", "--corrupt", "kernel:0x10");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("fault: the UART at 0x3f8 never empties its transmitter",
+                "fault: the CMOS RTC is frozen", "corrupted the byte at 0x2e000010 (kernel data + 0x10): 0x00 -> 0xff",
+                "Serial console (COM1, 0x3f8): nothing was written.",
+                "Outcome: purgatory jumped to 0x2e000200 with rsi=0x2e100000 (as planned)");
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> exit {2}")
+    @CsvSource({"--rtc, sideways, 2, '--rtc sideways: expected stuck, frozen or jumping'",
+        "--uart, slow, 2, '--uart slow: expected stuck'",
+        "--corrupt, kernel, 2, '--corrupt kernel: expected SEGMENT:OFFSET'",
+        "--corrupt, initrd:0, 2, '--corrupt initrd:0x0: no segment ''initrd'''"})
+    void badFaultOptionsAreUsageErrors(String option, String value, int code, String message) {
+        Run r = run(option, value);
+        assertThat(r.code()).isEqualTo(code);
+        assertThat(r.err()).contains(message);
+    }
+
+    @Test
+    void withoutARuntimeItSaysSoWithExitCode10() {
+        System.setProperty("handoff.purgatory.host", tmp.resolve("missing.so").toString());
+        Run r = run();
+        assertThat(r.code()).isEqualTo(10);
+        assertThat(r.err()).contains("missing.so: no purgatory host library there");
+    }
+
+    /** A purgatory image: header, then a program (console, print a line, jump as the toy plans). */
+    static byte[] image(String text) {
+        byte[] t = text.getBytes(StandardCharsets.ISO_8859_1);
+        int printLength = 16 + 8 + (t.length + 7) / 8 * 8;
+        int jumpLength = 16 + 17 * 8;
+        int consoleLength = 16 + 16;
+        int total = 0x30 + consoleLength + printLength + jumpLength;
+        ByteBuffer b = ByteBuffer.allocate(0x1100).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x47504F48).putShort((short) 1).putShort((short) 64).putInt(0x40).putInt(0x100).putInt(0x1000)
+                .putInt(0).putInt(0x1100).putInt(0);
+        b.position(0x100);
+        b.putInt(0x50504F48).putShort((short) 1).putShort((short) 3).putInt(0x30).putInt(0).putInt(total)
+                .putInt(total).putLong(1_000_000).putLong(1_000_000).putLong(0);
+        b.putShort((short) 1).putShort((short) 0).putInt(consoleLength).putLong(1000).putLong(0x3F8).putLong(1);
+        b.putShort((short) 2).putShort((short) 0).putInt(printLength).putLong(1000).putLong(t.length).put(t);
+        b.position(0x100 + 0x30 + consoleLength + printLength);
+        b.putShort((short) 16).putShort((short) 1).putInt(jumpLength).putLong(1);
+        for (int i = 0; i < 17; i++) {
+            b.putLong(i == 4 ? 0x2e100000L : i == 16 ? 0x2e000200L : 0);
+        }
+        return b.array();
+    }
+}

@@ -1,0 +1,275 @@
+package io.handoff.testkit;
+
+import io.handoff.api.FailureKind;
+import io.handoff.api.HandoffException;
+import io.handoff.api.plan.Segment;
+import io.handoff.core.plan.HandoffImage;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A simulated PC that runs a plan's purgatory: it loads the segments, "crashes", and lets the real
+ * purgatory runtime (host build) execute the step program against simulated devices on virtual time.
+ *
+ * <p>Devices: sparse {@link PhysicalMemory}, a {@link Uart16550} at 0x3F8 and a {@link CmosRtc} at
+ * 0x70/0x71 on a {@link PortBus}; every other port reads 0xFF. Each {@link #run} uses a fresh machine.
+ * The parameter area is read from simulated memory at the purgatory segment's base plus the header's
+ * {@code param_offset}, after any injected corruption, exactly where the runtime would find it.
+ */
+public final class ReferenceMachine {
+    /** The role of the purgatory segment in a plan. */
+    public static final String PURGATORY_ROLE = "purgatory";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReferenceMachine.class);
+    private static final Pattern FAILED = Pattern.compile("step (\\d+) \\(kind (\\d+)\\) failed");
+
+    private final HostPurgatory runtime;
+    private final Options options;
+
+    /**
+     * The machine's configuration and the faults to inject.
+     *
+     * @param corruption a byte to flip after loading, if any
+     * @param rtcFault the RTC's fault
+     * @param uartStuck whether the UART's transmitter never empties
+     * @param rtcStart the wall-clock time the RTC shows at the crash
+     * @param rtcRegisterB the RTC's register B (BCD/binary, 12/24-hour)
+     */
+    public record Options(Optional<Corruption> corruption, CmosRtc.Fault rtcFault, boolean uartStuck,
+                          LocalDateTime rtcStart, int rtcRegisterB) {
+        public Options {
+            Objects.requireNonNull(corruption, "corruption");
+            Objects.requireNonNull(rtcFault, "rtcFault");
+            Objects.requireNonNull(rtcStart, "rtcStart");
+        }
+
+        /** Return a healthy machine: no corruption, RTC in BCD 24-hour mode at 2024-06-01 12:00:00. */
+        public static Options defaults() {
+            return new Options(Optional.empty(), CmosRtc.Fault.NONE, false, LocalDateTime.of(2024, 6, 1, 12, 0, 0),
+                    CmosRtc.HOUR_24);
+        }
+
+        /** Return these options with a byte to corrupt. */
+        public Options corrupt(Corruption c) {
+            return new Options(Optional.of(c), rtcFault, uartStuck, rtcStart, rtcRegisterB);
+        }
+
+        /** Return these options with an RTC fault. */
+        public Options rtc(CmosRtc.Fault fault) {
+            return new Options(corruption, fault, uartStuck, rtcStart, rtcRegisterB);
+        }
+
+        /** Return these options with a stuck UART. */
+        public Options uartStuck(boolean stuck) {
+            return new Options(corruption, rtcFault, stuck, rtcStart, rtcRegisterB);
+        }
+
+        /** Return these options with another RTC start time and register B. */
+        public Options rtcClock(LocalDateTime start, int registerB) {
+            return new Options(corruption, rtcFault, uartStuck, start, registerB);
+        }
+    }
+
+    /**
+     * Create a machine.
+     *
+     * @param runtime the purgatory host build to run
+     * @param options devices and faults
+     */
+    public ReferenceMachine(HostPurgatory runtime, Options options) {
+        this.runtime = Objects.requireNonNull(runtime, "runtime");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * Load the image, crash, run its purgatory and record what happened.
+     *
+     * @throws HandoffException NOT_AVAILABLE when the image has no purgatory segment; USAGE when the
+     *     corruption names no segment or lies outside it
+     */
+    public Trace run(HandoffImage image) {
+        Segment purgatory = image.segments().stream().filter(s -> s.role().equals(PURGATORY_ROLE)).findFirst()
+                .orElseThrow(() -> new HandoffException(FailureKind.NOT_AVAILABLE, "the plan of " + image.platformId()
+                        + " has no purgatory segment (no purgatory image was linked); nothing to run"));
+        VirtualClock clock = new VirtualClock();
+        PhysicalMemory memory = new PhysicalMemory();
+        Uart16550 uart = new Uart16550(Uart16550.COM1, clock);
+        CmosRtc rtc = new CmosRtc(clock, options.rtcStart(), options.rtcRegisterB(), options.rtcFault());
+        PortBus bus = new PortBus(clock).map(Uart16550.COM1, 8, uart).map(CmosRtc.INDEX_PORT, 2, rtc);
+        List<String> events = new ArrayList<>();
+        if (options.uartStuck()) {
+            uart.stuck();
+            events.add("fault: the UART at 0x3f8 never empties its transmitter (LSR.THRE stays 0)");
+        }
+        if (options.rtcFault() != CmosRtc.Fault.NONE) {
+            events.add("fault: the CMOS RTC is " + switch (options.rtcFault()) {
+                case FROZEN -> "frozen (its time never advances)";
+                case UIP_STUCK -> "stuck in an update (register A's UIP bit never clears)";
+                default -> "jumping (its time leaps hours back and forth every 100 ms)";
+            });
+        }
+
+        memory.load(image.segments());
+        events.add(String.format("loaded %d segments; the purgatory image is at %#x", image.segments().size(),
+                purgatory.mem()));
+        options.corruption().ifPresent(c -> events.add(corrupt(memory, image.segments(), c)));
+
+        PurgatoryProgram.ImageHeader header;
+        try {
+            header = PurgatoryProgram.ImageHeader.read(memory.bytes(purgatory.mem(), PurgatoryProgram.IMAGE_HEADER_SIZE));
+        } catch (IllegalArgumentException e) {
+            events.add("the purgatory image header is unreadable: " + e.getMessage());
+            return new Trace(Optional.empty(), List.of(), "", List.of(),
+                    new Handoff.Refused(-1, "purgatory image header: " + e.getMessage()), clock.elapsed(), events);
+        }
+        byte[] area = memory.bytes(purgatory.mem() + header.paramOffset(), Math.toIntExact(header.paramSize()));
+        Optional<PurgatoryProgram> program;
+        try {
+            program = Optional.of(PurgatoryProgram.read(area));
+        } catch (IllegalArgumentException e) {
+            events.add("the parameter area cannot be read back: " + e.getMessage());
+            program = Optional.empty();
+        }
+        events.add(String.format("crash: the CPU enters purgatory at %#x (parameter area at %#x, %d bytes)",
+                purgatory.mem() + header.entryOffset(), purgatory.mem() + header.paramOffset(), area.length));
+
+        HostPurgatory.Result result = runtime.run(bus, memory, clock, area);
+        result.callbackError().ifPresent(e -> events.add("machine error in a HAL callback: " + e));
+        if (!uart.partialLine().isEmpty()) {
+            LOG.debug("console ends without a newline: {}", uart.partialLine());
+        }
+        List<StepRun> steps = program.map(p -> steps(p, uart.lines(), result)).orElse(List.of());
+        return new Trace(program, steps, uart.text(), uart.lines(), result.handoff(), clock.elapsed(), events);
+    }
+
+    private static String corrupt(PhysicalMemory memory, List<Segment> segments, Corruption c) {
+        Segment s = segments.stream().filter(x -> x.role().equals(c.role())).findFirst()
+                .orElseThrow(() -> new HandoffException(FailureKind.USAGE, "--corrupt " + c + ": no segment '" + c.role()
+                        + "' (segments: " + String.join(", ", segments.stream().map(Segment::role).toList()) + ")"));
+        if (c.offset() >= s.memsz()) {
+            throw new HandoffException(FailureKind.USAGE, String.format("--corrupt %s: offset past the segment's %#x bytes",
+                    c, s.memsz()));
+        }
+        long address = s.mem() + c.offset();
+        int before = memory.readByte(address);
+        int after = before ^ 0xFF;
+        memory.writeByte(address, after);
+        return String.format("corrupted the byte at %#x (%s %s + %#x): %#04x -> %#04x", address, c.role(),
+                c.offset() < s.bufsz() ? "data" : "zero tail", c.offset(), before, after);
+    }
+
+    /** Attribute outcomes and report times to the steps from the console lines and the handoff. */
+    static List<StepRun> steps(PurgatoryProgram program, List<ConsoleLine> lines, HostPurgatory.Result result) {
+        Handoff handoff = result.handoff();
+        int fallbackFrom = -1;
+        List<Integer> bestEffortFailures = new ArrayList<>();
+        for (ConsoleLine l : lines) {
+            Matcher m = FAILED.matcher(l.text());
+            if (m.find()) {
+                int index = Integer.parseInt(m.group(1));
+                if (l.text().contains("running fallback") && fallbackFrom < 0) {
+                    fallbackFrom = index;
+                } else {
+                    bestEffortFailures.add(index);
+                }
+            }
+        }
+        List<StepRun> out = new ArrayList<>();
+        List<PurgatoryProgram.Step> main = program.steps();
+        if (handoff instanceof Handoff.Refused refused) {
+            // a refused area ran nothing; a run that ended without a handoff cannot be told apart
+            StepRun.Outcome outcome = refused.code() < 0 ? StepRun.Outcome.NOT_REACHED : StepRun.Outcome.UNKNOWN;
+            concat(main, program.fallback()).forEach(step ->
+                    out.add(new StepRun(step, outcome, Optional.empty(), Optional.empty(), "")));
+            return out;
+        }
+        int endKind = handoff instanceof Handoff.Jumped ? 16 : handoff instanceof Handoff.Halted ? 17 : 18;
+        int mainEnd = fallbackFrom >= 0 ? Math.min(fallbackFrom, main.size() - 1) : lastBefore(main, endKind);
+        int fallbackEnd = fallbackFrom >= 0 ? lastBefore(program.fallback(), endKind) : -1;
+        int cursor = 0;
+        Duration previous = Duration.ZERO;
+        for (PurgatoryProgram.Step step : concat(main, program.fallback())) {
+            int end = step.fallback() ? fallbackEnd : mainEnd;
+            if (step.index() > end || end < 0) {
+                out.add(new StepRun(step, StepRun.Outcome.NOT_REACHED, Optional.empty(), Optional.empty(), ""));
+                continue;
+            }
+            boolean handedOff = step.index() == end && step.kind() == endKind
+                    && step.fallback() == (fallbackFrom >= 0);
+            boolean failed = !step.fallback() && (step.index() == fallbackFrom || bestEffortFailures.contains(step.index()));
+            StepRun.Outcome outcome = handedOff ? StepRun.Outcome.HANDED_OFF
+                    : failed ? StepRun.Outcome.FAILED : StepRun.Outcome.COMPLETED;
+            Optional<Duration> at = Optional.empty();
+            String detail = "";
+            int found = find(lines, cursor, step, failed);
+            if (found >= 0) {
+                at = Optional.of(lines.get(found).at());
+                detail = lines.get(found).text();
+                // a print without a final newline shares its line with what the next step reports
+                boolean open = step.kind() == 2 && !PurgatoryProgram.printText(step).endsWith("\n");
+                cursor = open ? found : found + 1;
+            } else if (handedOff && result.handoffAt().isPresent()) {
+                at = result.handoffAt();
+            }
+            Optional<Duration> duration = Optional.empty();
+            if (at.isPresent()) {
+                duration = Optional.of(at.get().minus(previous));
+                previous = at.get();
+            }
+            out.add(new StepRun(step, outcome, at, duration, detail));
+        }
+        return out;
+    }
+
+    private static int lastBefore(List<PurgatoryProgram.Step> steps, int endKind) {
+        for (PurgatoryProgram.Step s : steps) {
+            if (s.kind() == endKind) {
+                return s.index();
+            }
+        }
+        return steps.size() - 1;
+    }
+
+    private static List<PurgatoryProgram.Step> concat(List<PurgatoryProgram.Step> a, List<PurgatoryProgram.Step> b) {
+        List<PurgatoryProgram.Step> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Return the index of the first line from {@code from} that reports this step, or -1. */
+    private static int find(List<ConsoleLine> lines, int from, PurgatoryProgram.Step step, boolean failed) {
+        for (int i = from; i < lines.size(); i++) {
+            if (reports(lines.get(i).text(), step, failed)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean reports(String line, PurgatoryProgram.Step step, boolean failed) {
+        if (failed) {
+            return line.contains("step " + step.index() + " (kind " + step.kind() + ") failed");
+        }
+        return switch (step.kind()) {
+            case 2 -> {
+                String text = PurgatoryProgram.printText(step).strip();
+                String first = text.lines().findFirst().orElse("");
+                yield !first.isEmpty() && line.contains(first);
+            }
+            case 3 -> line.contains("digests ok") || line.contains("digest mismatch")
+                    || line.contains("non-zero byte in zero tail");
+            case 4 -> line.contains("purgatory: copied ");
+            case 16 -> line.contains("purgatory: jump to ");
+            case 17 -> line.contains("purgatory: halt");
+            default -> false;
+        };
+    }
+}
