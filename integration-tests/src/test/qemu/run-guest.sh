@@ -9,7 +9,7 @@
 #   HQ_STOP_ON      a regular expression: QEMU is stopped as soon as a serial line matches it
 # Output: WORKDIR/NAME.log (ttyS0, each line stamped with host seconds since QEMU started),
 #         WORKDIR/NAME.ttyS1 (the data channel), WORKDIR/NAME.qemu (QEMU's stderr).
-# Exit status: QEMU's (124 = timed out; 143 = stopped on HQ_STOP_ON).
+# Exit status: QEMU's (124 = timed out; QEMU exits 0 when HQ_STOP_ON stops it).
 set -uo pipefail
 work=$(cd "${1:?usage: run-guest.sh WORKDIR SCENARIO NAME [TIMEOUT_S]}" && pwd)
 scenario=${2:?scenario}; name=${3:?name}; tmo=${4:-300}
