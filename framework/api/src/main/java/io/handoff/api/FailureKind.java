@@ -31,7 +31,9 @@ public enum FailureKind {
     /** A configuration value is missing or invalid. */
     CONFIGURATION(11),
     /** An output directory or file cannot be written. */
-    OUTPUT(12);
+    OUTPUT(12),
+    /** The running kernel refused a kexec load, unload or reboot (permissions, lockdown, a rejected segment). */
+    KEXEC_REFUSED(13);
 
     private final int exitCode;
 

@@ -11,10 +11,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "handoff", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Load a second Linux kernel with kexec, for a fast reboot or to capture a crash dump.",
         subcommands = {PlatformsCommand.class, PlanCommand.class, CaptureCommand.class, LoadCommand.class,
-            SimulateCommand.class},
+            UnloadCommand.class, StatusCommand.class, ExecCommand.class, SimulateCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 usage, 3 unreadable file, 4 malformed machine profile,",
             "5 no crash region, 6 segments do not fit, 7 unsupported kernel image, 8 command line too long,",
-            "9 platform or plugin problem, 10 not available, 11 configuration, 12 cannot write output."})
+            "9 platform or plugin problem, 10 not available, 11 configuration, 12 cannot write output,",
+            "13 the kernel refused the kexec load, unload or reboot."})
 final class HandoffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

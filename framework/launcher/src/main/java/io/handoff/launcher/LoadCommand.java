@@ -1,24 +1,98 @@
 package io.handoff.launcher;
 
-import io.handoff.api.FailureKind;
-import io.handoff.api.HandoffException;
+import io.handoff.core.bundle.BundleWriter;
+import io.handoff.core.load.JnaKexecSyscalls;
+import io.handoff.core.load.KexecSegments;
+import io.handoff.core.load.LoadMethod;
+import io.handoff.core.load.Loader;
+import io.handoff.core.plan.HandoffImage;
+import io.handoff.core.system.DirectorySystemView;
+import io.handoff.core.system.ProfileMachine;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * {@code handoff load}: refused until the purgatory runtime exists, and says so.
+ * {@code handoff load}: plan for the running machine, then load the plan into its kernel.
  */
 @Command(name = "load", mixinStandardHelpOptions = true,
-        description = "Load a kernel with kexec_load (not available yet: this build has no purgatory runtime).")
+        description = {"Plan a handoff for this machine and load it into the running kernel: with --crash the",
+            "capture kernel that boots on panic (kdump), else the kernel 'handoff exec' reboots into.",
+            "A failed load leaves what was loaded before in place."})
 final class LoadCommand implements Callable<Integer> {
-    @Option(names = {"-p", "--crash"}, description = "Load the capture kernel for kdump.")
-    boolean crash;
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    PlanningOptions planning;
+
+    @ArgGroup(exclusive = true)
+    LoadMethodOptions method;
+
+    @Option(names = "--bundle", paramLabel = "DIR", description = "Also write the plan as a bundle directory.")
+    Path bundle;
+
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", hidden = true,
+            description = "Machine root (tests only): where the machine and the kexec status are read.")
+    Path root;
+
+    @Option(names = "--test-corrupt-segment", paramLabel = "ROLE", hidden = true,
+            description = "Tests only: load the named segment with one byte inverted, so that purgatory's digest"
+                    + " check fails and its fallback runs.")
+    String corruptSegment;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
-    public Integer call() {
-        throw new HandoffException(FailureKind.NOT_AVAILABLE,
-                "load: this build has no purgatory runtime, so a plan cannot be loaded safely; "
-                        + "use 'handoff plan' to inspect a plan, or kexec-tools to load");
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        planning.resolveFiles(spec.commandLine().getErr());
+        LoadMethod how = LoadMethodOptions.of(method);
+        Loader.Result result;
+        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+            ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
+            if (how == LoadMethod.FILE_LOAD) {
+                // the kernel plans for itself: handoff's plan would not be what runs
+                result = loader().fileLoad(planning.request(machine), List.of());
+            } else {
+                HandoffImage image = planning.plan(runtime, machine);
+                if (bundle != null) {
+                    BundleWriter.write(image, machine, bundle);
+                }
+                result = loader().load(image, how, Optional.ofNullable(corruptSegment));
+            }
+        }
+        print(out, result);
+        return 0;
+    }
+
+    private Loader loader() {
+        return new Loader(JnaKexecSyscalls.create(), root);
+    }
+
+    private void print(PrintWriter out, Loader.Result r) {
+        String what = planning.crash ? "capture kernel (runs on panic)" : "kernel for 'handoff exec'";
+        if (r.method() == LoadMethod.KEXEC_LOAD) {
+            out.printf("loaded %s with kexec_load: entry 0x%x, flags 0x%x, %d segments%n", what, r.entry(), r.flags(),
+                    r.segments().size());
+            for (String s : KexecSegments.table(r.segments()).split("; ")) {
+                out.println("  " + s);
+            }
+        } else {
+            out.printf("loaded %s with kexec_file_load: flags 0x%x%n", what, r.flags());
+        }
+        r.notes().forEach(n -> out.println("note: " + n));
+        if (corruptSegment != null) {
+            out.println("note: TEST ONLY: segment '" + corruptSegment + "' was loaded with one byte inverted");
+        }
     }
 }

@@ -207,11 +207,113 @@ class CliTests {
         assertThat(tmp.resolve("bundle")).doesNotExist();
     }
 
-    @Test
-    void loadIsRefusedHonestlyUntilPurgatoryExists() {
-        Run r = run("load", "--crash");
-        assertThat(r.code()).isEqualTo(10);
-        assertThat(r.err()).contains("no purgatory runtime");
+    @Nested
+    class Load {
+        String[] load(String... extra) {
+            List<String> a = new ArrayList<>(List.of("load", "--plugins", plugins.toString(), "--root", profile.toString(),
+                    "--kernel", kernel.toString()));
+            a.addAll(List.of(extra));
+            return a.toArray(String[]::new);
+        }
+
+        @Test
+        void aPlanWithoutPurgatoryIsNotLoadedAndFileLoadIsSuggested() {
+            Run r = run(load("--crash", "--bundle", tmp.resolve("b").toString()));
+
+            assertThat(r.code()).as(r.err()).isEqualTo(10);
+            assertThat(r.err()).startsWith("handoff: kexec_load: the plan has no purgatory").contains("--file-load");
+            assertThat(r.err().lines().count()).isEqualTo(1);
+            // the plan was made (and written) before the load was refused
+            assertThat(tmp.resolve("b/manifest.json")).exists();
+        }
+
+        @Test
+        void fileLoadOnThisHostGetsTheKernelsAnswerAsOneLine() {
+            HostKexec host = HostKexec.probe();
+            Run r = run(load("--crash", "--file-load"));
+
+            assertThat(r.code()).as(r.err()).isEqualTo(host.exitCode);
+            assertThat(r.err()).isEqualTo(host.fileLoadMessage + System.lineSeparator());
+        }
+
+        @Test
+        void fileLoadAndAutoExcludeEachOther() {
+            Run r = run(load("--file-load", "--auto"));
+
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).contains("mutually exclusive");
+        }
+    }
+
+    /** What a real kexec call answers on this host: tests that make one run only where it cannot change anything. */
+    record HostKexec(int exitCode, String fileLoadMessage, String unloadMessage) {
+        static HostKexec probe() {
+            boolean noKexec = !Files.exists(Path.of("/sys/kernel/kexec_loaded"));
+            boolean root = "root".equals(System.getProperty("user.name"));
+            org.junit.jupiter.api.Assumptions.assumeTrue(noKexec || !root,
+                    "root on a kernel with kexec: a real load or unload would change this machine");
+            return noKexec
+                    ? new HostKexec(10, "handoff: kexec_file_load: the running kernel has no kexec_file_load (built"
+                            + " without CONFIG_KEXEC_FILE); load without --file-load (ENOSYS)",
+                            "handoff: kexec_load: the running kernel has no kexec_load (built without CONFIG_KEXEC);"
+                                    + " try --file-load, or boot a kernel with kexec (ENOSYS)")
+                    : new HostKexec(13, "handoff: kexec_file_load: permission denied: run as root (kexec needs"
+                            + " CAP_SYS_BOOT) (EPERM)", "handoff: kexec_load: permission denied: run as root (kexec"
+                            + " needs CAP_SYS_BOOT) (EPERM)");
+        }
+    }
+
+    @Nested
+    class UnloadStatusExec {
+        @Test
+        void unloadOnThisHostGetsTheKernelsAnswerAsOneLine() {
+            HostKexec host = HostKexec.probe();
+            Run r = run("unload", "--crash");
+
+            assertThat(r.code()).as(r.err()).isEqualTo(host.exitCode);
+            assertThat(r.err()).isEqualTo(host.unloadMessage + System.lineSeparator());
+        }
+
+        @Test
+        void statusShowsTheReservationLockdownAndTheSyscallALoadWouldUse() throws IOException {
+            Path root = tmp.resolve("locked");
+            write(root, "sys/kernel/kexec_loaded", "0");
+            write(root, "sys/kernel/kexec_crash_loaded", "1");
+            write(root, "sys/kernel/kexec_crash_size", "268435456");
+            write(root, "sys/kernel/security/lockdown", "none [integrity] confidentiality");
+            write(root, "proc/sys/kernel/kexec_load_disabled", "0");
+
+            Run r = run("status", "--root", root.toString());
+
+            assertThat(r.code()).isZero();
+            assertThat(r.out().lines()).containsExactly(
+                    "kexec:               supported",
+                    "loaded for exec:     no",
+                    "crash kernel loaded: yes",
+                    "crash reservation:   268435456 bytes (256 MiB)",
+                    "lockdown:            integrity",
+                    "kexec_load_disabled: 0",
+                    "a load would use:    kexec_file_load, with the kernel's own purgatory (lockdown refuses"
+                            + " kexec_load): pass --file-load or --auto");
+        }
+
+        @Test
+        void execWithNothingLoadedDoesNotReboot() throws IOException {
+            Path root = tmp.resolve("idle");
+            write(root, "sys/kernel/kexec_loaded", "0");
+
+            Run r = run("exec", "--root", root.toString());
+
+            assertThat(r.code()).isEqualTo(10);
+            assertThat(r.err()).isEqualTo("handoff: reboot: no kernel is loaded (/sys/kernel/kexec_loaded is 0): run"
+                    + " 'handoff load' first (a capture kernel loaded with --crash only runs on panic)"
+                    + System.lineSeparator());
+        }
+
+        private void write(Path root, String relative, String content) throws IOException {
+            Files.createDirectories(root.resolve(relative).getParent());
+            Files.writeString(root.resolve(relative), content + "\n");
+        }
     }
 
     private Path materialise(String name) throws IOException {

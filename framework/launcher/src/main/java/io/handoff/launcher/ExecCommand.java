@@ -1,0 +1,34 @@
+package io.handoff.launcher;
+
+import io.handoff.core.load.JnaKexecSyscalls;
+import io.handoff.core.load.Loader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code handoff exec}: reboot into the kernel {@code handoff load} loaded, without firmware.
+ */
+@Command(name = "exec", mixinStandardHelpOptions = true,
+        description = {"Reboot now into the kernel 'handoff load' loaded (file systems are synced; services are",
+            "not stopped: use 'systemctl kexec' for an orderly shutdown)."})
+final class ExecCommand implements Callable<Integer> {
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", hidden = true,
+            description = "Machine root (tests only): where the kexec status is read.")
+    Path root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Loader loader = new Loader(JnaKexecSyscalls.create(), root);
+        spec.commandLine().getOut().println("rebooting into the loaded kernel");
+        spec.commandLine().getOut().flush();
+        loader.exec();
+        return 0;
+    }
+}

@@ -1,0 +1,88 @@
+package io.handoff.launcher;
+
+import io.handoff.api.FailureKind;
+import io.handoff.api.HandoffException;
+import io.handoff.api.plan.PlanRequest;
+import io.handoff.core.plan.HandoffImage;
+import io.handoff.core.plugin.LoadedPlatform;
+import io.handoff.core.system.ProfileMachine;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/**
+ * The options that say what to plan, shared by {@code plan} and {@code load}.
+ */
+final class PlanningOptions {
+    @Option(names = "--platform", paramLabel = "ID", description = "Platform id (default: the one that detects the machine).")
+    String platform;
+
+    @Option(names = "--kernel", paramLabel = "FILE",
+            description = "The kernel image (default: the newest /boot/vmlinuz-*, else the current Debian kernel, downloaded once into ~/.cache/handoff).")
+    Path kernel;
+
+    @Option(names = "--initrd", paramLabel = "FILE", description = "The initrd to load with it.")
+    Path initrd;
+
+    @ArgGroup(exclusive = true)
+    CommandLineSource cmdline = new CommandLineSource();
+
+    @Option(names = {"-p", "--crash"}, description = "A kdump load: the capture kernel goes into the crash region.")
+    boolean crash;
+
+    @Option(names = "--memmap", paramLabel = "STRATEGY",
+            description = "How the capture kernel learns its memory map (x86_64: e820 or cmdline).")
+    String memmap;
+
+    @Option(names = {"-O", "--platform-option"}, paramLabel = "KEY=VALUE", description = "A platform-specific option.")
+    Map<String, String> platformOptions = new LinkedHashMap<>();
+
+    /** Where the command line comes from: given, or the running kernel's. */
+    static final class CommandLineSource {
+        @Option(names = "--append", paramLabel = "CMDLINE", description = "The new kernel's command line.")
+        String append;
+
+        @Option(names = "--reuse-cmdline", description = "Reuse the machine's /proc/cmdline.")
+        boolean reuse;
+    }
+
+    /** Find the kernel when none was given, and check the input files can be read. */
+    void resolveFiles(PrintWriter err) {
+        if (kernel == null) {
+            kernel = KernelLocator.standard().find(err);
+        }
+        requireReadable(kernel, "kernel");
+        if (initrd != null) {
+            requireReadable(initrd, "initrd");
+        }
+    }
+
+    /** Return the request these options describe, for a machine (whose command line --reuse-cmdline takes). */
+    PlanRequest request(ProfileMachine machine) {
+        String commandLine = cmdline.reuse ? machine.commandLine() : cmdline.append == null ? "" : cmdline.append;
+        Map<String, String> options = new LinkedHashMap<>(platformOptions);
+        if (memmap != null) {
+            options.put("memmap", memmap);
+        }
+        return new PlanRequest(crash ? PlanRequest.Mode.KDUMP : PlanRequest.Mode.KEXEC, kernel.toAbsolutePath(),
+                Optional.ofNullable(initrd).map(Path::toAbsolutePath), commandLine, options);
+    }
+
+    /** Plan with the chosen (or detected) platform. */
+    HandoffImage plan(HandoffRuntime runtime, ProfileMachine machine) {
+        LoadedPlatform chosen = runtime.choose(platform, machine.view());
+        return runtime.plan(chosen, machine, request(machine));
+    }
+
+    private static void requireReadable(Path file, String what) {
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE,
+                    file + ": cannot read the " + what + (Files.exists(file) ? " (not a readable file)" : " (no such file)"));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.handoff.launcher;
+
+import io.handoff.core.load.JnaKexecSyscalls;
+import io.handoff.core.load.LoadMethod;
+import io.handoff.core.load.Loader;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code handoff unload}: unload the kernel loaded for reboot, or with {@code --crash} the capture kernel.
+ */
+@Command(name = "unload", mixinStandardHelpOptions = true,
+        description = "Unload the kernel loaded for 'handoff exec', or with --crash the capture kernel.")
+final class UnloadCommand implements Callable<Integer> {
+    /** kexec_load's architecture field for unloading on this (x86_64) host. */
+    private static final int X86_64 = 62;
+
+    @Option(names = {"-p", "--crash"}, description = "Unload the capture kernel (kdump).")
+    boolean crash;
+
+    @ArgGroup(exclusive = true)
+    LoadMethodOptions method;
+
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", hidden = true,
+            description = "Machine root (tests only): where the kexec status is read.")
+    Path root;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        LoadMethod used = new Loader(JnaKexecSyscalls.create(), root).unload(crash, LoadMethodOptions.of(method), X86_64);
+        spec.commandLine().getOut().printf("unloaded the %s with %s%n",
+                crash ? "capture kernel" : "kernel loaded for 'handoff exec'", used.syscall());
+        return 0;
+    }
+}

@@ -1,0 +1,69 @@
+package io.handoff.it.qemu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The QEMU harness of {@code integration-tests/src/test/qemu}: prepares the guest and boots it for a scenario.
+ */
+final class QemuGuest {
+    private final Path scripts;
+    private final Path work;
+
+    QemuGuest(Path repository) {
+        this.scripts = repository.resolve("integration-tests/src/test/qemu");
+        this.work = repository.resolve("integration-tests/target/qemu");
+    }
+
+    Path work() {
+        return work;
+    }
+
+    /** Run {@code prepare.sh}: packages, the Debian kernel, the initramfs. Returns its output on failure. */
+    void prepare() throws IOException, InterruptedException {
+        Files.createDirectories(work);
+        Path log = work.resolve("prepare.log");
+        int rc = run(List.of(scripts.resolve("prepare.sh").toString(), work.toString()), Map.of(), log, 900);
+        if (rc != 0) {
+            throw new IllegalStateException("prepare.sh failed (exit " + rc + "):\n" + Files.readString(log));
+        }
+    }
+
+    /**
+     * Boot one scenario.
+     *
+     * @param scenario the guest's {@code hq.scenario}
+     * @param name the run's name
+     * @param timeoutSeconds QEMU's bound
+     * @param env HQ_* settings (see run-guest.sh)
+     */
+    GuestRun boot(String scenario, String name, int timeoutSeconds, Map<String, String> env)
+            throws IOException, InterruptedException {
+        int rc = run(List.of(scripts.resolve("run-guest.sh").toString(), work.toString(), scenario, name,
+                Integer.toString(timeoutSeconds)), env, work.resolve(name + ".harness"), timeoutSeconds + 60);
+        return GuestRun.read(work, name, rc);
+    }
+
+    private static int run(List<String> command, Map<String, String> env, Path output, int timeoutSeconds)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroy);
+            p.destroy();
+            p.waitFor(10, TimeUnit.SECONDS);
+            Files.writeString(output, "\n[harness] killed after " + timeoutSeconds + " s\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.APPEND);
+            return 124;
+        }
+        return p.exitValue();
+    }
+}
