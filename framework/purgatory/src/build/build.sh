@@ -12,7 +12,7 @@ mode=${1:?usage: build.sh host|test OUT}
 out=${2:?usage: build.sh host|test OUT}
 CC=${CC:-gcc}
 
-runtime=(runtime.c sha256.c console.c wait.c lib.c)
+runtime=(runtime.c sha256.c console.c wait.c lib.c kcs.c lastwords.c)
 warn=(-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-prototypes)
 # The runtime is freestanding: the same flags as on the target (plus what a host library needs).
 freestanding=(-ffreestanding -fno-builtin -nostdlib -fno-stack-protector -fno-tree-loop-distribute-patterns)

@@ -100,3 +100,12 @@ void pg_putdec(struct pg_ctx *c, uint64_t v)
     while (n)
         pg_putc(c, digits[--n]);
 }
+
+void pg_put_fail(struct pg_ctx *c, const struct fail *f)
+{
+    pg_puts(c, f->text);
+    if (f->num_kind == NUM_DEC)
+        pg_putdec(c, f->num);
+    else if (f->num_kind == NUM_HEX)
+        pg_puthex(c, f->num);
+}

@@ -20,23 +20,6 @@ enum step_kind {
     K_IPMI = 7, K_CPU_IP = 8, K_JUMP_X86_64 = 16, K_HALT = 17, K_RESET = 18,
 };
 
-enum { NUM_NONE, NUM_DEC, NUM_HEX };
-
-/* Why a step failed: a text, optionally followed by one number. */
-struct fail {
-    const char *text;
-    int num_kind;
-    uint64_t num;
-};
-
-static int failed(struct fail *f, const char *text, int num_kind, uint64_t num)
-{
-    f->text = text;
-    f->num_kind = num_kind;
-    f->num = num;
-    return -1;
-}
-
 /* ---- validation: nothing runs unless every record and operand lies inside total_length ---- */
 
 static int operands_fit(uint16_t kind, const uint8_t *s, uint32_t len)
@@ -71,6 +54,10 @@ static int operands_fit(uint16_t kind, const uint8_t *s, uint32_t len)
     case K_HALT:
     case K_RESET:
         return len >= STEP_HEADER + 8;
+    case K_IPMI:
+        return pg_operands_fit_ipmi(s, len);
+    case K_CPU_IP:
+        return pg_operands_fit_cpu_ip(s, len);
     default:
         return 1; /* unknown kinds fail when run, by their flags */
     }
@@ -319,8 +306,9 @@ static int run_step(struct pg_ctx *c, const uint8_t *s, struct fail *f)
     case K_RTC:
         return step_rtc(c, s, f);
     case K_IPMI:
+        return pg_step_ipmi(c, s, f);
     case K_CPU_IP:
-        return failed(f, "not implemented: step kind ", NUM_DEC, kind);
+        return pg_step_cpu_ip(c, s, f);
     case K_JUMP_X86_64:
         step_jump_x86_64(c, s);
     case K_HALT:
@@ -344,11 +332,7 @@ static int run_list(struct pg_ctx *c, const uint8_t *p, uint64_t off, uint64_t c
             pg_puts(c, " (kind ");
             pg_putdec(c, PG_LD16(s));
             pg_puts(c, ") failed: ");
-            pg_puts(c, f.text);
-            if (f.num_kind == NUM_DEC)
-                pg_putdec(c, f.num);
-            else if (f.num_kind == NUM_HEX)
-                pg_puthex(c, f.num);
+            pg_put_fail(c, &f);
             if (!fallback && (PG_LD16(s + 2) & FLAG_REQUIRED)) {
                 pg_puts(c, "; running fallback\n");
                 return 1;

@@ -5,6 +5,9 @@
  * The cap counts port reads: one per poll plus the reads spent on the clock, so a wait never makes more
  * than iteration_cap + 4 reads. The clock is first read after PG_RTC_EVERY polls, not at the start, so
  * the common case (the device is ready at once) costs no clock reads at all.
+ *
+ * pg_wait measures one deadline from the wait's first look at the clock; pg_wait_until takes deadlines
+ * that began earlier (a KCS attempt, the last words) and a poll count shared by many waits.
  */
 #include "hal.h"
 #include "pg_internal.h"
@@ -67,31 +70,78 @@ int pg_rtc_now(struct pg_ctx *c, uint32_t *seconds, uint64_t *reads)
     return 0;
 }
 
-enum pg_wait_result pg_wait(struct pg_ctx *c, pg_poll_fn poll, const void *arg, uint32_t deadline_s)
+/* Elapsed whole seconds since d started, midnight wrapping through the modulo. */
+static uint32_t elapsed(const struct pg_deadline *d, uint32_t now)
+{
+    return (now + DAY_S - d->start) % DAY_S;
+}
+
+/* One successful look at the clock: starts the deadlines without a start, flags those that passed. */
+static int look(struct pg_deadline *const *d, unsigned n, uint32_t now)
+{
+    int passed = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (!d[i]->started) {
+            d[i]->start = now;
+            d[i]->started = 1;
+        } else if (elapsed(d[i], now) >= d[i]->seconds) {
+            d[i]->expired = 1;
+            passed = 1;
+        }
+    }
+    return passed;
+}
+
+enum pg_wait_result pg_wait_until(struct pg_ctx *c, pg_poll_fn poll, const void *arg,
+                                  struct pg_deadline *const *deadlines, unsigned n, uint64_t *polls)
 {
     uint64_t spent = 0;
-    uint64_t polls = 0;
-    int started = 0;
-    uint32_t start = 0;
     for (;;) {
         if (poll(c, arg))
             return PG_WAIT_OK;
         spent++;
-        polls++;
+        ++*polls;
         if (spent >= c->iteration_cap)
             return PG_WAIT_CAP;
-        if (c->rtc_on && polls % PG_RTC_EVERY == 0) {
+        if (c->rtc_on && *polls % PG_RTC_EVERY == 0) {
             uint32_t now;
-            if (pg_rtc_now(c, &now, &spent) == 0) {
-                if (!started) {
-                    start = now;
-                    started = 1;
-                } else if ((now + DAY_S - start) % DAY_S >= deadline_s) {
-                    return PG_WAIT_DEADLINE; /* midnight wraps through the modulo */
-                }
-            }
+            if (pg_rtc_now(c, &now, &spent) == 0 && look(deadlines, n, now))
+                return PG_WAIT_DEADLINE;
             if (spent >= c->iteration_cap)
                 return PG_WAIT_CAP;
         }
     }
+}
+
+enum pg_wait_result pg_wait(struct pg_ctx *c, pg_poll_fn poll, const void *arg, uint32_t deadline_s)
+{
+    /* the deadline starts at the first look, PG_RTC_EVERY polls in: a ready device never reads the clock */
+    struct pg_deadline d = { 0, deadline_s, 0, 0 };
+    struct pg_deadline *const list[1] = { &d };
+    uint64_t polls = 0;
+    return pg_wait_until(c, poll, arg, list, 1, &polls);
+}
+
+void pg_deadline_start(struct pg_ctx *c, struct pg_deadline *d, uint64_t us)
+{
+    uint64_t s = us / 1000000u;
+    uint64_t reads = 0;
+    uint32_t now;
+    d->seconds = s < PG_DEADLINE_MAX_S ? (uint32_t)s : PG_DEADLINE_MAX_S;
+    d->started = 0;
+    d->expired = 0;
+    if (pg_rtc_now(c, &now, &reads) == 0) {
+        d->start = now;
+        d->started = 1;
+    }
+}
+
+int pg_deadline_passed(struct pg_ctx *c, struct pg_deadline *d)
+{
+    uint64_t reads = 0;
+    uint32_t now;
+    struct pg_deadline *const list[1] = { d };
+    if (pg_rtc_now(c, &now, &reads) != 0)
+        return 0;
+    return look(list, 1, now);
 }
