@@ -46,7 +46,7 @@ patch bad-magic 0 48505047;    expect reject bad-magic "$elf" "$work/bad-magic.b
 patch bad-version 4 0200;      expect reject bad-version "$elf" "$work/bad-version.bin"
 patch bad-arch 28 16000000;    expect reject bad-arch "$elf" "$work/bad-arch.bin"
 patch odd-params 12 01000000;  expect reject misaligned-parameter-area "$elf" "$work/odd-params.bin"
-patch huge-image 24 00900000;  expect reject image-above-32k "$elf" "$work/huge-image.bin"
+patch huge-image 24 00d00000;  expect reject image-above-48k "$elf" "$work/huge-image.bin"
 patch reserved 40 01;          expect reject reserved-not-zero "$elf" "$work/reserved.bin"
 
 echo "$passed passed, $failed failed"
