@@ -33,6 +33,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    LastWordsCliOptions lastWords;
+
     @Spec
     CommandSpec spec;
 
@@ -82,6 +85,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        Map<String, String> lastWordsOverrides = lastWords.overrides();
         if (kernel == null) {
             kernel = KernelLocator.standard().find(spec.commandLine().getErr());
         }
@@ -90,7 +94,7 @@ final class PlanCommand implements Callable<Integer> {
         if (initrd != null) {
             requireReadable(initrd, "initrd");
         }
-        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+        try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWordsOverrides)) {
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             LoadedPlatform chosen = runtime.choose(platform, machine.view());
             String commandLine = cmdline.reuse ? machine.commandLine()
