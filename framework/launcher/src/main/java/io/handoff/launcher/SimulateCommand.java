@@ -18,6 +18,7 @@ import io.handoff.testkit.bmc.BmcFault;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -89,6 +90,11 @@ final class SimulateCommand implements Callable<Integer> {
                 "error (every write ends in the ERROR state), slow (1 s per byte), garbage-cc, drops-bytes, wrong-header."})
     String bmc;
 
+    @Option(names = "--hang", paramLabel = "SECONDS",
+            description = {"After the jump, let the machine run on this long as if the new kernel hung (nothing",
+                "touches a device): a BMC watchdog started by --watchdog start:N resets it when N runs out."})
+    Integer hang;
+
     @Option(names = {"-O", "--platform-option"}, paramLabel = "KEY=VALUE", description = "A platform-specific option.")
     Map<String, String> platformOptions = new LinkedHashMap<>();
 
@@ -146,6 +152,12 @@ final class SimulateCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new HandoffException(FailureKind.USAGE, "--bmc " + e.getMessage(), e);
             }
+        }
+        if (hang != null) {
+            if (hang < 0 || hang > 86_400) {
+                throw new HandoffException(FailureKind.USAGE, "--hang " + hang + ": expected 0..86400 seconds");
+            }
+            options = options.hangAfterHandoff(Duration.ofSeconds(hang));
         }
         if (uart != null) {
             if (!uart.equalsIgnoreCase("stuck")) {

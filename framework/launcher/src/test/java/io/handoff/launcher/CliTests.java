@@ -262,6 +262,14 @@ class CliTests {
     }
 
     @Test
+    void loadChecksItsLastWordsOptionsBeforeRefusing() {
+        Run r = run("load", "--crash", "--watchdog", "start:99999");
+        assertThat(r.code()).isEqualTo(11);
+        assertThat(r.err()).isEqualTo("handoff: --watchdog: 'start:99999': watchdog seconds must be 1..6553 (100 ms "
+                + "units in 16 bits)" + System.lineSeparator());
+    }
+
+    @Test
     void loadIsRefusedHonestlyUntilPurgatoryExists() {
         Run r = run("load", "--crash");
         assertThat(r.code()).isEqualTo(10);

@@ -175,6 +175,22 @@ class SimulatedHandoffTests {
     }
 
     @Test
+    void aHungNewKernelIsResetByTheWatchdogPurgatoryStarted() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.run(new String[] {"simulate", "--plugins", plugins.toString(), "--root",
+            Fixtures.profile("qemu-pc-x86_64-1g").toString(), "--kernel", kernel.toString(), "--watchdog", "start:2",
+            "--hang", "5"}, new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true));
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("after the handoff the next kernel hangs for 5.000 s (virtual)",
+                "the BMC watchdog (SMS/OS) expired: hard reset", "the BMC hard-reset the machine",
+                "from slave address 0x20 (the BMC): Watchdog 2, sensor 0x01, assertion of hard reset",
+                "(as planned): the new kernel would start now. Then, with the new kernel hung, the BMC watchdog reset "
+                        + "the machine at 2.");
+    }
+
+    @Test
     void anUnknownBmcFaultIsAUsageError() {
         java.io.StringWriter err = new java.io.StringWriter();
         int code = Main.run(new String[] {"simulate", "--plugins", plugins.toString(), "--kernel", kernel.toString(),

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -49,47 +50,53 @@ public final class ReferenceMachine {
      * @param rtcRegisterB the RTC's register B (BCD/binary, 12/24-hour)
      * @param bmc the BMC: its KCS ports, fault, speed and clock
      * @param crashedCpus the CPUs whose NT_PRSTATUS notes are written at the crash (none: the buffers stay empty)
+     * @param hangAfterHandoff how long the machine runs on after the handoff as if the next kernel hung, so that
+     *     the BMC watchdog can act (zero: the run ends at the handoff)
      */
     public record Options(Optional<Corruption> corruption, CmosRtc.Fault rtcFault, boolean uartStuck,
-                          LocalDateTime rtcStart, int rtcRegisterB, KcsBmc.Config bmc, List<CrashedCpu> crashedCpus) {
+                          LocalDateTime rtcStart, int rtcRegisterB, KcsBmc.Config bmc, List<CrashedCpu> crashedCpus,
+                          Duration hangAfterHandoff) {
         public Options {
             Objects.requireNonNull(corruption, "corruption");
             Objects.requireNonNull(rtcFault, "rtcFault");
             Objects.requireNonNull(rtcStart, "rtcStart");
             Objects.requireNonNull(bmc, "bmc");
             crashedCpus = List.copyOf(crashedCpus);
+            if (hangAfterHandoff.isNegative()) {
+                throw new IllegalArgumentException("hangAfterHandoff must not be negative: " + hangAfterHandoff);
+            }
         }
 
         /** Return a healthy machine: no corruption, RTC in BCD 24-hour mode at 2024-06-01 12:00:00, a healthy BMC. */
         public static Options defaults() {
             LocalDateTime start = LocalDateTime.of(2024, 6, 1, 12, 0, 0);
             return new Options(Optional.empty(), CmosRtc.Fault.NONE, false, start, CmosRtc.HOUR_24,
-                    KcsBmc.Config.defaults().clock(start), List.of());
+                    KcsBmc.Config.defaults().clock(start), List.of(), Duration.ZERO);
         }
 
         /** Return these options with a byte to corrupt. */
         public Options corrupt(Corruption c) {
-            return new Options(Optional.of(c), rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus);
+            return new Options(Optional.of(c), rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff);
         }
 
         /** Return these options with an RTC fault. */
         public Options rtc(CmosRtc.Fault fault) {
-            return new Options(corruption, fault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus);
+            return new Options(corruption, fault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff);
         }
 
         /** Return these options with a stuck UART. */
         public Options uartStuck(boolean stuck) {
-            return new Options(corruption, rtcFault, stuck, rtcStart, rtcRegisterB, bmc, crashedCpus);
+            return new Options(corruption, rtcFault, stuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff);
         }
 
         /** Return these options with another RTC start time and register B (the BMC's clock follows). */
         public Options rtcClock(LocalDateTime start, int registerB) {
-            return new Options(corruption, rtcFault, uartStuck, start, registerB, bmc.clock(start), crashedCpus);
+            return new Options(corruption, rtcFault, uartStuck, start, registerB, bmc.clock(start), crashedCpus, hangAfterHandoff);
         }
 
         /** Return these options with another BMC. */
         public Options bmc(KcsBmc.Config value) {
-            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, value, crashedCpus);
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, value, crashedCpus, hangAfterHandoff);
         }
 
         /** Return these options with a BMC fault. */
@@ -97,9 +104,14 @@ public final class ReferenceMachine {
             return bmc(bmc.fault(fault));
         }
 
+        /** Return these options with the machine running on after the handoff, as if the next kernel hung. */
+        public Options hangAfterHandoff(Duration value) {
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, value);
+        }
+
         /** Return these options with the CPUs whose notes the crash writes. */
         public Options crashedCpus(List<CrashedCpu> cpus) {
-            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, cpus);
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, cpus, hangAfterHandoff);
         }
     }
 
@@ -180,9 +192,16 @@ public final class ReferenceMachine {
             LOG.debug("console ends without a newline: {}", uart.partialLine());
         }
         List<StepRun> steps = program.map(p -> steps(p, uart.lines(), result)).orElse(List.of());
+        Duration total = clock.elapsed();
+        if (!options.hangAfterHandoff().isZero()) {
+            // the next kernel hangs: nothing touches a device, only the BMC's own clock runs
+            clock.advance(options.hangAfterHandoff().toNanos());
+            events.add(String.format(Locale.ROOT, "after the handoff the next kernel hangs for %s (virtual): nothing "
+                    + "touches a device", TraceReport.time(options.hangAfterHandoff())));
+        }
         BmcReport report = bmc.report();
         events.addAll(report.events());
-        return new Trace(program, steps, uart.text(), uart.lines(), result.handoff(), clock.elapsed(), events,
+        return new Trace(program, steps, uart.text(), uart.lines(), result.handoff(), total, events,
                 Optional.of(report));
     }
 

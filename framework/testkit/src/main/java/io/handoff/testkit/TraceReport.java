@@ -57,7 +57,9 @@ public final class TraceReport {
             out.addAll(bmc.lines());
         });
         out.add("");
-        out.add("Outcome: " + outcome(image, trace));
+        out.add("Outcome: " + outcome(image, trace) + trace.bmc().filter(b -> !b.resets().isEmpty())
+                .map(b -> " Then, with the new kernel hung, the BMC watchdog reset the machine at "
+                        + time(b.resets().get(0)) + " (virtual).").orElse(""));
         out.add("Virtual time from the crash to the end: " + time(trace.total())
                 + trace.budget().map(b -> trace.total().compareTo(b) > 0
                         ? " -- OVER the planner's worst-case budget of " + time(b)

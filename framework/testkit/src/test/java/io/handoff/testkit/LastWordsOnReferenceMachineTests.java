@@ -118,6 +118,44 @@ class LastWordsOnReferenceMachineTests {
     }
 
     @Nested
+    class WhenTheNextKernelHangs {
+        @Test
+        void theStartedWatchdogResetsTheMachineAndTheBmcLogsIt() {
+            KcsTransport kcs = KCS;
+            ProgramBytes p = ProgramBytes.program().iterationCap(1_000_000).budget(20_000_000)
+                    .step(1, false, 10_000, 0x3F8, 1)
+                    .step(6, false, 10, 0x70, 0x71)
+                    .step(7, false, 3_000_000, ops(new IpmiRequestStep(kcs, WatchdogTimer.set(WatchdogTimer.start(1,
+                            TimeoutAction.HARD_RESET, false)), "watchdog set 1 s").operands(ByteOrder.LITTLE_ENDIAN)))
+                    .step(7, false, 0, ops(new IpmiRequestStep(kcs, WatchdogTimer.reset(), "watchdog start")
+                            .operands(ByteOrder.LITTLE_ENDIAN)))
+                    .jump(KERNEL + 0x200, ZERO_PAGE);
+            Trace trace = run(p, ReferenceMachine.Options.defaults().hangAfterHandoff(Duration.ofSeconds(3)));
+
+            BmcReport bmc = trace.bmc().orElseThrow();
+            assertThat(bmc.resets()).singleElement().satisfies(at -> assertThat(at)
+                    .isGreaterThan(Duration.ofSeconds(1)).isLessThan(trace.total().plus(Duration.ofSeconds(1))));
+            assertThat(bmc.systemEvents()).singleElement().satisfies(e -> {
+                assertThat(e.sensorType()).isEqualTo(0x23);
+                assertThat(e.data1() & 0x0F).isEqualTo(1);
+            });
+            assertThat(trace.events()).anyMatch(e -> e.endsWith("the BMC hard-reset the machine"));
+            assertThat(trace.total()).as("the run itself ends at the jump").isLessThan(Duration.ofSeconds(1));
+            assertThat(TraceReport.render(java.util.Optional.empty(), trace)).anyMatch(l -> l.startsWith("Outcome: ")
+                    && l.contains("Then, with the new kernel hung, the BMC watchdog reset the machine at 1.0"));
+        }
+
+        @Test
+        void withoutAWatchdogNothingHappens() {
+            Trace trace = run(program(KCS).budget(20_000_000), ReferenceMachine.Options.defaults()
+                    .hangAfterHandoff(Duration.ofSeconds(60)));
+            // program() starts a 120 s watchdog: 60 s of hanging is not enough
+            assertThat(trace.bmc().orElseThrow().resets()).isEmpty();
+            assertThat(trace.bmc().orElseThrow().watchdog().describe()).startsWith("watchdog: running, 120 s countdown (60");
+        }
+    }
+
+    @Nested
     class WithABrokenBmc {
         @Test
         void aHungBmcCostsTheLastWordsDeadlineAndNoMore() {
