@@ -52,13 +52,16 @@ final class LoadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    LastWordsCliOptions lastWords;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         planning.resolveFiles(spec.commandLine().getErr());
         LoadMethod how = LoadMethodOptions.of(method);
         Loader.Result result;
-        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+        try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             if (how == LoadMethod.FILE_LOAD) {
                 // the kernel plans for itself: handoff's plan would not be what runs

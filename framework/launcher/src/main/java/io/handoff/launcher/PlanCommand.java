@@ -28,6 +28,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     PlanningOptions planning;
 
+    @Mixin
+    LastWordsCliOptions lastWords;
+
     @Spec
     CommandSpec spec;
 
@@ -47,7 +50,7 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         planning.resolveFiles(spec.commandLine().getErr());
         root = Distribution.resolveProfile(root);
-        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+        try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             HandoffImage image = planning.plan(runtime, machine);
             Path bundle = BundleWriter.write(image, machine, out);
