@@ -22,8 +22,23 @@ final class ArchitectureRules {
     static final ArchRule CORE_DOES_NOT_DEPEND_ON_LAUNCHER_OR_PLUGINS = noClasses()
             .that().resideInAPackage("io.handoff.core..")
             .should().dependOnClassesThat()
-            .resideInAnyPackage("io.handoff.launcher..", "io.handoff.platforms..", "io.handoff.testkit..")
+            .resideInAnyPackage("io.handoff.launcher..", "io.handoff.platforms..", "io.handoff.testkit..",
+                    "io.handoff.lastwords..")
             .because("framework/core may depend on api only (DESIGN.md, Modules)");
+
+    /** framework/lastwords: the api (and Guice, to plug in) only; never core, the testkit or the launcher. */
+    static final ArchRule LASTWORDS_DEPENDS_ON_API_ONLY = noClasses()
+            .that().resideInAPackage("io.handoff.lastwords..")
+            .should().dependOnClassesThat()
+            .resideInAnyPackage("io.handoff.core..", "io.handoff.testkit..", "io.handoff.launcher..",
+                    "io.handoff.platforms..")
+            .because("framework/lastwords may depend on api only (DESIGN.md, Modules)");
+
+    /** framework/testkit: api, core and lastwords (to wire it as the launcher does); never the launcher or plugins. */
+    static final ArchRule TESTKIT_DOES_NOT_DEPEND_ON_LAUNCHER_OR_PLUGINS = noClasses()
+            .that().resideInAPackage("io.handoff.testkit..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.handoff.launcher..", "io.handoff.platforms..")
+            .because("framework/testkit sees platforms only as plugin jars loaded by PF4J");
 
     /** The api is the only handoff code plugins see; it never reaches back into core. */
     static final ArchRule API_DOES_NOT_DEPEND_ON_CORE = noClasses()

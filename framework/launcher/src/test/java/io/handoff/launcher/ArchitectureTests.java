@@ -35,6 +35,9 @@ class ArchitectureTests {
                 Arguments.of("api depends on JDK and pf4j only", ArchitectureRules.API_DEPENDS_ON_JDK_AND_PF4J_ONLY),
                 Arguments.of("api does not reach into core", ArchitectureRules.API_DOES_NOT_DEPEND_ON_CORE),
                 Arguments.of("core depends on api only", ArchitectureRules.CORE_DOES_NOT_DEPEND_ON_LAUNCHER_OR_PLUGINS),
+                Arguments.of("lastwords depends on api only", ArchitectureRules.LASTWORDS_DEPENDS_ON_API_ONLY),
+                Arguments.of("testkit never depends on launcher or plugins",
+                        ArchitectureRules.TESTKIT_DOES_NOT_DEPEND_ON_LAUNCHER_OR_PLUGINS),
                 Arguments.of("no package cycles", ArchitectureRules.NO_PACKAGE_CYCLES),
                 Arguments.of("no java.util.logging", ArchitectureRules.NO_JUL),
                 Arguments.of("no System.out/err outside the launcher",
@@ -49,6 +52,8 @@ class ArchitectureTests {
             assertThat(production.containPackage("io.handoff.api")).isTrue();
             assertThat(production.containPackage("io.handoff.core.plan")).isTrue();
             assertThat(production.containPackage("io.handoff.launcher")).isTrue();
+            assertThat(production.containPackage("io.handoff.lastwords")).isTrue();
+            assertThat(production.containPackage("io.handoff.testkit")).isTrue();
             assertThat(production.size()).isGreaterThan(40);
         }
 
