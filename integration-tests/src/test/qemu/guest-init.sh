@@ -81,12 +81,13 @@ modules "virtio|9p|netfs|fscache"
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host \
   || { say "cannot mount the host root"; finish error; }
 mount -t proc proc /host/proc; mount -t sysfs sysfs /host/sys; mount -t devtmpfs devtmpfs /host/dev
-mount -t tmpfs tmpfs /host/tmp; mount -t tmpfs tmpfs /host/run 2>/dev/null
+# the host root is read-only; the chroot gets a writable /run (not /tmp: the checkout may live under the host's /tmp)
+mount -t tmpfs tmpfs /host/run && mkdir -p /host/run/hq
 mount -t securityfs securityfs /host/sys/kernel/security 2>/dev/null
 [ -n "$envfile" ] && [ -r "/host$envfile" ] || { say "no settings file /host$envfile"; finish error; }
 . "/host$envfile"
 say "settings: kernel $HQ_KERNEL initrd $HQ_INITRD"
-in_host() { chroot /host /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp "$@"; }
+in_host() { chroot /host /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/run/hq TMPDIR=/run/hq "$@"; }
 handoff() {
   in_host HANDOFF_JAVA_OPTS="$HQ_JAVA_OPTS" "$HQ_HANDOFF" "$@"
 }
@@ -110,12 +111,12 @@ case "$scenario" in
     crash;;
   kdump-handoff|corrupt-handoff)
     handoff load --crash --kernel "$HQ_KERNEL" --initrd "$HQ_INITRD" --append "$append_capture" \
-        --bundle /tmp/bundle $HQ_HANDOFF_OPTS > /tmp/load.out 2>&1
+        --bundle /run/hq/bundle $HQ_HANDOFF_OPTS > /tmp/load.out 2>&1
     rc=$?
     sed 's/^/HQ: handoff: /' /tmp/load.out
     loaded "LOADED handoff load --crash rc=$rc"
-    for f in /host/tmp/bundle/segments/*elfcorehdr*.bin; do [ -f "$f" ] && send PLAN-ELFCOREHDR "$f"; done
-    [ -f /host/tmp/bundle/manifest.json ] && send PLAN-MANIFEST /host/tmp/bundle/manifest.json
+    for f in /host/run/hq/bundle/segments/*elfcorehdr*.bin; do [ -f "$f" ] && send PLAN-ELFCOREHDR "$f"; done
+    [ -f /host/run/hq/bundle/manifest.json ] && send PLAN-MANIFEST /host/run/hq/bundle/manifest.json
     handoff status 2>&1 | sed 's/^/HQ: status: /'
     [ "$rc" = 0 ] || finish error
     crash;;

@@ -23,7 +23,7 @@ HQ_INITRD='${HQ_INITRD:-$work/initrd.cpio.gz}'
 HQ_HANDOFF='${HQ_HANDOFF:-$repo/framework/launcher/target/handoff/bin/handoff}'
 HQ_HANDOFF_OPTS='${HQ_HANDOFF_OPTS:-}'
 HQ_KEXEC_OPTS='${HQ_KEXEC_OPTS:-}'
-HQ_JAVA_OPTS='-Djna.tmpdir=/tmp -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto ${HQ_JAVA_OPTS:-}'
+HQ_JAVA_OPTS='-Djna.tmpdir=/run/hq -Djava.io.tmpdir=/run/hq -XX:-UsePerfData -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto ${HQ_JAVA_OPTS:-}'
 ENV
 rm -f "$work/$name".{log,ttyS1,qemu,pid}
 t0=$(date +%s.%N)
