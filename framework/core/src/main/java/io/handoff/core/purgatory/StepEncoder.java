@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Encodes a {@link StepProgram} as the parameter area of {@code framework/purgatory/FORMAT.md} §2–3, in the
@@ -99,6 +100,12 @@ public final class StepEncoder {
                 yield digests(program.digests().orElseThrow(() -> bad(step, list, index,
                         "the program has no digest table")), order);
             }
+            case DUMP_REIPL -> {
+                dumpReiplShape(step.operands()).ifPresent(problem -> {
+                    throw bad(step, list, index, problem);
+                });
+                yield longs(step.operands(), order);
+            }
             default -> {
                 if (step.operands().size() != kind.operandCount()) {
                     throw bad(step, list, index, String.format("takes %d operands, got %d", kind.operandCount(),
@@ -115,6 +122,23 @@ public final class StepEncoder {
                 .putLong(micros(step.worstCase()))
                 .put(operands);
         return b.array();
+    }
+
+    /** The largest diag 308 IPL parameter block a {@code dump-reipl} step carries (FORMAT.md §8): one page. */
+    static final int MAX_IPL_BLOCK = 4096;
+
+    /** Return what is wrong with a {@code dump-reipl} operand list: a byte length, then the packed bytes. */
+    static Optional<String> dumpReiplShape(List<Long> ops) {
+        if (ops.isEmpty()) {
+            return Optional.of("takes the block length and its bytes, got no operands");
+        }
+        long n = ops.get(0);
+        if (n < 8 || n > MAX_IPL_BLOCK) {
+            return Optional.of("IPL parameter block length " + n + " is outside 8.." + MAX_IPL_BLOCK);
+        }
+        long words = 1 + (n + 7) / 8;
+        return ops.size() == words ? Optional.empty() : Optional.of(String.format(
+                "a %d-byte IPL parameter block takes %d operands, got %d", n, words, ops.size()));
     }
 
     private static void requireNoOperands(PurgatoryStep step, String list, int index, String why) {
