@@ -11,6 +11,7 @@ import io.handoff.api.plan.SegmentData;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.core.system.DirectorySystemView;
 import io.handoff.core.testing.Fixtures;
+import io.handoff.lastwords.LastWordsSteps;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -70,6 +71,12 @@ class S390xPlatformTests {
             assertThat(p.byteOrder()).isEqualTo(ByteOrder.BIG_ENDIAN);
             assertThat(p.capabilities()).containsExactly(Capabilities.DUMP_REIPL).doesNotContain(Capabilities.PORT_IO);
             assertThat(p.imageFormats()).extracting(f -> f.id()).containsExactly("s390-image");
+        }
+
+        @Test
+        void theLastWordsModuleDeclinesIt() {
+            assertThat(LastWordsSteps.availability(new S390xPlatform()))
+                    .isEqualTo("last words: unavailable (no port I/O)");
         }
 
         @Test
