@@ -26,7 +26,7 @@ rm -rf "$obj"
 mkdir -p "$obj" "$out/classes/purgatory"
 objs=()
 for f in "$runtime"/runtime.c "$runtime"/sha256.c "$runtime"/console.c "$runtime"/wait.c "$runtime"/lib.c \
-         "$runtime"/kcs.c "$runtime"/lastwords.c \
+         "$runtime"/kcs.c "$runtime"/lastwords.c "$runtime"/s390.c \
          "$hal"/hal-x86_64.c; do
   o=$obj/$(basename "${f%.c}").o
   "$CC" "${cflags[@]}" -c "$f" -o "$o"

@@ -12,7 +12,7 @@ mode=${1:?usage: build.sh host|test OUT}
 out=${2:?usage: build.sh host|test OUT}
 CC=${CC:-gcc}
 
-runtime=(runtime.c sha256.c console.c wait.c lib.c kcs.c lastwords.c)
+runtime=(runtime.c sha256.c console.c wait.c lib.c kcs.c lastwords.c s390.c)
 warn=(-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-prototypes)
 # The runtime is freestanding: the same flags as on the target (plus what a host library needs).
 freestanding=(-ffreestanding -fno-builtin -nostdlib -fno-stack-protector -fno-tree-loop-distribute-patterns)
@@ -49,8 +49,8 @@ host_lib() { # host_lib NAME EXTRA...
   "$CC" -shared -fPIC -Wl,-z,defs -Wl,-z,noexecstack -Wl,-soname,"$name.so" -o "$dest/$name.so" "$obj"/*.o
   local exported
   exported=$(nm -D --defined-only "$dest/$name.so" | awk '$2 == "T" {print $3}' | sort -u | tr '\n' ' ')
-  if [ "$exported" != "purgatory_host_run " ]; then
-    echo "build.sh: $name.so must export only purgatory_host_run, it exports: $exported" >&2
+  if [ "$exported" != "purgatory_host_probe purgatory_host_run " ]; then
+    echo "build.sh: $name.so must export only purgatory_host_run and purgatory_host_probe, it exports: $exported" >&2
     exit 1
   fi
   echo "build.sh: built $dest/$name.so"
@@ -63,6 +63,9 @@ test_bin() { # test_bin NAME EXTRA...
   "$CC" "${warn[@]}" -g -O1 "$@" -I"$src" -c "$src/host/host.c" -o "$obj/host.o"
   "$CC" "${warn[@]}" -g -O1 "$@" -I"$src" -c "$tests/test_purgatory.c" -o "$obj/test_purgatory.o"
   "$CC" "$@" -o "$out/purgatory-tests/$name" "$obj"/*.o
+  # the s390 step kinds and the probe mode: their own test program, on the same runtime objects
+  "$CC" "${warn[@]}" -g -O1 "$@" -I"$src" -c "$tests/test_s390.c" -o "$obj/test_s390.t"
+  "$CC" "$@" -o "$out/purgatory-tests/$name-s390" "$obj/test_s390.t" $(ls "$obj"/*.o | grep -v test_purgatory.o)
 }
 
 case $mode in
@@ -78,7 +81,8 @@ case $mode in
     test_bin test-le-asan "${san[@]}"
     test_bin test-be-asan -DPURGATORY_TARGET_BIG_ENDIAN "${san[@]}"
     status=0
-    for t in test-le test-be test-le-asan test-be-asan; do
+    for t in test-le test-be test-le-asan test-be-asan test-le-s390 test-be-s390 test-le-asan-s390 \
+             test-be-asan-s390; do
       echo "== $t"
       "$out/purgatory-tests/$t" > "$out/purgatory-tests/$t.log" 2>&1 || status=1
       grep -E '^(FAIL|    )' "$out/purgatory-tests/$t.log" || true

@@ -22,4 +22,15 @@
  */
 int purgatory_run(const void *param_area, uint64_t param_len);
 
+/* Results of purgatory_probe() (FORMAT.md section 8): 0 is the only one that lets a capture kernel start. */
+#define PG_PROBE_OK          0
+#define PG_PROBE_MISMATCH    1 /* a digest or zero tail did not match */
+#define PG_PROBE_NO_DIGESTS  2 /* the main program has no verify-digests step */
+
+/*
+ * Runs the main program's first verify-digests step alone (reads memory, writes nothing, prints nothing) and
+ * returns PG_PROBE_*, or PG_BAD_MAGIC, PG_BAD_VERSION, PG_MALFORMED for an area purgatory_run() refuses.
+ */
+int purgatory_probe(const void *param_area, uint64_t param_len);
+
 #endif

@@ -8,6 +8,7 @@
 #include "pg_bytes.h"
 #include "pg_internal.h"
 #include "purgatory.h"
+#include "s390.h"
 
 #define PARAM_MAGIC   0x50504F48u /* "HOPP" */
 #define PARAM_VERSION 1u
@@ -58,6 +59,10 @@ static int operands_fit(uint16_t kind, const uint8_t *s, uint32_t len)
         return pg_operands_fit_ipmi(s, len);
     case K_CPU_IP:
         return pg_operands_fit_cpu_ip(s, len);
+    case K_LOAD_PSW:
+    case K_DUMP_REIPL:
+    case K_DISABLED_WAIT:
+        return pg_s390_operands_fit(kind, s, len);
     default:
         return 1; /* unknown kinds fail when run, by their flags */
     }
@@ -315,6 +320,14 @@ static int run_step(struct pg_ctx *c, const uint8_t *s, struct fail *f)
         halt(c, PG_LD64(s + 16));
     case K_RESET:
         return step_reset(c, s, f);
+    case K_LOAD_PSW:
+        pg_step_load_psw(c, s);
+        return failed(f, "no PSW to load on this architecture", NUM_NONE, 0);
+    case K_DUMP_REIPL:
+        return failed(f, "dump re-ipl failed, diag 308 rc ", NUM_HEX, pg_step_dump_reipl(c, s));
+    case K_DISABLED_WAIT:
+        pg_step_disabled_wait(c, s);
+        return failed(f, "no disabled wait on this architecture", NUM_NONE, 0);
     default:
         return failed(f, "unknown step kind ", NUM_DEC, kind);
     }
@@ -376,4 +389,37 @@ int purgatory_run(const void *param_area, uint64_t param_len)
     run_list(&c, p, fallback_off, fallbacks, 1);
     say(&c, "fallback ended without a handoff\n");
     halt(&c, PG_HALT_NO_HANDOFF);
+}
+
+/*
+ * The probe mode (FORMAT.md section 8): the first verify-digests step of the main program, alone, with no
+ * console, no other step and no fallback; memory is only read. s390's kernel calls purgatory so (r2 = 0)
+ * before it resets the machine, and boots the capture kernel only when this returns 0.
+ */
+int purgatory_probe(const void *param_area, uint64_t param_len)
+{
+    const uint8_t *p = param_area;
+    if (!p || param_len < PARAM_HEADER)
+        return PG_MALFORMED;
+    if (PG_LD32(p) != PARAM_MAGIC)
+        return PG_BAD_MAGIC;
+    if (PG_LD16(p + 4) != PARAM_VERSION)
+        return PG_BAD_VERSION;
+    uint32_t total = PG_LD32(p + 0x14);
+    uint64_t steps = PG_LD16(p + 6), off = PG_LD32(p + 8);
+    if (total < PARAM_HEADER || total > param_len || check_list(p, total, off, steps)
+        || check_list(p, total, PG_LD32(p + 0x10), PG_LD32(p + 0x0C)))
+        return PG_MALFORMED;
+    struct pg_ctx c;
+    pg_memset(&c, 0, sizeof c);
+    c.iteration_cap = PG_LD64(p + 0x20);
+    for (uint64_t i = 0; i < steps; i++) {
+        const uint8_t *s = p + off;
+        if (PG_LD16(s) == K_VERIFY) {
+            struct fail f = { 0, NUM_NONE, 0 };
+            return step_verify(&c, s, &f) ? PG_PROBE_MISMATCH : PG_PROBE_OK;
+        }
+        off += PG_LD32(s + 4);
+    }
+    return PG_PROBE_NO_DIGESTS;
 }

@@ -391,7 +391,7 @@ static void fake_reset(uint64_t method)
 }
 
 static const purgatory_host_hal hal = {
-    fake_inb, fake_outb, fake_read, fake_write, fake_jump, fake_halt, fake_reset,
+    fake_inb, fake_outb, fake_read, fake_write, fake_jump, fake_halt, fake_reset, 0, 0, 0,
 };
 
 static void reset_machine(void)

@@ -52,6 +52,33 @@ void hal_reset(uint64_t method)
     longjmp(*unwind, PURGATORY_HOST_RESET);
 }
 
+void hal_load_psw(uint64_t mask, uint64_t addr)
+{
+    if (!current->load_psw)
+        return;
+    current->load_psw(mask, addr);
+    longjmp(*unwind, PURGATORY_HOST_PSW_LOADED);
+}
+
+/* On the machine a successful LOAD_NORMAL_DUMP never returns: here its rc 0x0001 ends the run. */
+uint64_t hal_diag308(uint64_t subcode, const void *block, uint64_t len)
+{
+    if (!current->diag308)
+        return 0xFFFFFFFFFFFFFFFFull;
+    uint64_t rc = current->diag308(subcode, block, len);
+    if (subcode == 4 && rc == 0x0001)
+        longjmp(*unwind, PURGATORY_HOST_DUMP_REIPL);
+    return rc;
+}
+
+void hal_disabled_wait(uint64_t code)
+{
+    if (!current->disabled_wait)
+        return;
+    current->disabled_wait(code);
+    longjmp(*unwind, PURGATORY_HOST_DISABLED_WAIT);
+}
+
 int purgatory_host_run(const purgatory_host_hal *hal, const void *param_area, uint64_t param_len)
 {
     if (!hal || !param_area || !hal->inb || !hal->outb || !hal->read || !hal->write
@@ -68,5 +95,17 @@ int purgatory_host_run(const purgatory_host_hal *hal, const void *param_area, ui
         rc = purgatory_run(param_area, param_len); /* returns only when the program was rejected */
     current = outer;
     unwind = outer_unwind;
+    return rc;
+}
+
+int purgatory_host_probe(const purgatory_host_hal *hal, const void *param_area, uint64_t param_len)
+{
+    if (!hal || !param_area || !hal->read)
+        return PURGATORY_HOST_NULL_ARGUMENT;
+    /* the probe only reads memory: no step that unwinds can run, so no jump buffer is needed */
+    const purgatory_host_hal *outer = current;
+    current = hal;
+    int rc = purgatory_probe(param_area, param_len);
+    current = outer;
     return rc;
 }

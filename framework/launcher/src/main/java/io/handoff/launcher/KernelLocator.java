@@ -19,14 +19,30 @@ import java.util.stream.Stream;
 final class KernelLocator {
     private final Path boot;
     private final Path home;
+    private final String script;
 
     KernelLocator(Path boot, Path home) {
+        this(boot, home, "debian-kernel.sh");
+    }
+
+    private KernelLocator(Path boot, Path home, String script) {
         this.boot = boot;
         this.home = home;
+        this.script = script;
     }
 
     static KernelLocator standard() {
         return new KernelLocator(Path.of("/boot"), Distribution.home());
+    }
+
+    /**
+     * Return the locator for a platform: s390x never takes the host's /boot (an x86 host's kernel is no s390 image)
+     * and downloads Debian's linux-image-*-s390x instead.
+     */
+    static KernelLocator forPlatform(String platform) {
+        return "s390x".equals(platform)
+                ? new KernelLocator(Path.of("/nonexistent-boot"), Distribution.home(), "debian-kernel-s390x.sh")
+                : standard();
     }
 
     /** Return a kernel image, saying on stderr where it came from, or fail with a message saying how to pass one. */
@@ -36,7 +52,7 @@ final class KernelLocator {
             err.println("handoff: no --kernel given; using the running system's " + local.get());
             return local.get();
         }
-        Path script = home.resolve("libexec/debian-kernel.sh");
+        Path script = home.resolve("libexec/" + this.script);
         String why;
         if (Files.isExecutable(script)) {
             try {

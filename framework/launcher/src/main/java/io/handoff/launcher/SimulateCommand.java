@@ -1,5 +1,6 @@
 package io.handoff.launcher;
 
+import io.handoff.api.Capabilities;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PlanRequest;
@@ -42,6 +43,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "BMC recorded, and the jump into the new kernel or the fallback. Faults can be injected. Nothing",
             "touches the real machine."})
 final class SimulateCommand implements Callable<Integer> {
+    private static final String S390X = "s390x";
+
     @Mixin
     CommonOptions common;
 
@@ -54,9 +57,9 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--platform", paramLabel = "ID", description = "Platform id (default: the one that detects the machine).")
     String platform;
 
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "qemu-pc-x86_64-1g",
+    @Option(names = "--root", paramLabel = "DIR",
             description = {"Machine to plan for: a profile directory or the name of a bundled profile",
-                "(default: ${DEFAULT-VALUE})."})
+                "(default: qemu-pc-x86_64-1g; s390x-ccw-dump with --platform s390x)."})
     Path root;
 
     @Option(names = "--kernel", paramLabel = "FILE",
@@ -75,8 +78,13 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--corrupt", paramLabel = "SEGMENT:OFFSET",
             description = {"Flip one byte of a loaded segment before purgatory runs, e.g. kernel:0x1234;",
-                "an offset past the segment's data lands in its zero tail."})
+                "an offset past the segment's data lands in its zero tail. On s390x the byte flips after the",
+                "kernel's checksum probe (r2 = 0), so purgatory's own check and fallback run; see --before-probe."})
     String corrupt;
+
+    @Option(names = "--before-probe", description = {"s390x: flip the --corrupt byte before the kernel's checksum probe,",
+        "which then refuses to start the capture kernel."})
+    boolean beforeProbe;
 
     @Option(names = "--rtc", paramLabel = "FAULT",
             description = "Break the CMOS clock: stuck (update-in-progress never clears), frozen (time stands still), jumping.")
@@ -104,11 +112,14 @@ final class SimulateCommand implements Callable<Integer> {
         Map<String, String> lastWordsOverrides = lastWords.overrides();
         ReferenceMachine.Options options = machineOptions();
         if (kernel == null) {
-            kernel = KernelLocator.standard().find(spec.commandLine().getErr());
+            kernel = KernelLocator.forPlatform(platform).find(spec.commandLine().getErr());
         }
         requireReadable(kernel, "kernel");
         if (initrd != null) {
             requireReadable(initrd, "initrd");
+        }
+        if (root == null) {
+            root = Path.of(S390X.equals(platform) ? "s390x-ccw-dump" : "qemu-pc-x86_64-1g");
         }
         root = Distribution.resolveProfile(root);
         if (!Files.isDirectory(root)) {
@@ -121,11 +132,12 @@ final class SimulateCommand implements Callable<Integer> {
                     kernel.toAbsolutePath(), Optional.ofNullable(initrd).map(Path::toAbsolutePath), append,
                     platformOptions);
             HandoffImage image = runtime.plan(chosen, machine, request);
-            if (request.crash()) {
-                // the profile has only the crash_notes addresses: the simulated crash fills them in
+            if (request.crash() && chosen.platform().capabilities().contains(Capabilities.PORT_IO)) {
+                // the profile has only the crash_notes addresses: the simulated crash fills them in (x86 NT_PRSTATUS;
+                // only the last words read them, and those run only where there is port I/O)
                 options = options.crashedCpus(CrashedCpu.inKernelText(machine));
             }
-            HostPurgatory host = HostPurgatory.load();
+            HostPurgatory host = HostPurgatory.load(chosen.platform().byteOrder());
             Trace trace = new ReferenceMachine(host, options).run(image);
             TraceReport.render(Optional.of(image), trace).forEach(stdout::println);
         }
@@ -135,7 +147,7 @@ final class SimulateCommand implements Callable<Integer> {
     private ReferenceMachine.Options machineOptions() {
         ReferenceMachine.Options options = ReferenceMachine.Options.defaults();
         if (corrupt != null) {
-            options = options.corrupt(Corruption.parse(corrupt));
+            options = options.corrupt(Corruption.parse(corrupt)).corruptBeforeProbe(beforeProbe);
         }
         if (rtc != null) {
             options = options.rtc(switch (rtc.toLowerCase(Locale.ROOT)) {

@@ -35,7 +35,8 @@ public record PurgatoryProgram(ByteOrder order, List<Step> steps, List<Step> fal
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(1, "console"), Map.entry(2, "print"), Map.entry(3, "verify-digests"), Map.entry(4, "copy"),
             Map.entry(5, "swap"), Map.entry(6, "rtc"), Map.entry(7, "ipmi-request"), Map.entry(8, "cpu-ip-records"),
-            Map.entry(16, "jump-x86_64"), Map.entry(17, "halt"), Map.entry(18, "reset"));
+            Map.entry(16, "jump-x86_64"), Map.entry(17, "halt"), Map.entry(18, "reset"), Map.entry(32, "load-psw"),
+            Map.entry(33, "dump-reipl"), Map.entry(34, "disabled-wait"));
 
     public PurgatoryProgram {
         steps = List.copyOf(steps);

@@ -10,10 +10,12 @@ import io.handoff.testkit.bmc.KcsBmc;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -35,6 +37,8 @@ public final class ReferenceMachine {
     public static final String PURGATORY_ROLE = "purgatory";
 
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceMachine.class);
+    private static final int S390_ARCH = 22;
+    private static final long S390_LOAD = 0x10000;
     private static final Pattern FAILED = Pattern.compile("step (\\d+) \\(kind (\\d+)\\) failed");
 
     private final HostPurgatory runtime;
@@ -52,10 +56,13 @@ public final class ReferenceMachine {
      * @param crashedCpus the CPUs whose NT_PRSTATUS notes are written at the crash (none: the buffers stay empty)
      * @param hangAfterHandoff how long the machine runs on after the handoff as if the next kernel hung, so that
      *     the BMC watchdog can act (zero: the run ends at the handoff)
+     * @param corruptBeforeProbe s390 kdump only: flip the byte before the kernel's checksum probe (which then refuses
+     *     to start the capture kernel) instead of between the probe and purgatory's real entry (the default, where
+     *     purgatory's own check and fallback run)
      */
     public record Options(Optional<Corruption> corruption, CmosRtc.Fault rtcFault, boolean uartStuck,
                           LocalDateTime rtcStart, int rtcRegisterB, KcsBmc.Config bmc, List<CrashedCpu> crashedCpus,
-                          Duration hangAfterHandoff) {
+                          Duration hangAfterHandoff, boolean corruptBeforeProbe) {
         public Options {
             Objects.requireNonNull(corruption, "corruption");
             Objects.requireNonNull(rtcFault, "rtcFault");
@@ -71,32 +78,32 @@ public final class ReferenceMachine {
         public static Options defaults() {
             LocalDateTime start = LocalDateTime.of(2024, 6, 1, 12, 0, 0);
             return new Options(Optional.empty(), CmosRtc.Fault.NONE, false, start, CmosRtc.HOUR_24,
-                    KcsBmc.Config.defaults().clock(start), List.of(), Duration.ZERO);
+                    KcsBmc.Config.defaults().clock(start), List.of(), Duration.ZERO, false);
         }
 
         /** Return these options with a byte to corrupt. */
         public Options corrupt(Corruption c) {
-            return new Options(Optional.of(c), rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff);
+            return new Options(Optional.of(c), rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff, corruptBeforeProbe);
         }
 
         /** Return these options with an RTC fault. */
         public Options rtc(CmosRtc.Fault fault) {
-            return new Options(corruption, fault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff);
+            return new Options(corruption, fault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff, corruptBeforeProbe);
         }
 
         /** Return these options with a stuck UART. */
         public Options uartStuck(boolean stuck) {
-            return new Options(corruption, rtcFault, stuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff);
+            return new Options(corruption, rtcFault, stuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff, corruptBeforeProbe);
         }
 
         /** Return these options with another RTC start time and register B (the BMC's clock follows). */
         public Options rtcClock(LocalDateTime start, int registerB) {
-            return new Options(corruption, rtcFault, uartStuck, start, registerB, bmc.clock(start), crashedCpus, hangAfterHandoff);
+            return new Options(corruption, rtcFault, uartStuck, start, registerB, bmc.clock(start), crashedCpus, hangAfterHandoff, corruptBeforeProbe);
         }
 
         /** Return these options with another BMC. */
         public Options bmc(KcsBmc.Config value) {
-            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, value, crashedCpus, hangAfterHandoff);
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, value, crashedCpus, hangAfterHandoff, corruptBeforeProbe);
         }
 
         /** Return these options with a BMC fault. */
@@ -106,12 +113,18 @@ public final class ReferenceMachine {
 
         /** Return these options with the machine running on after the handoff, as if the next kernel hung. */
         public Options hangAfterHandoff(Duration value) {
-            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, value);
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, value, corruptBeforeProbe);
         }
 
         /** Return these options with the CPUs whose notes the crash writes. */
         public Options crashedCpus(List<CrashedCpu> cpus) {
-            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, cpus, hangAfterHandoff);
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, cpus, hangAfterHandoff, corruptBeforeProbe);
+        }
+
+        /** Return these options with the corruption seen by s390's checksum probe already. */
+        public Options corruptBeforeProbe(boolean before) {
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus,
+                    hangAfterHandoff, before);
         }
     }
 
@@ -163,7 +176,11 @@ public final class ReferenceMachine {
         memory.load(image.segments());
         events.add(String.format("loaded %d segments; the purgatory image is at %#x", image.segments().size(),
                 purgatory.mem()));
-        options.corruption().ifPresent(c -> events.add(corrupt(memory, image.segments(), c)));
+        // s390 kdump: the kernel probes purgatory (r2 = 0) before the reset; a corruption normally comes after it
+        boolean probes = isS390(memory, purgatory) && image.request().crash();
+        if (!probes || options.corruptBeforeProbe()) {
+            options.corruption().ifPresent(c -> events.add(corrupt(memory, image.segments(), c)));
+        }
 
         PurgatoryProgram.ImageHeader header;
         try {
@@ -183,10 +200,48 @@ public final class ReferenceMachine {
             program = Optional.empty();
         }
         writeCrashNotes(memory, events);
-        events.add(String.format("crash: the CPU enters purgatory at %#x (parameter area at %#x, %d bytes)",
-                purgatory.mem() + header.entryOffset(), purgatory.mem() + header.paramOffset(), area.length));
+        if (probes) {
+            events.add(String.format("crash: the kernel checks the capture kernel before resetting the machine "
+                    + "(kdump_csum_valid): it calls purgatory at %#x with r2 = 0", purgatory.mem() + header.entryOffset()));
+            int probe = runtime.probe(memory, clock, area);
+            events.add("probe: purgatory ran its verify-digests step alone and returned r2 = " + probe + switch (probe) {
+                case 0 -> " (digests ok)";
+                case 1 -> " (a digest or zero tail does not match)";
+                case 2 -> " (the program has no verify-digests step)";
+                default -> " (the parameter area was refused: " + HostPurgatory.refusal(probe) + ")";
+            });
+            if (probe != 0) {
+                events.add("the kernel returns from machine_kexec(): no capture kernel; the panic goes on to its "
+                        + "on_panic shutdown action (/sys/firmware/shutdown_actions/on_panic)");
+                List<StepRun> none = program.map(p -> concat(p.steps(), p.fallback()).stream().map(step ->
+                        new StepRun(step, StepRun.Outcome.NOT_REACHED, Optional.empty(), Optional.empty(), "")).toList())
+                        .orElse(List.of());
+                return new Trace(program, none, "", List.of(), new Handoff.ProbeFailed(probe, Optional.empty()),
+                        clock.elapsed(), events);
+            }
+            if (!options.corruptBeforeProbe()) {
+                options.corruption().ifPresent(c -> events.add(corrupt(memory, image.segments(), c)
+                        + " (after the probe, before purgatory's real entry)"));
+            }
+            events.add(String.format("the kernel resets the machine and enters purgatory at %#x with r2 = 1 "
+                    + "(start_kdump)", purgatory.mem() + header.entryOffset()));
+        } else {
+            events.add(String.format("crash: the CPU enters purgatory at %#x (parameter area at %#x, %d bytes)",
+                    purgatory.mem() + header.entryOffset(), purgatory.mem() + header.paramOffset(), area.length));
+        }
 
+        // what the swap must move: the capture kernel's first bytes and what low memory held
+        long kernelAt = image.crashRegion().map(r -> r.start() + S390_LOAD).orElse(-1L);
+        byte[] loaded = probes ? memory.bytes(kernelAt, 16) : new byte[0];
+        byte[] low = probes ? memory.bytes(S390_LOAD, 16) : new byte[0];
         HostPurgatory.Result result = runtime.run(bus, memory, clock, area);
+        events.addAll(result.events());
+        if (probes && result.handoff() instanceof Handoff.Jumped) {
+            boolean swapped = Arrays.equals(memory.bytes(S390_LOAD, 16), loaded)
+                    && Arrays.equals(memory.bytes(kernelAt, 16), low);
+            events.add(String.format("after the run: %#x holds the capture kernel loaded at %#x, and %#x what low "
+                    + "memory held: %s", S390_LOAD, kernelAt, kernelAt, swapped ? "swapped" : "NOT swapped"));
+        }
         result.callbackError().ifPresent(e -> events.add("machine error in a HAL callback: " + e));
         if (!uart.partialLine().isEmpty()) {
             LOG.debug("console ends without a newline: {}", uart.partialLine());
@@ -237,6 +292,16 @@ public final class ReferenceMachine {
                 + "the simulator, rip in the kernel text): " + saved);
     }
 
+    // the image header's arch field, read in the header's own byte order
+    private static boolean isS390(PhysicalMemory memory, Segment purgatory) {
+        try {
+            return PurgatoryProgram.ImageHeader.read(memory.bytes(purgatory.mem(), PurgatoryProgram.IMAGE_HEADER_SIZE))
+                    .arch() == S390_ARCH;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static String corrupt(PhysicalMemory memory, List<Segment> segments, Corruption c) {
         Segment s = segments.stream().filter(x -> x.role().equals(c.role())).findFirst()
                 .orElseThrow(() -> new HandoffException(FailureKind.USAGE, "--corrupt " + c + ": no segment '" + c.role()
@@ -278,18 +343,27 @@ public final class ReferenceMachine {
                     out.add(new StepRun(step, outcome, Optional.empty(), Optional.empty(), "")));
             return out;
         }
-        int endKind = handoff instanceof Handoff.Jumped ? 16 : handoff instanceof Handoff.Halted ? 17 : 18;
+        Set<Integer> endKind = endKinds(handoff);
+        // no console (s390): a handoff only the fallback can make says the fallback ran, not which step failed
+        boolean unknownFailure = fallbackFrom < 0 && main.stream().noneMatch(s -> endKind.contains(s.kind()))
+                && program.fallback().stream().anyMatch(s -> endKind.contains(s.kind()));
+        if (unknownFailure) {
+            for (PurgatoryProgram.Step step : main) {
+                out.add(new StepRun(step, StepRun.Outcome.UNKNOWN, Optional.empty(), Optional.empty(), ""));
+            }
+            fallbackFrom = main.size();
+        }
         int mainEnd = fallbackFrom >= 0 ? Math.min(fallbackFrom, main.size() - 1) : lastBefore(main, endKind);
         int fallbackEnd = fallbackFrom >= 0 ? lastBefore(program.fallback(), endKind) : -1;
         int cursor = 0;
         Duration previous = Duration.ZERO;
-        for (PurgatoryProgram.Step step : concat(main, program.fallback())) {
+        for (PurgatoryProgram.Step step : unknownFailure ? program.fallback() : concat(main, program.fallback())) {
             int end = step.fallback() ? fallbackEnd : mainEnd;
             if (step.index() > end || end < 0) {
                 out.add(new StepRun(step, StepRun.Outcome.NOT_REACHED, Optional.empty(), Optional.empty(), ""));
                 continue;
             }
-            boolean handedOff = step.index() == end && step.kind() == endKind
+            boolean handedOff = step.index() == end && endKind.contains(step.kind())
                     && step.fallback() == (fallbackFrom >= 0);
             boolean failed = !step.fallback() && (step.index() == fallbackFrom || bestEffortFailures.contains(step.index()));
             StepRun.Outcome outcome = handedOff ? StepRun.Outcome.HANDED_OFF
@@ -316,9 +390,26 @@ public final class ReferenceMachine {
         return out;
     }
 
-    private static int lastBefore(List<PurgatoryProgram.Step> steps, int endKind) {
+    /** Return the step kinds that can end a run this way (x86 and s390 alike). */
+    private static Set<Integer> endKinds(Handoff handoff) {
+        if (handoff instanceof Handoff.Jumped) {
+            return Set.of(16, 32);
+        }
+        if (handoff instanceof Handoff.Halted) {
+            return Set.of(17);
+        }
+        if (handoff instanceof Handoff.DisabledWait) {
+            return Set.of(34);
+        }
+        if (handoff instanceof Handoff.DumpReipl) {
+            return Set.of(33);
+        }
+        return Set.of(18);
+    }
+
+    private static int lastBefore(List<PurgatoryProgram.Step> steps, Set<Integer> endKind) {
         for (PurgatoryProgram.Step s : steps) {
-            if (s.kind() == endKind) {
+            if (endKind.contains(s.kind())) {
                 return s.index();
             }
         }
@@ -358,6 +449,10 @@ public final class ReferenceMachine {
             case 7 -> PurgatoryProgram.ipmiLabel(step).map(label -> line.startsWith("purgatory: ipmi " + label + ": "))
                     .orElse(false);
             case 8 -> line.startsWith("purgatory: cpu ") || line.startsWith("purgatory: ipmi cpu ");
+            case 5 -> line.contains("purgatory: swapped ");
+            case 32 -> line.contains("purgatory: load psw ");
+            case 33 -> line.contains("purgatory: dump re-ipl");
+            case 34 -> line.contains("purgatory: disabled wait");
             case 16 -> line.contains("purgatory: jump to ");
             case 17 -> line.contains("purgatory: halt");
             default -> false;

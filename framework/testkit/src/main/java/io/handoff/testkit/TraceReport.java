@@ -42,7 +42,10 @@ public final class TraceReport {
             trace.events().forEach(e -> out.add("  " + e));
         }
         out.add("");
-        if (trace.consoleLines().isEmpty() && trace.console().isEmpty()) {
+        if (trace.consoleLines().isEmpty() && trace.console().isEmpty() && s390(image)) {
+            out.add("Console: none (s390 purgatory has no port I/O and no UART; what it did is in the machine's "
+                    + "events above).");
+        } else if (trace.consoleLines().isEmpty() && trace.console().isEmpty()) {
             out.add("Serial console (COM1, 0x3f8): nothing was written.");
         } else {
             out.add("Serial console (COM1, 0x3f8), with the virtual time each line ended:");
@@ -81,6 +84,12 @@ public final class TraceReport {
         }
         Long rip = image.plan().registers().get("rip");
         Long rsi = image.plan().registers().get("rsi");
+        Long mask = image.plan().registers().get(Handoff.PSW_MASK);
+        if (mask != null) {
+            out.add(String.format("Entry: %#x (purgatory); the new kernel is entered by loading the PSW %#018x %#x.",
+                    image.entry(), mask, image.plan().entry()));
+            return;
+        }
         out.add(String.format("Entry: %#x (purgatory); the new kernel is entered at %s%s.", image.entry(),
                 rip == null ? String.format("%#x", image.plan().entry()) : String.format("rip=%#x", rip),
                 rsi == null ? "" : String.format(" with rsi=%#x (the zero page: its boot parameters)", rsi)));
@@ -109,7 +118,7 @@ public final class TraceReport {
             String planned = image.map(i -> {
                 Long rip = i.plan().registers().get("rip");
                 Long rsi = i.plan().registers().get("rsi");
-                boolean same = rip != null && rip == j.entry()
+                boolean same = (rip != null ? rip == j.entry() : i.plan().entry() == j.entry())
                         && (rsi == null || j.registers().get("rsi") != null && rsi.longValue() == j.registers().get("rsi"));
                 return same ? " (as planned)" : " (NOT what the plan says)";
             }).orElse("");
@@ -119,10 +128,24 @@ public final class TraceReport {
             return "purgatory halted the CPU with reason " + halted.reason()
                     + ": the fallback ran instead of the new kernel.";
         }
+        if (h instanceof Handoff.DumpReipl reipl) {
+            return "purgatory " + reipl.describe() + ": the fallback ran instead of the new kernel; the stand-alone "
+                    + "dump tool writes the dump.";
+        }
+        if (h instanceof Handoff.DisabledWait wait) {
+            return "purgatory " + wait.describe() + ": the fallback ran instead of the new kernel.";
+        }
+        if (h instanceof Handoff.ProbeFailed) {
+            return h.describe() + ".";
+        }
         if (h instanceof Handoff.Reset) {
             return "purgatory " + h.describe() + ": the fallback ran instead of the new kernel.";
         }
         return h.describe();
+    }
+
+    private static boolean s390(Optional<HandoffImage> image) {
+        return image.map(i -> i.plan().registers().containsKey(Handoff.PSW_MASK)).orElse(false);
     }
 
     /** Format a virtual duration: ns, µs, ms or s with three significant decimals. */

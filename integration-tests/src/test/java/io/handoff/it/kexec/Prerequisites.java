@@ -55,6 +55,24 @@ public final class Prerequisites {
         return found.orElseThrow();
     }
 
+    /**
+     * Return the s390x kernel image the matrix loads: {@code HANDOFF_TEST_KERNEL_S390X}, else the newest kernel cached
+     * by {@code framework/launcher/src/dist/libexec/debian-kernel-s390x.sh} (never downloaded from here).
+     */
+    public static Path s390xKernel() {
+        String env = System.getenv("HANDOFF_TEST_KERNEL_S390X");
+        Optional<Path> found;
+        if (env != null && !env.isBlank()) {
+            found = Optional.of(Path.of(env)).filter(Files::isReadable);
+            require(found.isPresent(), "HANDOFF_TEST_KERNEL_S390X=" + env + " is not a readable file");
+        } else {
+            found = cachedKernel("debian-kernel-s390x");
+            require(found.isPresent(), "no s390x kernel: set HANDOFF_TEST_KERNEL_S390X to an s390 image, e.g. "
+                    + "HANDOFF_TEST_KERNEL_S390X=$(framework/launcher/src/dist/libexec/debian-kernel-s390x.sh)");
+        }
+        return found.orElseThrow();
+    }
+
     /** Return the repository root (the directory holding {@code integration-tests/}). */
     public static Path repository() {
         String prop = System.getProperty("handoff.repo");
@@ -106,9 +124,13 @@ public final class Prerequisites {
     }
 
     private static Optional<Path> cachedDebianKernel() {
+        return cachedKernel("debian-kernel");
+    }
+
+    private static Optional<Path> cachedKernel(String kind) {
         String cache = System.getenv("HANDOFF_CACHE");
         Path root = (cache != null ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache", "handoff"))
-                .resolve("debian-kernel");
+                .resolve(kind);
         if (!Files.isDirectory(root)) {
             return Optional.empty();
         }

@@ -106,6 +106,9 @@ public final class StepDecoder {
                 case "jump-x86_64" -> jump(operands);
                 case "halt" -> "reason " + operands.get(0);
                 case "reset" -> "method " + operands.get(0);
+                case "load-psw" -> String.format("psw %#018x %#x", operands.get(0), operands.get(1));
+                case "dump-reipl" -> String.format("diag 308 with a %d-byte IPL parameter block", operands.get(0));
+                case "disabled-wait" -> String.format("code %#x", operands.get(0));
                 default -> operands.stream().map(v -> String.format("%#x", v)).collect(Collectors.joining(" "));
             };
         }

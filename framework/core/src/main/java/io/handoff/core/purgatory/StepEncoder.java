@@ -108,6 +108,12 @@ public final class StepEncoder {
                 });
                 yield longs(step.operands(), order);
             }
+            case DUMP_REIPL -> {
+                dumpReiplShape(step.operands()).ifPresent(problem -> {
+                    throw bad(step, list, index, problem);
+                });
+                yield longs(step.operands(), order);
+            }
             default -> {
                 if (step.operands().size() != kind.operandCount()) {
                     throw bad(step, list, index, String.format("takes %d operands, got %d", kind.operandCount(),
@@ -163,6 +169,23 @@ public final class StepEncoder {
             return Optional.of(String.format("request and label take %d operands, got %d", end, ops.size()));
         }
         return Optional.empty();
+    }
+
+    /** The largest diag 308 IPL parameter block a {@code dump-reipl} step carries (FORMAT.md §8): one page. */
+    static final int MAX_IPL_BLOCK = 4096;
+
+    /** Return what is wrong with a {@code dump-reipl} operand list: a byte length, then the packed bytes. */
+    static Optional<String> dumpReiplShape(List<Long> ops) {
+        if (ops.isEmpty()) {
+            return Optional.of("takes the block length and its bytes, got no operands");
+        }
+        long n = ops.get(0);
+        if (n < 8 || n > MAX_IPL_BLOCK) {
+            return Optional.of("IPL parameter block length " + n + " is outside 8.." + MAX_IPL_BLOCK);
+        }
+        long words = 1 + (n + 7) / 8;
+        return ops.size() == words ? Optional.empty() : Optional.of(String.format(
+                "a %d-byte IPL parameter block takes %d operands, got %d", n, words, ops.size()));
     }
 
     private static void requireNoOperands(PurgatoryStep step, String list, int index, String why) {

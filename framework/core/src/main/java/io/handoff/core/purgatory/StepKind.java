@@ -37,7 +37,16 @@ public enum StepKind {
     /** Stop the CPU: reason code. */
     HALT("halt", 17, 1),
     /** Reset the machine: method. */
-    RESET("reset", 18, 1);
+    RESET("reset", 18, 1),
+    /** Load an s390 PSW (FORMAT.md §8): mask, address; never returns. */
+    LOAD_PSW("load-psw", 32, 2),
+    /**
+     * Re-IPL the s390 stand-alone dump tool with diag 308 (FORMAT.md §8): the IPL parameter block as a byte
+     * payload (its length, then its bytes packed 8 per u64 in the target's order).
+     */
+    DUMP_REIPL("dump-reipl", 33, -1),
+    /** Stop an s390 CPU in a disabled wait whose PSW address is the code (FORMAT.md §8). */
+    DISABLED_WAIT("disabled-wait", 34, 1);
 
     private final String id;
     private final int code;
@@ -66,7 +75,7 @@ public enum StepKind {
 
     /** Tell whether a step of this kind never returns (it ends the main program). */
     public boolean terminal() {
-        return this == JUMP_X86_64 || this == HALT || this == RESET;
+        return this == JUMP_X86_64 || this == HALT || this == RESET || this == LOAD_PSW || this == DISABLED_WAIT;
     }
 
     /** Return the kind spelled {@code id}, if known. */
