@@ -12,13 +12,13 @@ import java.util.Objects;
  * A {@code cpu-ip-records} step (FORMAT.md §7): at crash time, each CPU's instruction pointer from its
  * NT_PRSTATUS, to the console and/or the SEL.
  *
- * <p>Operands: data port, status port, wait_us, retries, flags (bit 0 console, bit 1 SEL), rip offset, CPU
- * count C, then C × (crash_notes address, size). Entry {@code i} is CPU {@code i}; a CPU number the machine
- * does not have gets the entry (0, 0), which the runtime reports as holding no NT_PRSTATUS.
+ * <p>Operands: the {@link KcsTransport} (data port, status port, wait_us, retries, deadline_us), flags (bit 0
+ * console, bit 1 SEL), rip offset, CPU count C, then C × (crash_notes address, size). Entry {@code i} is CPU
+ * {@code i}; a CPU number the machine does not have gets the entry (0, 0), which the runtime reports as holding
+ * no NT_PRSTATUS.
  *
- * <p>Worst case: per present CPU one Add SEL Entry transaction (18 bytes, {@link KcsTransport#worstCase}) when
- * SEL is on, plus {@value #CONSOLE_LINE_MS} ms per entry for a console line (64 characters at 115200 baud take
- * 5.6 ms).
+ * <p>Its SEL writes run within the shared last-words deadline ({@link KcsTransport#lastWordsBound()}); its
+ * console lines ({@link #consoleLines()}) are what it may add after that deadline has passed.
  *
  * @param transport where the KCS interface is and how long to wait
  * @param console whether to print each CPU's instruction pointer
@@ -35,9 +35,6 @@ public record CpuIpRecordsStep(KcsTransport transport, boolean console, boolean 
     public static final long FLAG_CONSOLE = 1;
     /** Flag bit: write SEL records. */
     public static final long FLAG_SEL = 2;
-    /** The bound of one console line, in milliseconds. */
-    public static final int CONSOLE_LINE_MS = 10;
-    private static final int ADD_SEL_ENTRY_LENGTH = 2 + SelRecords.RECORD_SIZE;
 
     /** Check and copy. */
     public CpuIpRecordsStep {
@@ -88,22 +85,22 @@ public record CpuIpRecordsStep(KcsTransport transport, boolean console, boolean 
         return operands;
     }
 
-    /** Return the longest this step can take. */
-    public Duration worstCase() {
-        long present = notes.stream().filter(n -> n.size() > 0).count();
-        Duration bound = Duration.ZERO;
-        if (sel) {
-            bound = bound.plus(transport.worstCase(ADD_SEL_ENTRY_LENGTH).multipliedBy(present));
-        }
-        if (console) {
-            bound = bound.plus(Duration.ofMillis(CONSOLE_LINE_MS).multipliedBy(notes.size()));
-        }
-        return bound;
+    /**
+     * Return how many console lines the step prints at most, besides its failure: per CPU entry, its
+     * instruction pointer when the console is on and the result of its Add SEL Entry when SEL is on.
+     */
+    public int consoleLines() {
+        return notes.size() * ((console ? 1 : 0) + (sel ? 1 : 0));
     }
 
-    /** Return the best-effort purgatory step. */
-    public PurgatoryStep toStep(String description) {
-        return new PurgatoryStep(KIND, FailurePolicy.BEST_EFFORT, worstCase(), operands(), description);
+    /**
+     * Return the best-effort purgatory step.
+     *
+     * @param worstCase the bound charged to this step (the shared deadline's for the first, else zero)
+     * @param description one line for plans and traces
+     */
+    public PurgatoryStep toStep(Duration worstCase, String description) {
+        return new PurgatoryStep(KIND, FailurePolicy.BEST_EFFORT, worstCase, operands(), description);
     }
 
     /**
@@ -114,17 +111,16 @@ public record CpuIpRecordsStep(KcsTransport transport, boolean console, boolean 
      * @throws IllegalArgumentException when the count does not match the operands
      */
     public static CpuIpRecordsStep decode(List<Long> operands) {
-        if (operands.size() < 7 || operands.size() != 7 + 2 * operands.get(6)) {
+        if (operands.size() < 8 || operands.size() != 8 + 2 * operands.get(7)) {
             throw new IllegalArgumentException("cpu-ip-records: " + operands.size() + " operands do not match its CPU count");
         }
-        KcsTransport transport = new KcsTransport(Math.toIntExact(operands.get(0)), Math.toIntExact(operands.get(1)),
-                Duration.ofNanos(Math.multiplyExact(operands.get(2), 1000L)), Math.toIntExact(operands.get(3)));
+        KcsTransport transport = KcsTransport.decode(operands);
         List<CrashNote> notes = new ArrayList<>();
-        for (int i = 0; i < operands.get(6); i++) {
-            notes.add(new CrashNote(i, operands.get(7 + 2 * i), operands.get(8 + 2 * i)));
+        for (int i = 0; i < operands.get(7); i++) {
+            notes.add(new CrashNote(i, operands.get(8 + 2 * i), operands.get(9 + 2 * i)));
         }
-        long flags = operands.get(4);
-        return new CpuIpRecordsStep(transport, (flags & FLAG_CONSOLE) != 0, (flags & FLAG_SEL) != 0, operands.get(5),
+        long flags = operands.get(5);
+        return new CpuIpRecordsStep(transport, (flags & FLAG_CONSOLE) != 0, (flags & FLAG_SEL) != 0, operands.get(6),
                 notes);
     }
 }

@@ -14,8 +14,12 @@ import java.util.Objects;
  * An {@code ipmi-request} step (FORMAT.md §7): one KCS transaction, its response checked, its completion code
  * printed with a short label.
  *
- * <p>Operands: data port, status port, wait_us, retries, then the request and the label each as a byte
- * payload ({@link StepOperands}: a u64 length, then the bytes packed 8 per u64 in the target's byte order).
+ * <p>Operands: the {@link KcsTransport} (data port, status port, wait_us, retries, deadline_us), then the
+ * request and the label each as a byte payload ({@link StepOperands}: a u64 length, then the bytes packed 8 per
+ * u64 in the target's byte order).
+ *
+ * <p>Its worst case is not its own: all last-words steps share one deadline, whose bound {@link LastWordsSteps}
+ * charges to the first of them ({@link KcsTransport#lastWordsBound()}).
  *
  * @param transport where the KCS interface is and how long to wait
  * @param request the request
@@ -45,19 +49,15 @@ public record IpmiRequestStep(KcsTransport transport, IpmiRequest request, Strin
         return operands;
     }
 
-    /** Return the longest this step can take (see {@link KcsTransport#worstCase}). */
-    public Duration worstCase() {
-        return transport.worstCase(request.bytes().length);
-    }
-
     /**
      * Return the best-effort purgatory step.
      *
      * @param order the target's byte order
+     * @param worstCase the bound charged to this step (the shared deadline's for the first, else zero)
      * @param description one line for plans and traces
      */
-    public PurgatoryStep toStep(ByteOrder order, String description) {
-        return new PurgatoryStep(KIND, FailurePolicy.BEST_EFFORT, worstCase(), operands(order), description);
+    public PurgatoryStep toStep(ByteOrder order, Duration worstCase, String description) {
+        return new PurgatoryStep(KIND, FailurePolicy.BEST_EFFORT, worstCase, operands(order), description);
     }
 
     /**
@@ -69,18 +69,17 @@ public record IpmiRequestStep(KcsTransport transport, IpmiRequest request, Strin
      * @throws IllegalArgumentException for operands that are not such a step
      */
     public static IpmiRequestStep decode(List<Long> operands, ByteOrder order) {
-        if (operands.size() < 6) {
-            throw new IllegalArgumentException("ipmi-request: " + operands.size() + " operands, need at least 6");
+        if (operands.size() < 7) {
+            throw new IllegalArgumentException("ipmi-request: " + operands.size() + " operands, need at least 7");
         }
-        KcsTransport transport = new KcsTransport(Math.toIntExact(operands.get(0)), Math.toIntExact(operands.get(1)),
-                Duration.ofNanos(Math.multiplyExact(operands.get(2), 1000L)), Math.toIntExact(operands.get(3)));
-        byte[] wire = StepOperands.readBytes(operands, 4, order);
+        KcsTransport transport = KcsTransport.decode(operands);
+        byte[] wire = StepOperands.readBytes(operands, 5, order);
         if (wire.length < 2) {
             throw new IllegalArgumentException("ipmi-request: request of " + wire.length + " bytes");
         }
         byte[] data = Arrays.copyOfRange(wire, 2, wire.length);
         IpmiRequest request = new IpmiRequest((wire[0] & 0xFF) >> 2, wire[0] & 3, wire[1] & 0xFF, data);
-        int labelAt = 5 + StepOperands.words(wire.length);
+        int labelAt = 6 + StepOperands.words(wire.length);
         if (labelAt >= operands.size()) {
             throw new IllegalArgumentException("ipmi-request: no label after the request");
         }

@@ -2,6 +2,7 @@ package io.handoff.lastwords;
 
 import io.handoff.api.HandoffException;
 import io.handoff.api.machine.SystemView;
+import io.handoff.api.plan.PlanContext;
 import io.handoff.api.spi.Platform;
 import java.nio.ByteOrder;
 import java.util.Map;
@@ -13,10 +14,11 @@ import java.util.OptionalLong;
  * What last words need to know of the target: its ELF machine (for the NT_PRSTATUS layout) and byte order
  * (byte payloads are packed into u64 operands in the target's order).
  *
- * <p>A step contributor sees the plan, not the platform ({@code PurgatoryStepContributor.steps(PlanContext)}),
- * so {@link #fromKcore} reads both facts from the ELF header of the machine's {@code /proc/kcore} (the
- * running kernel's own description, captured in every profile); {@link #of(Platform)} is the direct way
- * when the platform is at hand.
+ * <p>A step contributor sees the plan, not the platform ({@code PurgatoryStepContributor.steps(PlanContext)}):
+ * {@link #of(PlanContext)} reads both facts from the plan, which has them from its platform. {@link #fromKcore}
+ * reads them from the ELF header of the machine's {@code /proc/kcore} (the running kernel's own description,
+ * captured in every profile), for contexts that do not know their platform; {@link #of(Platform)} is the
+ * direct way when the platform is at hand.
  *
  * @param elfMachine the ELF {@code e_machine} (62 = x86_64)
  * @param byteOrder the target's byte order
@@ -44,6 +46,20 @@ public record Target(int elfMachine, ByteOrder byteOrder) {
     /** Return the platform's target. */
     public static Target of(Platform platform) {
         return new Target(platform.elfMachine(), platform.byteOrder());
+    }
+
+    /**
+     * Return the plan's target, when the plan knows it ({@link PlanContext#elfMachine()} and
+     * {@link PlanContext#byteOrder()}).
+     *
+     * @param context the plan
+     * @return the target, or empty for a context that does not say
+     */
+    public static Optional<Target> of(PlanContext context) {
+        if (context.elfMachine().isEmpty() || context.byteOrder().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Target(context.elfMachine().getAsInt(), context.byteOrder().get()));
     }
 
     /**

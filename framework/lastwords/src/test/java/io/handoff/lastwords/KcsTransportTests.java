@@ -16,36 +16,37 @@ import org.junit.jupiter.params.provider.CsvSource;
 class KcsTransportTests {
 
     @Nested
-    class WorstCase {
-        private final KcsTransport defaults = LastWordsOptions.DEFAULTS.transport();
-
+    class TheLastWordsDeadline {
         @Test
-        void transactionWaitsAreRequestBytesPlusControlCodesPlusTwoPerResponseByte() {
-            assertThat(KcsTransport.transactionWaits(10)).isEqualTo(10 + 2 + 80);
-        }
-
-        @Test
-        void panicEventWithDefaultsIsSixSecondsPerWaitOver386Waits() {
-            // 4 transactions of 92 waits and 3 abort recoveries of 6; 5 s + 1 s of RTC resolution per wait
-            assertThat(defaults.worstCase(10)).isEqualTo(Duration.ofSeconds(6L * (4 * 92 + 3 * 6)));
+        void boundsAllLastWordsByTheDeadlinePlusOneSecondOfRtcResolution() {
+            assertThat(LastWordsOptions.DEFAULTS.transport().lastWordsBound()).isEqualTo(Duration.ofSeconds(11));
         }
 
         @ParameterizedTest
         @CsvSource({
-            // timeout ms, retries, request bytes, expected seconds = wait bound × waits
-            "250,   0,  2,   168", // (1 + 1) s × 84
-            "1500,  1, 18,   618", // (2 + 1) s × (2 × 100 + 6)
-            "60000, 10, 2, 60024", // 61 s × (11 × 84 + 10 × 6)
+            // deadline ms, expected bound ms: whole seconds, rounded up, plus one
+            "1,      2000",
+            "1000,   2000",
+            "2500,   4000",
+            "600000, 601000",
         })
-        void scalesWithTimeoutAndRetries(long timeoutMillis, int retries, int length, long expectedSeconds) {
-            KcsTransport kcs = new KcsTransport(0xCA2, 0xCA3, Duration.ofMillis(timeoutMillis), retries);
-            assertThat(kcs.worstCase(length)).isEqualTo(Duration.ofSeconds(expectedSeconds));
+        void roundsTheDeadlineUpToWholeSeconds(long deadlineMillis, long boundMillis) {
+            KcsTransport kcs = new KcsTransport(0xCA2, 0xCA3, Duration.ofSeconds(5), 3, Duration.ofMillis(deadlineMillis));
+            assertThat(kcs.lastWordsBound()).isEqualTo(Duration.ofMillis(boundMillis));
         }
 
         @Test
-        void operandsAreThePortsWaitInMicrosecondsAndRetries() {
-            KcsTransport kcs = new KcsTransport(0xCA2, 0xCA3, Duration.ofNanos(1_500_001), 2);
-            assertThat(kcs.operands()).containsExactly(0xCA2L, 0xCA3L, 1501L, 2L);
+        void operandsAreThePortsWaitInMicrosecondsRetriesAndDeadlineInMicroseconds() {
+            KcsTransport kcs = new KcsTransport(0xCA2, 0xCA3, Duration.ofNanos(1_500_001), 2, Duration.ofSeconds(10));
+            assertThat(kcs.operands()).containsExactly(0xCA2L, 0xCA3L, 1501L, 2L, 10_000_000L);
+            assertThat(KcsTransport.decode(kcs.operands())).isEqualTo(new KcsTransport(0xCA2, 0xCA3,
+                    Duration.ofNanos(1_501_000), 2, Duration.ofSeconds(10)));
+        }
+
+        @Test
+        void decodingNeedsAllFiveOperands() {
+            assertThatThrownBy(() -> KcsTransport.decode(List.of(0xCA2L, 0xCA3L, 1L, 0L)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("KCS transport: 4 operands, need 5");
         }
     }
 

@@ -35,6 +35,8 @@ class LastWordsOptionsTests {
             assertThat(options.dataPort()).isEqualTo(0xCA2);
             assertThat(options.statusPort()).isEqualTo(0xCA3);
             assertThat(options.timeout()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(options.deadline()).isEqualTo(Duration.ofSeconds(10));
+            assertThat(options.transport().lastWordsBound()).isEqualTo(Duration.ofSeconds(11));
             assertThat(options.silent()).isTrue();
         }
 
@@ -44,6 +46,7 @@ class LastWordsOptionsTests {
                     key("kcs-ports"), "0xCA8, 3241",
                     key("timeout"), "250ms",
                     key("retries"), "0",
+                    key("deadline"), "2500ms",
                     key("watchdog"), "start:300",
                     key("watchdog-action"), "power-cycle",
                     key("watchdog-dont-log"), "true",
@@ -51,7 +54,7 @@ class LastWordsOptionsTests {
                     key("panic-text"), "db01 crashed",
                     key("cpu-ip"), "console,sel"));
             assertThat(options).isEqualTo(new LastWordsOptions(0xCA8, 0xCA9, Duration.ofMillis(250), 0,
-                    new Watchdog.Start(300, TimeoutAction.POWER_CYCLE, true), true, true, true,
+                    Duration.ofMillis(2500), new Watchdog.Start(300, TimeoutAction.POWER_CYCLE, true), true, true, true,
                     Optional.of("db01 crashed")));
         }
 
@@ -82,6 +85,8 @@ class LastWordsOptionsTests {
             "timeout|0s|outside 1 ms .. 60 s",
             "timeout|61s|outside 1 ms .. 60 s",
             "retries|11|outside 0..10",
+            "deadline|0s|outside 1 ms .. 600 s",
+            "deadline|601s|outside 1 ms .. 600 s",
             "panic-text|this text is far too long to fit in the six SEL text records it may use|at most 66",
         })
         void failAsConfigurationNamingTheSetting(String leaf, String value, String problem) {
@@ -124,6 +129,33 @@ class LastWordsOptionsTests {
         void portsAcceptHexAndDecimalUpTo0xFFFF() {
             assertThat(LastWordsOptions.parsePorts("0xCA2,0xCA3", "--ipmi-kcs-ports")).containsExactly(0xCA2, 0xCA3);
             assertThat(LastWordsOptions.parsePorts("0,0xFFFF", "--ipmi-kcs-ports")).containsExactly(0, 0xFFFF);
+        }
+
+        @ParameterizedTest
+        @CsvSource({"5s, 5000000000", "250ms, 250000000", "1.5s, 1500000000", "2m, 120000000000", "2min, 120000000000",
+            "700us, 700000", "' 3 s ', 3000000000"})
+        void durationsNeedAUnit(String text, long nanos) {
+            assertThat(LastWordsOptions.parseDuration(text, "--ipmi-deadline")).isEqualTo(Duration.ofNanos(nanos));
+        }
+
+        @ParameterizedTest
+        @CsvSource({"5", "soon", "-1s", "5 hours"})
+        void aDurationWithoutAKnownUnitNamesTheOption(String text) {
+            assertThatThrownBy(() -> LastWordsOptions.parseDuration(text, "--ipmi-timeout"))
+                    .isInstanceOfSatisfying(HandoffException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.CONFIGURATION))
+                    .hasMessage("--ipmi-timeout: '" + text + "' is not a duration; expected a number and a unit such "
+                            + "as 5s, 250ms or 1.5s");
+        }
+
+        @Test
+        void rangeChecksNameTheOption() {
+            assertThatThrownBy(() -> LastWordsOptions.checkDeadline(Duration.ofMinutes(11), "--ipmi-deadline"))
+                    .hasMessage("--ipmi-deadline: 660000 ms is outside 1 ms .. 600 s");
+            assertThatThrownBy(() -> LastWordsOptions.checkTimeout(Duration.ZERO, "--ipmi-timeout"))
+                    .hasMessage("--ipmi-timeout: 0 ms is outside 1 ms .. 60 s");
+            assertThatThrownBy(() -> LastWordsOptions.checkRetries(-1, "--ipmi-retries"))
+                    .hasMessage("--ipmi-retries: -1 is outside 0..10");
         }
 
         @Test

@@ -32,7 +32,7 @@ class LastWordsStepsTests {
             Set.of(Capabilities.DUMP_REIPL));
 
     private static final LastWordsOptions EVERYTHING = new LastWordsOptions(0xCA2, 0xCA3, Duration.ofSeconds(5), 3,
-            new Watchdog.Start(120, TimeoutAction.HARD_RESET, false), true, true, true, Optional.empty());
+            Duration.ofSeconds(10), new Watchdog.Start(120, TimeoutAction.HARD_RESET, false), true, true, true, Optional.empty());
 
     private static Machine qemu() {
         return ProfileMachine.at(Fixtures.profile("qemu-pc-x86_64-1g"));
@@ -55,6 +55,11 @@ class LastWordsStepsTests {
             assertThat(steps.id()).isEqualTo("last-words");
             assertThat(steps.appliesTo(X86_64_LIKE)).isTrue();
             assertThat(LastWordsSteps.availability(X86_64_LIKE)).isEqualTo("last words: available");
+            assertThat(steps.describe(X86_64_LIKE)).isEqualTo("last words: rtc, ipmi panic event, ipmi panic text, "
+                    + "cpu-ip-records, ipmi watchdog; enabled: panic event, cpu-ip to console and SEL, watchdog "
+                    + "start:120 (hard-reset) (KCS at 0xca2/0xca3, deadline 10 s)");
+            assertThat(new LastWordsSteps(LastWordsOptions.DEFAULTS).describe(X86_64_LIKE)).endsWith(
+                    "; enabled: nothing (--panic-event, --cpu-ip, --watchdog)");
         }
 
         @Test
@@ -62,6 +67,8 @@ class LastWordsStepsTests {
             assertThat(new LastWordsSteps(EVERYTHING).appliesTo(S390X_LIKE)).isFalse();
             assertThat(LastWordsSteps.unavailableReason(S390X_LIKE)).contains("no port I/O");
             assertThat(LastWordsSteps.availability(S390X_LIKE)).isEqualTo("last words: unavailable (no port I/O)");
+            assertThat(new LastWordsSteps(EVERYTHING).describe(S390X_LIKE))
+                    .isEqualTo("last words: unavailable (no port I/O)");
             assertThat(new LastWordsSteps(EVERYTHING).appliesTo(
                     new FakePlatform("bare", 0, ByteOrder.LITTLE_ENDIAN, Set.of()))).isFalse();
         }
@@ -93,21 +100,36 @@ class LastWordsStepsTests {
         }
 
         @Test
-        void everyStepIsBestEffortWithItsKcsWorstCase() {
+        void everyStepIsBestEffort() {
             assertThat(steps).allMatch(s -> s.policy() == FailurePolicy.BEST_EFFORT);
-            KcsTransport kcs = EVERYTHING.transport();
             assertThat(steps.get(0).worstCase()).isEqualTo(Duration.ofMillis(1));
-            assertThat(steps.get(1).worstCase()).isEqualTo(kcs.worstCase(10));
-            assertThat(steps.get(2).worstCase()).isEqualTo(kcs.worstCase(18));
-            assertThat(steps.get(9).worstCase()).isEqualTo(kcs.worstCase(8));
-            assertThat(steps.get(10).worstCase()).isEqualTo(kcs.worstCase(2));
+        }
+
+        @Test
+        void theFirstLastWordsStepCarriesTheSharedDeadlineAndTheOthersZero() {
+            // 9 ipmi-requests (result and failure: 2 lines each); cpu-ip-records for 2 CPUs (rip and SEL result
+            // each, and its failure: 6 lines)
+            assertThat(steps.get(1).worstCase()).isEqualTo(Duration.ofSeconds(11).plus(Duration.ofMillis(240)));
+            assertThat(steps.get(1).description()).isEqualTo("ipmi: Platform Event Message, OS critical stop "
+                    + "(generator 0x43); bounds all 10 last-words steps: 10 s deadline + 1 s of RTC resolution + 24 "
+                    + "console lines");
+            assertThat(steps.subList(2, 11)).allSatisfy(s -> {
+                assertThat(s.worstCase()).isZero();
+                assertThat(s.description()).endsWith(" (shares the last-words deadline)");
+            });
+        }
+
+        @Test
+        void theWholeOfLastWordsFitsTheDefaultBudget() {
+            Duration total = steps.stream().map(PurgatoryStep::worstCase).reduce(Duration.ZERO, Duration::plus);
+            assertThat(total).isEqualTo(Duration.ofMillis(11_241)).isLessThan(Duration.ofSeconds(30));
         }
 
         @Test
         void ipmiOperandsStartWithTheTransportAndPackBytesLittleEndian() {
             List<Long> operands = steps.get(10).operands();
-            // ports, wait_us, retries, N = 2, [18 22], L = 14, "watchdog start" in two words
-            assertThat(operands).containsExactly(0xCA2L, 0xCA3L, 5_000_000L, 3L, 2L, 0x2218L, 14L,
+            // ports, wait_us, retries, deadline_us, N = 2, [18 22], L = 14, "watchdog start" in two words
+            assertThat(operands).containsExactly(0xCA2L, 0xCA3L, 5_000_000L, 3L, 10_000_000L, 2L, 0x2218L, 14L,
                     0x676f646863746177L, 0x0000747261747320L);
         }
 
@@ -119,18 +141,17 @@ class LastWordsStepsTests {
             assertThat(cpuIp.sel()).isTrue();
             assertThat(cpuIp.ripOffset()).isEqualTo(0xF0);
             assertThat(cpuIp.notes()).isEqualTo(qemu().crashNotes());
-            assertThat(step.operands().subList(4, 9)).containsExactly(3L, 0xF0L, 2L, 0x3ec3a400L, 368L);
-            // two CPUs: one Add SEL Entry each, plus a console line each
-            assertThat(step.worstCase()).isEqualTo(EVERYTHING.transport().worstCase(18).multipliedBy(2)
-                    .plus(Duration.ofMillis(20)));
+            assertThat(step.operands().subList(5, 10)).containsExactly(3L, 0xF0L, 2L, 0x3ec3a400L, 368L);
+            assertThat(step.worstCase()).isZero();
         }
 
         @Test
         void configuredTextReplacesTheDefault() {
-            LastWordsOptions options = new LastWordsOptions(0xCA2, 0xCA3, Duration.ofSeconds(1), 0, Watchdog.LEAVE,
-                    true, false, false, Optional.of("db01 oops"));
+            LastWordsOptions options = new LastWordsOptions(0xCA2, 0xCA3, Duration.ofSeconds(1), 0,
+                    Duration.ofMillis(1500), Watchdog.LEAVE, true, false, false, Optional.of("db01 oops"));
             List<PurgatoryStep> steps = steps(options, Mode.KDUMP);
             assertThat(steps).hasSize(3);
+            assertThat(steps.get(1).worstCase()).isEqualTo(Duration.ofMillis(3040));
             assertThat(ipmi(steps.get(1)).request().data()).containsExactly(0x43, 0x03, 0x20, 'd', 0x6F, 0xA1, 'b',
                     '0');
             assertThat(SelRecords.decode(ipmi(steps.get(2)).request().data()))
@@ -142,8 +163,8 @@ class LastWordsStepsTests {
     class OtherHandoffs {
         @Test
         void rebootGetsOnlyTheWatchdog() {
-            LastWordsOptions options = new LastWordsOptions(0xCA2, 0xCA3, Duration.ofSeconds(5), 3, Watchdog.STOP,
-                    true, true, true, Optional.empty());
+            LastWordsOptions options = new LastWordsOptions(0xCA2, 0xCA3, Duration.ofSeconds(5), 3,
+                    Duration.ofSeconds(10), Watchdog.STOP, true, true, true, Optional.empty());
             List<PurgatoryStep> steps = steps(options, Mode.KEXEC);
             assertThat(steps).extracting(PurgatoryStep::kind).containsExactly("rtc", "ipmi-request");
             assertThat(ipmi(steps.get(1)).request()).isEqualTo(WatchdogTimer.stop());
@@ -157,11 +178,11 @@ class LastWordsStepsTests {
 
         @Test
         void bigEndianTargetPacksBytesHighFirst() {
-            LastWordsOptions options = new LastWordsOptions(0xCA2, 0xCA3, Duration.ofSeconds(5), 3, Watchdog.STOP,
-                    false, false, false, Optional.empty());
+            LastWordsOptions options = new LastWordsOptions(0xCA2, 0xCA3, Duration.ofSeconds(5), 3,
+                    Duration.ofSeconds(10), Watchdog.STOP, false, false, false, Optional.empty());
             List<PurgatoryStep> steps = new LastWordsSteps(options).steps(FakePlanContext.of(qemu(), Mode.KEXEC, ""),
                     Target.of(new FakePlatform("be", 0, ByteOrder.BIG_ENDIAN, Set.of(Capabilities.PORT_IO))));
-            assertThat(steps.get(1).operands().subList(4, 7))
+            assertThat(steps.get(1).operands().subList(5, 8))
                     .containsExactly(8L, 0x1824040000006400L, 13L);
             assertThat(IpmiRequestStep.decode(steps.get(1).operands(), ByteOrder.BIG_ENDIAN).request())
                     .isEqualTo(WatchdogTimer.stop());
@@ -184,6 +205,26 @@ class LastWordsStepsTests {
     }
 
     @Nested
+    class TargetFromThePlan {
+        @Test
+        void aContextThatNamesItsPlatformIsBelievedOverKcore() {
+            // the qemu profile's /proc/kcore says x86_64 little-endian; the plan says big-endian machine 62
+            FakePlanContext plain = FakePlanContext.of(qemu(), Mode.KEXEC, "");
+            PlanContextWithTarget context = new PlanContextWithTarget(plain, 62, ByteOrder.BIG_ENDIAN);
+            LastWordsOptions options = new LastWordsOptions(0xCA2, 0xCA3, Duration.ofSeconds(5), 3,
+                    Duration.ofSeconds(10), Watchdog.STOP, false, false, false, Optional.empty());
+            List<PurgatoryStep> steps = new LastWordsSteps(options).steps(context);
+            assertThat(Target.of(context)).contains(new Target(62, ByteOrder.BIG_ENDIAN));
+            assertThat(steps.get(1).operands().get(6)).isEqualTo(0x1824040000006400L);
+        }
+
+        @Test
+        void aContextThatDoesNotFallsBackToKcore() {
+            assertThat(Target.of(FakePlanContext.of(qemu(), Mode.KEXEC, ""))).isEmpty();
+        }
+    }
+
+    @Nested
     class TargetFromKcore {
         @Test
         void qemuProfileIsLittleEndianX86_64() {
@@ -198,7 +239,7 @@ class LastWordsStepsTests {
                     List.of(new CrashNote(0, 0x1000, 368), new CrashNote(2, 0x3000, 368)));
             assertThat(step.notes()).containsExactly(new CrashNote(0, 0x1000, 368), new CrashNote(1, 0, 0),
                     new CrashNote(2, 0x3000, 368));
-            assertThat(step.operands().subList(4, 13)).containsExactly(1L, 0xF0L, 3L, 0x1000L, 368L, 0L, 0L,
+            assertThat(step.operands().subList(5, 14)).containsExactly(1L, 0xF0L, 3L, 0x1000L, 368L, 0L, 0L,
                     0x3000L, 368L);
         }
     }

@@ -12,7 +12,12 @@ import io.handoff.core.plugin.LoadedPlatform;
 import io.handoff.core.plugin.PlatformRegistry;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.core.system.ProfileMachine;
+import io.handoff.lastwords.LastWordsModule;
+import io.handoff.lastwords.LastWordsOptions;
+import io.handoff.lastwords.LastWordsSteps;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -29,11 +34,27 @@ final class HandoffRuntime implements AutoCloseable {
 
     /** Load configuration and plugins as the options say. */
     static HandoffRuntime start(CommonOptions options) {
-        HandoffConfig config = options.config != null ? HandoffConfig.load(options.config, options.overrides)
-                : HandoffConfig.load(options.overrides);
+        return start(options, Map.of());
+    }
+
+    /**
+     * Load configuration and plugins as the options say, with more overrides (such as the last-words options)
+     * taking precedence over {@code -D}.
+     */
+    static HandoffRuntime start(CommonOptions options, Map<String, String> more) {
+        Map<String, String> overrides = new LinkedHashMap<>(options.overrides);
+        overrides.putAll(more);
+        HandoffConfig config = options.config != null ? HandoffConfig.load(options.config, overrides)
+                : HandoffConfig.load(overrides);
+        // the framework's root modules: the core, and last words (shared with every platform with port I/O)
         PlatformRegistry registry = PlatformRegistry.load(options.pluginsDir(), config,
-                List.of(new CoreModule(config)));
+                List.of(new CoreModule(config), new LastWordsModule(config.settings(LastWordsOptions.ROOT))));
         return new HandoffRuntime(config, registry);
+    }
+
+    /** Return the last-words contribution the root injector offers every platform. */
+    LastWordsSteps lastWords() {
+        return registry.rootInjector().getInstance(LastWordsSteps.class);
     }
 
     PlatformRegistry registry() {

@@ -11,6 +11,7 @@ import io.handoff.core.system.ProfileMachine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -52,13 +53,17 @@ final class LoadCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Mixin
+    LastWordsCliOptions lastWords;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         planning.resolveFiles(spec.commandLine().getErr());
+        Map<String, String> lastWordsOverrides = lastWords.overrides();
         LoadMethod how = LoadMethodOptions.of(method);
         Loader.Result result;
-        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+        try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWordsOverrides)) {
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             if (how == LoadMethod.FILE_LOAD) {
                 // the kernel plans for itself: handoff's plan would not be what runs

@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +29,9 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     PlanningOptions planning;
 
+    @Mixin
+    LastWordsCliOptions lastWords;
+
     @Spec
     CommandSpec spec;
 
@@ -45,9 +49,10 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
+        Map<String, String> lastWordsOverrides = lastWords.overrides();
         planning.resolveFiles(spec.commandLine().getErr());
         root = Distribution.resolveProfile(root);
-        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+        try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWordsOverrides)) {
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             HandoffImage image = planning.plan(runtime, machine);
             Path bundle = BundleWriter.write(image, machine, out);

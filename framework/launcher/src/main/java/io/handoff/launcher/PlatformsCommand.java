@@ -8,6 +8,7 @@ import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.PurgatoryStepContributor;
 import io.handoff.core.plugin.LoadedPlatform;
 import io.handoff.core.plugin.PluginProblem;
+import io.handoff.lastwords.LastWordsSteps;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,14 +28,18 @@ final class PlatformsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    LastWordsCliOptions lastWords;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+        try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
             List<LoadedPlatform> platforms = runtime.registry().platforms();
+            LastWordsSteps lastWordsSteps = runtime.lastWords();
             out.printf("plugins: %s%n", common.pluginsDir().toAbsolutePath().normalize());
             if (platforms.isEmpty()) {
                 out.println("no platforms loaded");
@@ -55,6 +60,7 @@ final class PlatformsCommand implements Callable<Integer> {
                 p.contributions(PurgatoryStepContributor.class).forEach(c -> steps.addAll(c.stepNames()));
                 out.printf("  purgatory steps: %s%n", steps.isEmpty()
                         ? "none yet (this build has no purgatory runtime)" : String.join(", ", steps));
+                out.printf("  %s%n", lastWordsSteps.describe(p.platform()));
             }
             for (PluginProblem problem : runtime.registry().problems()) {
                 spec.commandLine().getErr().printf("handoff: plugin %s (%s): %s%n", problem.pluginId(),

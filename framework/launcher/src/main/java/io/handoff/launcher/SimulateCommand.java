@@ -9,13 +9,16 @@ import io.handoff.core.system.DirectorySystemView;
 import io.handoff.core.system.ProfileMachine;
 import io.handoff.testkit.CmosRtc;
 import io.handoff.testkit.Corruption;
+import io.handoff.testkit.CrashedCpu;
 import io.handoff.testkit.HostPurgatory;
 import io.handoff.testkit.ReferenceMachine;
 import io.handoff.testkit.Trace;
 import io.handoff.testkit.TraceReport;
+import io.handoff.testkit.bmc.BmcFault;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -33,12 +36,17 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {"Plan a handoff, then run it on the simulated reference machine: the segments are copied into",
             "simulated memory, the machine \"crashes\", and the real purgatory runtime (its host build) runs the",
-            "step program against a simulated serial port and CMOS clock on virtual time. Prints the plan, each",
-            "step with its outcome and virtual time, the console, and the jump into the new kernel or the fallback.",
-            "Faults can be injected. Nothing touches the real machine."})
+            "step program against a simulated serial port, CMOS clock and BMC on virtual time. At the crash the",
+            "simulator writes each CPU's NT_PRSTATUS note (rip in the kernel text) where the profile says its",
+            "crash_notes are. Prints the plan, each step with its outcome and virtual time, the console, what the",
+            "BMC recorded, and the jump into the new kernel or the fallback. Faults can be injected. Nothing",
+            "touches the real machine."})
 final class SimulateCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
+
+    @Mixin
+    LastWordsCliOptions lastWords;
 
     @Spec
     CommandSpec spec;
@@ -77,12 +85,23 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--uart", paramLabel = "FAULT", description = "Break the serial port: stuck (the transmitter never empties).")
     String uart;
 
+    @Option(names = "--bmc", paramLabel = "FAULT",
+            description = {"Break the BMC behind the KCS interface at 0xCA2/0xCA3: absent, stuck-ibf (never clears IBF),",
+                "error (every write ends in the ERROR state), slow (1 s per byte), garbage-cc, drops-bytes, wrong-header."})
+    String bmc;
+
+    @Option(names = "--hang", paramLabel = "SECONDS",
+            description = {"After the jump, let the machine run on this long as if the new kernel hung (nothing",
+                "touches a device): a BMC watchdog started by --watchdog start:N resets it when N runs out."})
+    Integer hang;
+
     @Option(names = {"-O", "--platform-option"}, paramLabel = "KEY=VALUE", description = "A platform-specific option.")
     Map<String, String> platformOptions = new LinkedHashMap<>();
 
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
+        Map<String, String> lastWordsOverrides = lastWords.overrides();
         ReferenceMachine.Options options = machineOptions();
         if (kernel == null) {
             kernel = KernelLocator.standard().find(spec.commandLine().getErr());
@@ -95,13 +114,17 @@ final class SimulateCommand implements Callable<Integer> {
         if (!Files.isDirectory(root)) {
             throw new HandoffException(FailureKind.UNREADABLE_FILE, root + ": no such machine profile directory");
         }
-        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+        try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWordsOverrides)) {
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             LoadedPlatform chosen = runtime.choose(platform, machine.view());
             PlanRequest request = new PlanRequest(reboot ? PlanRequest.Mode.KEXEC : PlanRequest.Mode.KDUMP,
                     kernel.toAbsolutePath(), Optional.ofNullable(initrd).map(Path::toAbsolutePath), append,
                     platformOptions);
             HandoffImage image = runtime.plan(chosen, machine, request);
+            if (request.crash()) {
+                // the profile has only the crash_notes addresses: the simulated crash fills them in
+                options = options.crashedCpus(CrashedCpu.inKernelText(machine));
+            }
             HostPurgatory host = HostPurgatory.load();
             Trace trace = new ReferenceMachine(host, options).run(image);
             TraceReport.render(Optional.of(image), trace).forEach(stdout::println);
@@ -122,6 +145,19 @@ final class SimulateCommand implements Callable<Integer> {
                 default -> throw new HandoffException(FailureKind.USAGE,
                         "--rtc " + rtc + ": expected stuck, frozen or jumping");
             });
+        }
+        if (bmc != null) {
+            try {
+                options = options.bmc(BmcFault.of(bmc));
+            } catch (IllegalArgumentException e) {
+                throw new HandoffException(FailureKind.USAGE, "--bmc " + e.getMessage(), e);
+            }
+        }
+        if (hang != null) {
+            if (hang < 0 || hang > 86_400) {
+                throw new HandoffException(FailureKind.USAGE, "--hang " + hang + ": expected 0..86400 seconds");
+            }
+            options = options.hangAfterHandoff(Duration.ofSeconds(hang));
         }
         if (uart != null) {
             if (!uart.equalsIgnoreCase("stuck")) {

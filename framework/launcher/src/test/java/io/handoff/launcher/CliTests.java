@@ -70,6 +70,23 @@ class CliTests {
             }
             """;
 
+    /** A platform with port I/O (last words apply) that plans nothing useful. */
+    private static final String PORTY = """
+            package com.example.porty;
+
+            import io.handoff.api.machine.SystemView;
+            import io.handoff.api.plan.*;
+            import io.handoff.api.spi.Platform;
+            import java.util.Set;
+
+            public class PortyPlatform implements Platform {
+                public String id() { return "porty"; }
+                public boolean detect(SystemView view) { return false; }
+                public Set<String> capabilities() { return Set.of("port-io"); }
+                public PlatformPlan plan(PlanContext ctx) { throw new UnsupportedOperationException(); }
+            }
+            """;
+
     @TempDir
     Path tmp;
 
@@ -115,6 +132,26 @@ class CliTests {
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("toy  1.2.3  (plugin toy, provider Toy Inc.)", "image formats:   toy",
                     "purgatory steps: none yet");
+        }
+
+        @Test
+        void aPlatformWithoutPortIoCannotSayLastWords() {
+            Run r = run("platforms", "--plugins", plugins.toString());
+            assertThat(r.out()).contains("  last words: unavailable (no port I/O)");
+        }
+
+        @Test
+        void aPlatformWithPortIoListsTheLastWordsAndWhatTheOptionsEnable() throws IOException {
+            PluginJarBuilder.plugin("porty").source("com.example.porty.PortyPlatform", PORTY)
+                    .extension("com.example.porty.PortyPlatform").build(plugins);
+            Run r = run("platforms", "--plugins", plugins.toString(), "--watchdog", "start:120", "--cpu-ip", "sel",
+                    "--ipmi-kcs-ports", "0xca8,0xca9", "--ipmi-deadline", "3s");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("  last words: rtc, ipmi panic event, ipmi panic text, cpu-ip-records, "
+                    + "ipmi watchdog; enabled: cpu-ip to SEL, watchdog start:120 (hard-reset) (KCS at 0xca8/0xca9, "
+                    + "deadline 3 s)");
+            assertThat(run("platforms", "--plugins", plugins.toString()).out())
+                    .contains("; enabled: nothing (--panic-event, --cpu-ip, --watchdog)");
         }
 
         @Test
@@ -189,7 +226,24 @@ class CliTests {
                 Arguments.of("unknown platform", 9, List.of("--platform", "vax"), "unknown platform 'vax'"),
                 Arguments.of("invalid configuration", 11, List.of("--platform", "toy", "-D", "handoff.platforms.toy.cmdline-max=lots"),
                         "handoff.platforms.toy.cmdline-max"),
-                Arguments.of("output not writable", 12, List.of("--out", "@file"), "exists and is not a directory"));
+                Arguments.of("output not writable", 12, List.of("--out", "@file"), "exists and is not a directory"),
+                Arguments.of("one KCS port", 11, List.of("--ipmi-kcs-ports", "0xCA2"),
+                        "--ipmi-kcs-ports: '0xCA2': expected two I/O ports DATA,STATUS such as 0xCA2,0xCA3"),
+                Arguments.of("a timeout without a unit", 11, List.of("--ipmi-timeout", "5"),
+                        "--ipmi-timeout: '5' is not a duration; expected a number and a unit such as 5s"),
+                Arguments.of("a timeout over a minute", 11, List.of("--ipmi-timeout", "61s"),
+                        "--ipmi-timeout: 61000 ms is outside 1 ms .. 60 s"),
+                Arguments.of("retries that are no number", 11, List.of("--ipmi-retries", "many"),
+                        "--ipmi-retries: 'many' is not a number 0..10"),
+                Arguments.of("too many retries", 11, List.of("--ipmi-retries", "11"), "--ipmi-retries: 11 is outside 0..10"),
+                Arguments.of("a zero deadline", 11, List.of("--ipmi-deadline", "0s"),
+                        "--ipmi-deadline: 0 ms is outside 1 ms .. 600 s"),
+                Arguments.of("a watchdog of 0 s", 11, List.of("--watchdog", "start:0"),
+                        "--watchdog: 'start:0': watchdog seconds must be 1..6553"),
+                Arguments.of("an unknown watchdog choice", 11, List.of("--watchdog", "reboot"),
+                        "--watchdog: 'reboot' is not a watchdog choice"),
+                Arguments.of("an unknown cpu-ip output", 11, List.of("--cpu-ip", "console,disk"),
+                        "--cpu-ip: 'console,disk': 'disk' is not a cpu-ip output"));
     }
 
     @ParameterizedTest(name = "{0} exits {1}")
@@ -234,6 +288,16 @@ class CliTests {
 
             assertThat(r.code()).as(r.err()).isEqualTo(host.exitCode);
             assertThat(r.err()).isEqualTo(host.fileLoadMessage + System.lineSeparator());
+        }
+
+        @Test
+        void lastWordsOptionsAreCheckedBeforeAnythingIsPlanned() {
+            Run r = run(load("--crash", "--watchdog", "start:99999", "--bundle", tmp.resolve("b").toString()));
+
+            assertThat(r.code()).isEqualTo(11);
+            assertThat(r.err()).isEqualTo("handoff: --watchdog: 'start:99999': watchdog seconds must be 1..6553 (100"
+                    + " ms units in 16 bits)" + System.lineSeparator());
+            assertThat(tmp.resolve("b")).doesNotExist();
         }
 
         @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.handoff.api.FailureKind;
+import io.handoff.core.system.ProfileMachine;
 import io.handoff.core.testing.Fixtures;
 import io.handoff.testkit.CmosRtc;
 import io.handoff.testkit.Handoff;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -114,6 +116,89 @@ class SimulatedHandoffTests {
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("on platform x86_64", "verify-digests", "] purgatory: jump to 0x",
                 "(as planned): the new kernel would start now.", "This ran on the simulated reference machine");
+    }
+
+    @Test
+    void simulateWithLastWordsShowsWhatTheBmcRecordedThenTheJump() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.run(new String[] {"simulate", "--plugins", plugins.toString(), "--root",
+            Fixtures.profile("qemu-pc-x86_64-1g").toString(), "--kernel", kernel.toString(), "--panic-event",
+            "--cpu-ip", "console,sel", "--watchdog", "start:120"},
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        assertThat(code).as(err.toString()).isZero();
+        List<String> lines = out.toString().lines().toList();
+        // the rips the simulator wrote into the NT_PRSTATUS notes: _stext + 0x1234 + cpu * 0x10
+        long stext = ProfileMachine.at(Fixtures.profile("qemu-pc-x86_64-1g")).kernelSymbols().get("_stext");
+        long rip0 = stext + 0x1234;
+        long rip1 = stext + 0x1244;
+        assertThat(lines).contains(String.format("  crash: each CPU saved its registers in its crash_notes buffer "
+                + "(NT_PRSTATUS notes written by the simulator, rip in the kernel text): cpu 0 rip %#x at 0x3ec3a400, "
+                + "cpu 1 rip %#x at 0x3ed3a400", rip0, rip1));
+        int bmc = lines.indexOf("The BMC (KCS at 0xca2/0xca3) recorded:");
+        assertThat(bmc).as(out.toString()).isPositive();
+        assertThat(lines.subList(bmc + 1, bmc + 11)).containsExactly(
+                "  SEL #1: 2024-06-01 12:00:00 system event from software id 0x21 (handoff purgatory): OS Critical "
+                        + "Stop, sensor 0x68 'h', assertion of run-time critical stop, OEM codes 'han'; data a1 61 6e",
+                "  SEL #2: OEM text 0 from 0x20: \"handoff to \"",
+                "  SEL #3: OEM text 1 from 0x20: \"capture ker\"",
+                "  SEL #4: OEM text 2 from 0x20: \"nel: consol\"",
+                "  SEL #5: OEM text 3 from 0x20: \"e=ttyS0\"",
+                String.format("  SEL #6: handoff CPU record: cpu 0 rip %#x", rip0),
+                String.format("  SEL #7: handoff CPU record: cpu 1 rip %#x", rip1),
+                "  SEL text records joined: \"handoff to capture kernel: console=ttyS0\"",
+                "  watchdog: running, 120 s countdown (120 s left), SMS/OS, on expiry: hard reset, logged in the SEL",
+                lines.get(bmc + 10));
+        assertThat(lines.get(bmc + 10)).matches("  \\(9 requests answered, \\d+ port accesses\\)");
+        // the console agrees with the SEL, and then the jump: the BMC's report comes before the outcome
+        assertThat(lines).anyMatch(l -> l.endsWith(String.format("] purgatory: cpu 1 rip %#x", rip1)))
+                .anyMatch(l -> l.endsWith("] purgatory: ipmi watchdog start: cc 0x0"));
+        int outcome = lines.indexOf(lines.stream().filter(l -> l.startsWith("Outcome: ")).findFirst().orElseThrow());
+        assertThat(outcome).isGreaterThan(bmc + 10);
+        assertThat(lines.get(outcome)).startsWith("Outcome: purgatory jumped to ").endsWith(
+                "(as planned): the new kernel would start now.");
+        assertThat(lines.get(outcome + 1)).startsWith("Virtual time from the crash to the end: ")
+                .contains("(the planner's worst-case budget: ");
+    }
+
+    @Test
+    void simulateWithABrokenBmcStillJumpsAndSaysWhatFailed() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.run(new String[] {"simulate", "--plugins", plugins.toString(), "--root",
+            Fixtures.profile("qemu-pc-x86_64-1g").toString(), "--kernel", kernel.toString(), "--watchdog", "stop",
+            "--bmc", "absent"}, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("fault: the BMC at 0xca2/0xca3 is absent",
+                "] purgatory: ipmi watchdog stop: failed: no device, status 0xff",
+                "The BMC (KCS at 0xca2/0xca3): none answered", "(as planned): the new kernel would start now.");
+    }
+
+    @Test
+    void aHungNewKernelIsResetByTheWatchdogPurgatoryStarted() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.run(new String[] {"simulate", "--plugins", plugins.toString(), "--root",
+            Fixtures.profile("qemu-pc-x86_64-1g").toString(), "--kernel", kernel.toString(), "--watchdog", "start:2",
+            "--hang", "5"}, new java.io.PrintWriter(out, true),
+                new java.io.PrintWriter(err, true));
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("after the handoff the next kernel hangs for 5.000 s (virtual)",
+                "the BMC watchdog (SMS/OS) expired: hard reset", "the BMC hard-reset the machine",
+                "from slave address 0x20 (the BMC): Watchdog 2, sensor 0x01, assertion of hard reset",
+                "(as planned): the new kernel would start now. Then, with the new kernel hung, the BMC watchdog reset "
+                        + "the machine at 2.");
+    }
+
+    @Test
+    void anUnknownBmcFaultIsAUsageError() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.run(new String[] {"simulate", "--plugins", plugins.toString(), "--kernel", kernel.toString(),
+            "--bmc", "sleepy"}, new java.io.PrintWriter(new java.io.StringWriter(), true),
+                new java.io.PrintWriter(err, true));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).startsWith("handoff: --bmc 'sleepy' is not a BMC fault; expected one of none, "
+                + "absent, stuck-ibf");
     }
 
     static Optional<Path> debianKernel() {

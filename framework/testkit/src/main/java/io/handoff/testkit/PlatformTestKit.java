@@ -13,6 +13,9 @@ import io.handoff.core.plugin.LoadedPlatform;
 import io.handoff.core.plugin.PlatformRegistry;
 import io.handoff.core.system.DirectorySystemView;
 import io.handoff.core.system.ProfileMachine;
+import io.handoff.lastwords.LastWordsModule;
+import io.handoff.lastwords.LastWordsOptions;
+import io.handoff.testkit.bmc.BmcReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -32,7 +35,10 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Planning is what {@code handoff plan} does: plugins from a directory through {@link PlatformRegistry}
- * (PF4J and Guice), the machine from a profile directory, the {@link Planner} from the root injector. A
+ * (PF4J and Guice, with the framework's core and last-words modules), the machine from a profile directory, the
+ * {@link Planner} from the root injector. For a crash scenario the machine's CPUs save NT_PRSTATUS notes at the
+ * crash with instruction pointers in the kernel text ({@link CrashedCpu#inKernelText}), unless the machine
+ * options name others. A
  * planner refusal is not an exception here but the execution's outcome ({@link Handoff.Refused} with the
  * failure's exit code), so scenarios that expect one can assert it.
  *
@@ -133,7 +139,8 @@ public final class PlatformTestKit {
         Map<String, String> overrides = new LinkedHashMap<>(scenario.settings());
         overrides.putAll(settings);
         HandoffConfig config = HandoffConfig.withoutFile(overrides);
-        try (PlatformRegistry registry = PlatformRegistry.load(pluginsDir, config, List.of(new CoreModule(config)))) {
+        try (PlatformRegistry registry = PlatformRegistry.load(pluginsDir, config, List.of(new CoreModule(config),
+                new LastWordsModule(config.settings(LastWordsOptions.ROOT))))) {
             LoadedPlatform chosen = registry.require(platformId);
             ProfileMachine target = new ProfileMachine(new DirectorySystemView(profile));
             PlanRequest request = new PlanRequest(scenario.mode(), kernel.toAbsolutePath(),
@@ -152,6 +159,9 @@ public final class PlatformTestKit {
                 return new Execution(scenario, Optional.empty(), refused, Optional.of(e.kind()));
             }
             ReferenceMachine.Options options = withScenarioFault(image);
+            if (request.crash() && options.crashedCpus().isEmpty()) {
+                options = options.crashedCpus(CrashedCpu.inKernelText(target));
+            }
             HostPurgatory host = runtime != null ? runtime : HostPurgatory.load();
             return new Execution(scenario, Optional.of(image), new ReferenceMachine(host, options).run(image),
                     Optional.empty());
@@ -229,6 +239,19 @@ public final class PlatformTestKit {
             if (trace.handoff() instanceof Handoff.Jumped || trace.handoff() instanceof Handoff.Refused
                     || trace.lines().stream().noneMatch(l -> l.contains("; running fallback"))) {
                 throw failure("expected a failed required step and the fallback");
+            }
+            return this;
+        }
+
+        /** Return what the BMC recorded, failing when nothing ran on a machine. */
+        public BmcReport bmc() {
+            return trace.bmc().orElseThrow(() -> failure("no BMC report: nothing ran on a machine"));
+        }
+
+        /** Assert some console line contains this text. */
+        public Execution assertConsoleContains(String text) {
+            if (trace.lines().stream().noneMatch(l -> l.contains(text))) {
+                throw failure("expected a console line containing \"" + text + "\"");
             }
             return this;
         }

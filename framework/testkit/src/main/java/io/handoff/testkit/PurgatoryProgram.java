@@ -2,9 +2,11 @@ package io.handoff.testkit;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A step program read back from a purgatory parameter area (FORMAT.md §2 and §3), to name what ran.
@@ -103,6 +105,42 @@ public record PurgatoryProgram(ByteOrder order, List<Step> steps, List<Step> fal
             s.append((char) ((step.operands().get(1 + i / 8) >>> (8 * (i % 8))) & 0xFF));
         }
         return s.toString();
+    }
+
+    /**
+     * Return the label of an {@code ipmi-request} step (FORMAT.md §7: five transport operands, the request's
+     * length and words, the label's length and words), or empty for other kinds or a malformed step.
+     *
+     * <p>Operands were read in the area's byte order; the payload words are written back in that order to get
+     * the bytes as they lie in memory.
+     */
+    public static Optional<String> ipmiLabel(Step step, ByteOrder order) {
+        List<Long> ops = step.operands();
+        if (step.kind() != 7 || ops.size() < 7) {
+            return Optional.empty();
+        }
+        long n = ops.get(5);
+        if (n < 0 || n > 40) {
+            return Optional.empty();
+        }
+        int labelAt = 6 + (int) ((n + 7) / 8);
+        if (labelAt >= ops.size()) {
+            return Optional.empty();
+        }
+        long length = ops.get(labelAt);
+        if (length < 1 || length > 64 || labelAt + 1 + (length + 7) / 8 > ops.size()) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) ((length + 7) / 8) * 8).order(order);
+        for (int i = 0; i < (length + 7) / 8; i++) {
+            b.putLong(ops.get(labelAt + 1 + i));
+        }
+        return Optional.of(new String(b.array(), 0, (int) length, StandardCharsets.US_ASCII));
+    }
+
+    /** Return the label of an {@code ipmi-request} step of a little-endian program (every port-I/O target). */
+    public static Optional<String> ipmiLabel(Step step) {
+        return ipmiLabel(step, ByteOrder.LITTLE_ENDIAN);
     }
 
     /**

@@ -4,10 +4,14 @@ import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.Segment;
 import io.handoff.core.plan.HandoffImage;
+import io.handoff.testkit.bmc.BmcFault;
+import io.handoff.testkit.bmc.BmcReport;
+import io.handoff.testkit.bmc.KcsBmc;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -19,10 +23,12 @@ import org.slf4j.LoggerFactory;
  * A simulated PC that runs a plan's purgatory: it loads the segments, "crashes", and lets the real
  * purgatory runtime (host build) execute the step program against simulated devices on virtual time.
  *
- * <p>Devices: sparse {@link PhysicalMemory}, a {@link Uart16550} at 0x3F8 and a {@link CmosRtc} at
- * 0x70/0x71 on a {@link PortBus}; every other port reads 0xFF. Each {@link #run} uses a fresh machine.
- * The parameter area is read from simulated memory at the purgatory segment's base plus the header's
- * {@code param_offset}, after any injected corruption, exactly where the runtime would find it.
+ * <p>Devices: sparse {@link PhysicalMemory}, a {@link Uart16550} at 0x3F8, a {@link CmosRtc} at 0x70/0x71 and
+ * a BMC behind a KCS interface ({@link KcsBmc}, 0xCA2/0xCA3 by default) on a {@link PortBus}; every other port
+ * reads 0xFF. Each {@link #run} uses a fresh machine. At the crash, before purgatory runs, each of the
+ * {@link Options#crashedCpus()} gets its NT_PRSTATUS note written into its crash_notes buffer, as the dying
+ * kernel would. The parameter area is read from simulated memory at the purgatory segment's base plus the
+ * header's {@code param_offset}, after any injected corruption, exactly where the runtime would find it.
  */
 public final class ReferenceMachine {
     /** The role of the purgatory segment in a plan. */
@@ -42,39 +48,70 @@ public final class ReferenceMachine {
      * @param uartStuck whether the UART's transmitter never empties
      * @param rtcStart the wall-clock time the RTC shows at the crash
      * @param rtcRegisterB the RTC's register B (BCD/binary, 12/24-hour)
+     * @param bmc the BMC: its KCS ports, fault, speed and clock
+     * @param crashedCpus the CPUs whose NT_PRSTATUS notes are written at the crash (none: the buffers stay empty)
+     * @param hangAfterHandoff how long the machine runs on after the handoff as if the next kernel hung, so that
+     *     the BMC watchdog can act (zero: the run ends at the handoff)
      */
     public record Options(Optional<Corruption> corruption, CmosRtc.Fault rtcFault, boolean uartStuck,
-                          LocalDateTime rtcStart, int rtcRegisterB) {
+                          LocalDateTime rtcStart, int rtcRegisterB, KcsBmc.Config bmc, List<CrashedCpu> crashedCpus,
+                          Duration hangAfterHandoff) {
         public Options {
             Objects.requireNonNull(corruption, "corruption");
             Objects.requireNonNull(rtcFault, "rtcFault");
             Objects.requireNonNull(rtcStart, "rtcStart");
+            Objects.requireNonNull(bmc, "bmc");
+            crashedCpus = List.copyOf(crashedCpus);
+            if (hangAfterHandoff.isNegative()) {
+                throw new IllegalArgumentException("hangAfterHandoff must not be negative: " + hangAfterHandoff);
+            }
         }
 
-        /** Return a healthy machine: no corruption, RTC in BCD 24-hour mode at 2024-06-01 12:00:00. */
+        /** Return a healthy machine: no corruption, RTC in BCD 24-hour mode at 2024-06-01 12:00:00, a healthy BMC. */
         public static Options defaults() {
-            return new Options(Optional.empty(), CmosRtc.Fault.NONE, false, LocalDateTime.of(2024, 6, 1, 12, 0, 0),
-                    CmosRtc.HOUR_24);
+            LocalDateTime start = LocalDateTime.of(2024, 6, 1, 12, 0, 0);
+            return new Options(Optional.empty(), CmosRtc.Fault.NONE, false, start, CmosRtc.HOUR_24,
+                    KcsBmc.Config.defaults().clock(start), List.of(), Duration.ZERO);
         }
 
         /** Return these options with a byte to corrupt. */
         public Options corrupt(Corruption c) {
-            return new Options(Optional.of(c), rtcFault, uartStuck, rtcStart, rtcRegisterB);
+            return new Options(Optional.of(c), rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff);
         }
 
         /** Return these options with an RTC fault. */
         public Options rtc(CmosRtc.Fault fault) {
-            return new Options(corruption, fault, uartStuck, rtcStart, rtcRegisterB);
+            return new Options(corruption, fault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff);
         }
 
         /** Return these options with a stuck UART. */
         public Options uartStuck(boolean stuck) {
-            return new Options(corruption, rtcFault, stuck, rtcStart, rtcRegisterB);
+            return new Options(corruption, rtcFault, stuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff);
         }
 
-        /** Return these options with another RTC start time and register B. */
+        /** Return these options with another RTC start time and register B (the BMC's clock follows). */
         public Options rtcClock(LocalDateTime start, int registerB) {
-            return new Options(corruption, rtcFault, uartStuck, start, registerB);
+            return new Options(corruption, rtcFault, uartStuck, start, registerB, bmc.clock(start), crashedCpus, hangAfterHandoff);
+        }
+
+        /** Return these options with another BMC. */
+        public Options bmc(KcsBmc.Config value) {
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, value, crashedCpus, hangAfterHandoff);
+        }
+
+        /** Return these options with a BMC fault. */
+        public Options bmc(BmcFault fault) {
+            return bmc(bmc.fault(fault));
+        }
+
+        /** Return these options with the machine running on after the handoff, as if the next kernel hung. */
+        public Options hangAfterHandoff(Duration value) {
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, value);
+        }
+
+        /** Return these options with the CPUs whose notes the crash writes. */
+        public Options crashedCpus(List<CrashedCpu> cpus) {
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, cpus, hangAfterHandoff);
         }
     }
 
@@ -103,7 +140,9 @@ public final class ReferenceMachine {
         PhysicalMemory memory = new PhysicalMemory();
         Uart16550 uart = new Uart16550(Uart16550.COM1, clock);
         CmosRtc rtc = new CmosRtc(clock, options.rtcStart(), options.rtcRegisterB(), options.rtcFault());
+        KcsBmc bmc = new KcsBmc(clock::nanos, options.bmc());
         PortBus bus = new PortBus(clock).map(Uart16550.COM1, 8, uart).map(CmosRtc.INDEX_PORT, 2, rtc);
+        mapBmc(bus, bmc);
         List<String> events = new ArrayList<>();
         if (options.uartStuck()) {
             uart.stuck();
@@ -115,6 +154,10 @@ public final class ReferenceMachine {
                 case UIP_STUCK -> "stuck in an update (register A's UIP bit never clears)";
                 default -> "jumping (its time leaps hours back and forth every 100 ms)";
             });
+        }
+        if (options.bmc().fault() != BmcFault.NONE) {
+            events.add(String.format("fault: the BMC at %#x/%#x is %s", options.bmc().dataPort(),
+                    options.bmc().statusPort(), options.bmc().fault().description()));
         }
 
         memory.load(image.segments());
@@ -128,7 +171,8 @@ public final class ReferenceMachine {
         } catch (IllegalArgumentException e) {
             events.add("the purgatory image header is unreadable: " + e.getMessage());
             return new Trace(Optional.empty(), List.of(), "", List.of(),
-                    new Handoff.Refused(-1, "purgatory image header: " + e.getMessage()), clock.elapsed(), events);
+                    new Handoff.Refused(-1, "purgatory image header: " + e.getMessage()), clock.elapsed(), events,
+                    Optional.of(bmc.report()));
         }
         byte[] area = memory.bytes(purgatory.mem() + header.paramOffset(), Math.toIntExact(header.paramSize()));
         Optional<PurgatoryProgram> program;
@@ -138,6 +182,7 @@ public final class ReferenceMachine {
             events.add("the parameter area cannot be read back: " + e.getMessage());
             program = Optional.empty();
         }
+        writeCrashNotes(memory, events);
         events.add(String.format("crash: the CPU enters purgatory at %#x (parameter area at %#x, %d bytes)",
                 purgatory.mem() + header.entryOffset(), purgatory.mem() + header.paramOffset(), area.length));
 
@@ -147,7 +192,49 @@ public final class ReferenceMachine {
             LOG.debug("console ends without a newline: {}", uart.partialLine());
         }
         List<StepRun> steps = program.map(p -> steps(p, uart.lines(), result)).orElse(List.of());
-        return new Trace(program, steps, uart.text(), uart.lines(), result.handoff(), clock.elapsed(), events);
+        Duration total = clock.elapsed();
+        if (!options.hangAfterHandoff().isZero()) {
+            // the next kernel hangs: nothing touches a device, only the BMC's own clock runs
+            clock.advance(options.hangAfterHandoff().toNanos());
+            events.add(String.format(Locale.ROOT, "after the handoff the next kernel hangs for %s (virtual): nothing "
+                    + "touches a device", TraceReport.time(options.hangAfterHandoff())));
+        }
+        BmcReport report = bmc.report();
+        events.addAll(report.events());
+        return new Trace(program, steps, uart.text(), uart.lines(), result.handoff(), total, events,
+                Optional.of(report));
+    }
+
+    /** Map the BMC's two registers, each port on its own (they need not be adjacent). */
+    private static void mapBmc(PortBus bus, KcsBmc bmc) {
+        PortDevice device = new PortDevice() {
+            @Override
+            public int inb(int port) {
+                return bmc.inb(port);
+            }
+
+            @Override
+            public void outb(int port, int value) {
+                bmc.outb(port, value);
+            }
+        };
+        bus.map(bmc.config().dataPort(), 1, device).map(bmc.config().statusPort(), 1, device);
+    }
+
+    /** Write each crashed CPU's NT_PRSTATUS note, as the dying kernel's crash_save_cpu does. */
+    private void writeCrashNotes(PhysicalMemory memory, List<String> events) {
+        if (options.crashedCpus().isEmpty()) {
+            return;
+        }
+        StringBuilder saved = new StringBuilder();
+        for (CrashedCpu cpu : options.crashedCpus()) {
+            byte[] note = cpu.note();
+            memory.write(cpu.notesAddress(), note, 0, note.length);
+            saved.append(saved.length() == 0 ? "" : ", ").append(String.format("cpu %d rip %#x at %#x", cpu.cpu(),
+                    cpu.rip(), cpu.notesAddress()));
+        }
+        events.add("crash: each CPU saved its registers in its crash_notes buffer (NT_PRSTATUS notes written by "
+                + "the simulator, rip in the kernel text): " + saved);
     }
 
     private static String corrupt(PhysicalMemory memory, List<Segment> segments, Corruption c) {
@@ -267,6 +354,10 @@ public final class ReferenceMachine {
             case 3 -> line.contains("digests ok") || line.contains("digest mismatch")
                     || line.contains("non-zero byte in zero tail");
             case 4 -> line.contains("purgatory: copied ");
+            case 6 -> line.contains("purgatory: rtc at ");
+            case 7 -> PurgatoryProgram.ipmiLabel(step).map(label -> line.startsWith("purgatory: ipmi " + label + ": "))
+                    .orElse(false);
+            case 8 -> line.startsWith("purgatory: cpu ") || line.startsWith("purgatory: ipmi cpu ");
             case 16 -> line.contains("purgatory: jump to ");
             case 17 -> line.contains("purgatory: halt");
             default -> false;

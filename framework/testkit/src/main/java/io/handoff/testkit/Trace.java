@@ -1,5 +1,6 @@
 package io.handoff.testkit;
 
+import io.handoff.testkit.bmc.BmcReport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -16,9 +17,11 @@ import java.util.Optional;
  * @param handoff how the run ended
  * @param total the virtual time from the crash to the end of the run
  * @param events what the machine did besides running the program (faults injected, bytes corrupted), one line each
+ * @param bmc what the BMC recorded (its SEL, its watchdog); empty when nothing ran on a machine
  */
 public record Trace(Optional<PurgatoryProgram> program, List<StepRun> steps, String console,
-                    List<ConsoleLine> consoleLines, Handoff handoff, Duration total, List<String> events) {
+                    List<ConsoleLine> consoleLines, Handoff handoff, Duration total, List<String> events,
+                    Optional<BmcReport> bmc) {
     public Trace {
         Objects.requireNonNull(program, "program");
         steps = List.copyOf(steps);
@@ -27,6 +30,13 @@ public record Trace(Optional<PurgatoryProgram> program, List<StepRun> steps, Str
         Objects.requireNonNull(handoff, "handoff");
         Objects.requireNonNull(total, "total");
         events = List.copyOf(events);
+        Objects.requireNonNull(bmc, "bmc");
+    }
+
+    /** Create a trace without a BMC report (nothing ran on a machine, such as a planner refusal). */
+    public Trace(Optional<PurgatoryProgram> program, List<StepRun> steps, String console,
+                 List<ConsoleLine> consoleLines, Handoff handoff, Duration total, List<String> events) {
+        this(program, steps, console, consoleLines, handoff, total, events, Optional.empty());
     }
 
     /** Return the main program's steps. */

@@ -2,6 +2,7 @@ package io.handoff.testkit;
 
 import io.handoff.api.plan.Segment;
 import io.handoff.core.plan.HandoffImage;
+import io.handoff.testkit.bmc.BmcReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,8 +52,14 @@ public final class TraceReport {
                 out.add("  [  (no newline)] " + tail);
             }
         }
+        trace.bmc().filter(BmcReport::touched).ifPresent(bmc -> {
+            out.add("");
+            out.addAll(bmc.lines());
+        });
         out.add("");
-        out.add("Outcome: " + outcome(image, trace));
+        out.add("Outcome: " + outcome(image, trace) + trace.bmc().filter(b -> !b.resets().isEmpty())
+                .map(b -> " Then, with the new kernel hung, the BMC watchdog reset the machine at "
+                        + time(b.resets().get(0)) + " (virtual).").orElse(""));
         out.add("Virtual time from the crash to the end: " + time(trace.total())
                 + trace.budget().map(b -> trace.total().compareTo(b) > 0
                         ? " -- OVER the planner's worst-case budget of " + time(b)

@@ -3,8 +3,10 @@ package io.handoff.api.plan;
 import io.handoff.api.Settings;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.MemoryRange;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The planner as a platform sees it: the machine, the request, and segment placement with kexec-tools rules.
@@ -22,6 +24,36 @@ public interface PlanContext {
 
     /** Return what the user asked for. */
     PlanRequest request();
+
+    /**
+     * Return the id of the platform this plan is for, so that shared contributions (offered to every platform)
+     * can tell which one is planning.
+     *
+     * <p>The default returns empty, for test doubles; the framework's context always knows it.
+     *
+     * @since 0.1
+     */
+    default Optional<String> platformId() {
+        return Optional.empty();
+    }
+
+    /**
+     * Return the target's ELF {@code e_machine} as its platform declares it (62 = x86_64); empty when unknown.
+     *
+     * @since 0.1
+     */
+    default OptionalInt elfMachine() {
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Return the target's byte order as its platform declares it; empty when unknown.
+     *
+     * @since 0.1
+     */
+    default Optional<ByteOrder> byteOrder() {
+        return Optional.empty();
+    }
 
     /** Return this platform's validated settings ({@code handoff.platforms.<id>}). */
     Settings settings();

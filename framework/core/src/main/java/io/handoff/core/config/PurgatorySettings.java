@@ -12,8 +12,8 @@ import java.util.Objects;
  * @since 0.1
  */
 public record PurgatorySettings(Duration budget, long iterationCap, long digestRate) {
-    /** The defaults of {@code reference.conf}: 10 s, 1,000,000 iterations, 50 MiB/s. */
-    public static final PurgatorySettings DEFAULTS = new PurgatorySettings(Duration.ofSeconds(10), 1_000_000,
+    /** The defaults of {@code reference.conf}: 30 s, 1,000,000 iterations, 50 MiB/s. */
+    public static final PurgatorySettings DEFAULTS = new PurgatorySettings(Duration.ofSeconds(30), 1_000_000,
             50L << 20);
 
     /** Validate the values; {@link #from} reports bad user values as configuration errors before this runs. */

@@ -13,16 +13,19 @@ import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.Placement;
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
+import io.handoff.api.spi.Platform;
 import io.handoff.core.elf.ElfCoreHeaderBuilder;
 import io.handoff.core.memory.HoleFinder;
 import io.handoff.core.memory.MemoryMaps;
 import io.handoff.core.purgatory.PlacedPurgatory;
 import io.handoff.core.purgatory.PurgatoryImage;
 import io.handoff.core.purgatory.PurgatoryLinker;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -46,6 +49,9 @@ public final class PlanSession implements PlanContext {
     private final HoleFinder holes;
     private final List<Segment> segments = new ArrayList<>();
     private final Optional<PurgatoryImage> purgatoryImage;
+    private final Optional<String> platformId;
+    private final OptionalInt elfMachine;
+    private final Optional<ByteOrder> byteOrder;
     private PlacedPurgatory purgatory;
 
     /**
@@ -74,6 +80,33 @@ public final class PlanSession implements PlanContext {
      */
     public PlanSession(Machine machine, PlanRequest request, Settings settings, LayoutConstraints layout,
                        Function<Class<?>, List<?>> contributions, Optional<PurgatoryImage> purgatoryImage) {
+        this(Optional.empty(), machine, request, settings, layout, contributions, purgatoryImage);
+    }
+
+    /**
+     * Start a plan for a platform, which the context then names to contributors ({@link #platformId()},
+     * {@link #elfMachine()}, {@link #byteOrder()}).
+     *
+     * @param platform the platform planning (its layout rules are used)
+     * @param machine the machine
+     * @param request what the user asked for
+     * @param settings the platform's settings
+     * @param contributions looks up the contributions that apply to the platform, by type
+     * @param purgatoryImage the platform's checked purgatory image, or empty when it ships none
+     */
+    public PlanSession(Platform platform, Machine machine, PlanRequest request, Settings settings,
+                       Function<Class<?>, List<?>> contributions, Optional<PurgatoryImage> purgatoryImage) {
+        this(Optional.of(platform), machine, request, settings, platform.layout(), contributions, purgatoryImage);
+    }
+
+    private PlanSession(Optional<Platform> platform, Machine machine, PlanRequest request, Settings settings,
+                        LayoutConstraints layout, Function<Class<?>, List<?>> contributions,
+                        Optional<PurgatoryImage> purgatoryImage) {
+        this.platformId = platform.map(Platform::id);
+        // EM_NONE (0) is what a platform that does not say declares
+        this.elfMachine = platform.filter(p -> p.elfMachine() != 0).map(p -> OptionalInt.of(p.elfMachine()))
+                .orElse(OptionalInt.empty());
+        this.byteOrder = platform.map(Platform::byteOrder);
         this.purgatoryImage = purgatoryImage;
         this.machine = machine;
         this.request = request;
@@ -110,6 +143,21 @@ public final class PlanSession implements PlanContext {
     @Override
     public PlanRequest request() {
         return request;
+    }
+
+    @Override
+    public Optional<String> platformId() {
+        return platformId;
+    }
+
+    @Override
+    public OptionalInt elfMachine() {
+        return elfMachine;
+    }
+
+    @Override
+    public Optional<ByteOrder> byteOrder() {
+        return byteOrder;
     }
 
     @Override

@@ -78,7 +78,7 @@ public final class Planner {
                 .map(blob -> PurgatoryImage.read(blob, "platform " + platform.id() + " purgatory image",
                         platform.byteOrder()));
         image.ifPresent(i -> checkArch(platform, i));
-        PlanSession session = new PlanSession(machine, request, settings, platform.layout(), contributions, image);
+        PlanSession session = new PlanSession(platform, machine, request, settings, contributions, image);
         PlatformPlan plan = platform.plan(session);
         if (session.hasPurgatoryImage() && session.placedPurgatory().isEmpty()) {
             session.placePurgatory(PurgatoryLinker.DEFAULT_PLACEMENT);

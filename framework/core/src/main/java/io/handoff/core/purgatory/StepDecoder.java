@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -65,14 +66,23 @@ public final class StepDecoder {
      * @param worstCaseUs the declared bound
      * @param operands the fixed u64 operands (for {@code verify-digests}: chunk size and segment count; for
      *     {@code print}: the text length)
-     * @param text the text of a {@code print} step, else empty
+     * @param text the text of a {@code print} step, the label of an {@code ipmi-request} step, else empty
      * @param segments the segments of a {@code verify-digests} step, else empty
+     * @param request the request bytes of an {@code ipmi-request} step in wire order, as upper-case hex pairs
+     *     ({@code 18 22}), else empty
      */
     public record Step(int kind, String name, boolean required, long worstCaseUs, List<Long> operands, String text,
-                       List<Segment> segments) {
+                       List<Segment> segments, String request) {
         public Step {
             operands = List.copyOf(operands);
             segments = List.copyOf(segments);
+            Objects.requireNonNull(request, "request");
+        }
+
+        /** Create a step without a request. */
+        public Step(int kind, String name, boolean required, long worstCaseUs, List<Long> operands, String text,
+                    List<Segment> segments) {
+            this(kind, name, required, worstCaseUs, operands, text, segments, "");
         }
 
         /** Return the operands as a person reads them. */
@@ -90,11 +100,40 @@ public final class StepDecoder {
                 case "copy" -> String.format("%#x bytes %#x -> %#x", operands.get(2), operands.get(0), operands.get(1));
                 case "swap" -> String.format("%#x bytes %#x <-> %#x", operands.get(2), operands.get(0), operands.get(1));
                 case "rtc" -> String.format("index port %#x, data port %#x", operands.get(0), operands.get(1));
+                case "ipmi-request" -> request.isEmpty() ? hex(operands) : String.format(
+                        "\"%s\": request %s, %s", text, request, transport(operands));
+                case "cpu-ip-records" -> cpuIp(operands);
                 case "jump-x86_64" -> jump(operands);
                 case "halt" -> "reason " + operands.get(0);
                 case "reset" -> "method " + operands.get(0);
                 default -> operands.stream().map(v -> String.format("%#x", v)).collect(Collectors.joining(" "));
             };
+        }
+
+        private static String hex(List<Long> operands) {
+            return operands.stream().map(v -> String.format("%#x", v)).collect(Collectors.joining(" "));
+        }
+
+        private static String transport(List<Long> ops) {
+            return String.format("kcs %#x/%#x, attempt %d us, %d retries, last-words deadline %d us", ops.get(0),
+                    ops.get(1), ops.get(2), ops.get(3), ops.get(4));
+        }
+
+        private static String cpuIp(List<Long> ops) {
+            if (StepEncoder.lastWordsShape(StepKind.CPU_IP_RECORDS, ops).isPresent()) {
+                return hex(ops);
+            }
+            int t = StepEncoder.TRANSPORT_OPERANDS;
+            long flags = ops.get(t);
+            String outputs = (flags & 3) == 3 ? "console and SEL" : (flags & 1) != 0 ? "console"
+                    : (flags & 2) != 0 ? "SEL" : "nowhere";
+            StringBuilder notes = new StringBuilder();
+            for (int i = 0; i < ops.get(t + 2); i++) {
+                notes.append(i == 0 ? "" : ", ").append(String.format("cpu %d %#x+%d", i, ops.get(t + 3 + 2 * i),
+                        ops.get(t + 4 + 2 * i)));
+            }
+            return String.format("to %s, rip at NT_PRSTATUS desc + %#x, %d CPUs (%s), %s", outputs, ops.get(t + 1),
+                    ops.get(t + 2), notes, transport(ops));
         }
 
         private static String jump(List<Long> regs) {
@@ -215,6 +254,18 @@ public final class StepDecoder {
         }
         for (int at = from; at + 8 <= end; at += 8) {
             operands.add(b.getLong(at));
+        }
+        if (kind == StepKind.IPMI_REQUEST.code()
+                && StepEncoder.lastWordsShape(StepKind.IPMI_REQUEST, operands).isEmpty()) {
+            // the payloads are bytes in memory order: read them where they lie, no byte order involved
+            int requestAt = from + 8 * (StepEncoder.TRANSPORT_OPERANDS + 1);
+            byte[] request = new byte[Math.toIntExact(operands.get(StepEncoder.TRANSPORT_OPERANDS))];
+            b.get(requestAt, request);
+            int labelLengthAt = requestAt + StepEncoder.pad8(request.length);
+            byte[] label = new byte[Math.toIntExact(b.getLong(labelLengthAt))];
+            b.get(labelLengthAt + 8, label);
+            return new Step(kind, name, required, worstCaseUs, operands, new String(label, StandardCharsets.US_ASCII),
+                    List.of(), HexFormat.ofDelimiter(" ").withUpperCase().formatHex(request));
         }
         return new Step(kind, name, required, worstCaseUs, operands, "", List.of());
     }

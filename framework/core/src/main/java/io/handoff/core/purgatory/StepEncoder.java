@@ -12,13 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Encodes a {@link StepProgram} as the parameter area of {@code framework/purgatory/FORMAT.md} §2–3, in the
  * target's byte order.
  *
  * <p>Operands are the step's {@code operands()} as u64s, except for {@code print}, whose text is the step's
- * description, and {@code verify-digests}, whose operands come from the program's {@link DigestTable}. A
+ * description, and {@code verify-digests}, whose operands come from the program's {@link DigestTable}.
+ * {@code ipmi-request} and {@code cpu-ip-records} are variable-length lists of plain u64s: their byte payloads
+ * are already packed for the target's order (FORMAT.md §7), so only their shape is checked here. A
  * step the runtime would misread (an unknown kind, the wrong number of operands) is a bug of whoever built
  * it, so it fails with {@code INTERNAL} before anything is written.
  *
@@ -99,6 +102,12 @@ public final class StepEncoder {
                 yield digests(program.digests().orElseThrow(() -> bad(step, list, index,
                         "the program has no digest table")), order);
             }
+            case IPMI_REQUEST, CPU_IP_RECORDS -> {
+                lastWordsShape(kind, step.operands()).ifPresent(problem -> {
+                    throw bad(step, list, index, problem);
+                });
+                yield longs(step.operands(), order);
+            }
             default -> {
                 if (step.operands().size() != kind.operandCount()) {
                     throw bad(step, list, index, String.format("takes %d operands, got %d", kind.operandCount(),
@@ -115,6 +124,45 @@ public final class StepEncoder {
                 .putLong(micros(step.worstCase()))
                 .put(operands);
         return b.array();
+    }
+
+    /** The transport operands every last-words step starts with: ports, wait_us, retries, deadline_us. */
+    static final int TRANSPORT_OPERANDS = 5;
+
+    /** Return what is wrong with the shape of an {@code ipmi-request} or {@code cpu-ip-records} operand list. */
+    static Optional<String> lastWordsShape(StepKind kind, List<Long> ops) {
+        int t = TRANSPORT_OPERANDS;
+        if (kind == StepKind.CPU_IP_RECORDS) {
+            if (ops.size() < t + 3) {
+                return Optional.of("takes at least " + (t + 3) + " operands (transport, flags, rip offset, CPU count), got "
+                        + ops.size());
+            }
+            long cpus = ops.get(t + 2);
+            if (cpus < 0 || cpus > 0xFFFF || ops.size() != t + 3 + 2 * cpus) {
+                return Optional.of(String.format("CPU count %d does not match its %d operands", cpus, ops.size()));
+            }
+            return Optional.empty();
+        }
+        if (ops.size() < t + 1) {
+            return Optional.of("takes the " + t + " transport operands and a request, got " + ops.size() + " operands");
+        }
+        long n = ops.get(t);
+        if (n < 2 || n > 40) {
+            return Optional.of("request length " + n + " is outside 2..40");
+        }
+        int labelAt = t + 1 + (int) ((n + 7) / 8);
+        if (labelAt >= ops.size()) {
+            return Optional.of("no label after the request");
+        }
+        long l = ops.get(labelAt);
+        if (l < 1 || l > 64) {
+            return Optional.of("label length " + l + " is outside 1..64");
+        }
+        int end = labelAt + 1 + (int) ((l + 7) / 8);
+        if (end != ops.size()) {
+            return Optional.of(String.format("request and label take %d operands, got %d", end, ops.size()));
+        }
+        return Optional.empty();
     }
 
     private static void requireNoOperands(PurgatoryStep step, String list, int index, String why) {

@@ -22,6 +22,16 @@ public enum StepKind {
     SWAP("swap", 5, 3),
     /** Where the CMOS RTC is: index port, data port. */
     RTC("rtc", 6, 2),
+    /**
+     * One IPMI request over KCS (FORMAT.md §7): the five transport operands, then the request and its label
+     * as byte payloads (a length, then the bytes packed 8 per u64 in the target's order).
+     */
+    IPMI_REQUEST("ipmi-request", 7, -1),
+    /**
+     * Each CPU's instruction pointer from its NT_PRSTATUS, to the console and/or the SEL (FORMAT.md §7): the
+     * five transport operands, flags, rip offset, CPU count C, then C × (crash_notes address, size).
+     */
+    CPU_IP_RECORDS("cpu-ip-records", 8, -1),
     /** Enter a 64-bit x86 kernel: rax rbx rcx rdx rsi rdi rsp rbp r8-r15 rip. */
     JUMP_X86_64("jump-x86_64", 16, 17),
     /** Stop the CPU: reason code. */

@@ -44,7 +44,7 @@ class HandoffConfigTests {
             HandoffConfig config = HandoffConfig.withoutFile(Map.of());
 
             assertThat(config.purgatory()).isEqualTo(PurgatorySettings.DEFAULTS);
-            assertThat(config.purgatory()).isEqualTo(new PurgatorySettings(Duration.ofSeconds(10), 1_000_000,
+            assertThat(config.purgatory()).isEqualTo(new PurgatorySettings(Duration.ofSeconds(30), 1_000_000,
                     50L << 20));
         }
 
@@ -117,7 +117,7 @@ class HandoffConfigTests {
             "handoff.core.page-size = [1, 2]        | handoff.core.page-size",
             "handoff.core = 3                       | handoff.core",
             "handoff.core.digest-parallelism = -1   | handoff.core.digest-parallelism: must be 0 (one thread per CPU) or positive, got -1",
-            "handoff.purgatory.budget = soon        | handoff.purgatory.budget: expected a duration (such as 10s) but got string \"soon\"",
+            "handoff.purgatory.budget = soon        | handoff.purgatory.budget: expected a duration (such as 30s) but got string \"soon\"",
             "handoff.purgatory.budget = 0s          | handoff.purgatory.budget: must be a positive duration, got PT0S",
             "handoff.purgatory.iteration-cap = 0    | handoff.purgatory.iteration-cap: must be positive, got 0",
             "handoff.purgatory.iteration-cap = many | handoff.purgatory.iteration-cap: expected a number",

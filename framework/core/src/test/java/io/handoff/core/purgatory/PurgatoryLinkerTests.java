@@ -236,6 +236,33 @@ class PurgatoryLinkerTests {
     @Nested
     class TheProgram {
         @Test
+        void contributorsLearnWhichPlatformTheyPlanFor() {
+            List<String> seen = new ArrayList<>();
+            PurgatoryStepContributor spy = new PurgatoryStepContributor() {
+                @Override
+                public String id() {
+                    return "spy";
+                }
+
+                @Override
+                public List<String> stepNames() {
+                    return List.of();
+                }
+
+                @Override
+                public List<PurgatoryStep> steps(PlanContext context) {
+                    seen.add(context.platformId().orElseThrow() + " " + context.elfMachine().orElseThrow() + " "
+                            + context.byteOrder().orElseThrow());
+                    return List.of();
+                }
+            };
+            plan(PlanRequest.Mode.KDUMP, Optional.of(SyntheticPurgatory.blob()), ctx -> { },
+                    List.of(spy, new ToySteps()), PurgatorySettings.DEFAULTS);
+
+            assertThat(seen).containsExactly("toy 62 LITTLE_ENDIAN");
+        }
+
+        @Test
         void runsSetupThenTheDigestCheckThenTheRestThenTheJump() {
             LinkedPurgatory linked = kdump().linkedPurgatory().orElseThrow();
 

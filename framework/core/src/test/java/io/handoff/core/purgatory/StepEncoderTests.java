@@ -43,6 +43,11 @@ class StepEncoderTests {
         return new PurgatoryStep(kind, policy, Duration.ofNanos(micros * 1000), operands, text);
     }
 
+    /** Reset Watchdog Timer, "watchdog start", packed for a little-endian target (FORMAT.md §7's example). */
+    static final PurgatoryStep WATCHDOG_START = step("ipmi-request", FailurePolicy.BEST_EFFORT, 11_000_000,
+            List.of(0xCA2L, 0xCA3L, 5_000_000L, 3L, 10_000_000L, 2L, 0x2218L, 14L, 0x676f646863746177L,
+                    0x0000747261747320L), "watchdog");
+
     static String hex(String... parts) {
         return String.join("", parts).replace(" ", "");
     }
@@ -92,6 +97,26 @@ class StepEncoderTests {
                                 repeat("00", 88), "0002e03900000000"),
                         hex("0010 0001 00000098 0000000000000000", repeat("00", 32), "000000003df4e000",
                                 repeat("00", 88), "0000000039e00200")),
+                Arguments.of("ipmi-request (FORMAT.md §7 example)", WATCHDOG_START,
+                        hex("0700 0000 60000000 c0d8a70000000000",
+                                "a20c000000000000 a30c000000000000 404b4c0000000000 0300000000000000",
+                                "8096980000000000 0200000000000000 1822000000000000 0e00000000000000",
+                                "7761746368646f67 2073746172740000"),
+                        hex("0007 0000 00000060 0000000000a7d8c0",
+                                "0000000000000ca2 0000000000000ca3 00000000004c4b40 0000000000000003",
+                                "0000000000989680 0000000000000002 0000000000002218 000000000000000e",
+                                "676f646863746177 0000747261747320")),
+                Arguments.of("cpu-ip-records", step("cpu-ip-records", FailurePolicy.BEST_EFFORT, 0,
+                                List.of(0xCA2L, 0xCA3L, 5_000_000L, 3L, 10_000_000L, 3L, 0xF0L, 1L, 0x3ec3a400L, 368L),
+                                "cpu-ip"),
+                        hex("0800 0000 60000000 0000000000000000",
+                                "a20c000000000000 a30c000000000000 404b4c0000000000 0300000000000000",
+                                "8096980000000000 0300000000000000 f000000000000000 0100000000000000",
+                                "00a4c33e00000000 7001000000000000"),
+                        hex("0008 0000 00000060 0000000000000000",
+                                "0000000000000ca2 0000000000000ca3 00000000004c4b40 0000000000000003",
+                                "0000000000989680 0000000000000003 00000000000000f0 0000000000000001",
+                                "000000003ec3a400 0000000000000170")),
                 Arguments.of("halt", step("halt", FailurePolicy.REQUIRED, 0, List.of(1L), "halt"),
                         hex("1100 0100 18000000 0000000000000000 0100000000000000"),
                         hex("0011 0001 00000018 0000000000000000 0000000000000001")),
@@ -189,6 +214,44 @@ class StepEncoderTests {
         }
     }
 
+    @Nested
+    class LastWordsListing {
+        @Test
+        void anIpmiRequestIsListedWithItsLabelRequestBytesAndTransport() {
+            byte[] area = StepEncoder.encode(new StepProgram(List.of(WATCHDOG_START), List.of(), Optional.empty()), LE,
+                    1);
+            StepDecoder.Step decoded = StepDecoder.decode(area, LE).steps().get(0);
+
+            assertThat(decoded.text()).isEqualTo("watchdog start");
+            assertThat(decoded.request()).isEqualTo("18 22");
+            assertThat(decoded.summary()).isEqualTo("\"watchdog start\": request 18 22, kcs 0xca2/0xca3, attempt "
+                    + "5000000 us, 3 retries, last-words deadline 10000000 us");
+        }
+
+        @Test
+        void aBigEndianTargetsPayloadReadsTheSameFromMemory() {
+            PurgatoryStep be = step("ipmi-request", FailurePolicy.BEST_EFFORT, 0, List.of(0xCA2L, 0xCA3L, 5_000_000L,
+                    3L, 10_000_000L, 2L, 0x1822000000000000L, 14L, 0x7761746368646f67L, 0x2073746172740000L), "w");
+            byte[] area = StepEncoder.encode(new StepProgram(List.of(be), List.of(), Optional.empty()), BE, 1);
+            StepDecoder.Step decoded = StepDecoder.decode(area, BE).steps().get(0);
+
+            assertThat(decoded.text()).isEqualTo("watchdog start");
+            assertThat(decoded.request()).isEqualTo("18 22");
+        }
+
+        @Test
+        void cpuIpRecordsListTheirOutputsRipOffsetAndNotes() {
+            PurgatoryStep cpuIp = step("cpu-ip-records", FailurePolicy.BEST_EFFORT, 0, List.of(0xCA2L, 0xCA3L,
+                    5_000_000L, 3L, 10_000_000L, 3L, 0xF0L, 2L, 0x3ec3a400L, 368L, 0x3ed3a400L, 368L), "c");
+            byte[] area = StepEncoder.encode(new StepProgram(List.of(cpuIp), List.of(), Optional.empty()), LE, 1);
+
+            assertThat(StepDecoder.decode(area, LE).listing().get(1)).isEqualTo("main      1 cpu-ip-records "
+                    + "best-effort <= 0 us  to console and SEL, rip at NT_PRSTATUS desc + 0xf0, 2 CPUs (cpu 0 "
+                    + "0x3ec3a400+368, cpu 1 0x3ed3a400+368), kcs 0xca2/0xca3, attempt 5000000 us, 3 retries, "
+                    + "last-words deadline 10000000 us");
+        }
+    }
+
     static Stream<Arguments> broken() {
         return Stream.of(
                 Arguments.of(step("arch-jump", FailurePolicy.REQUIRED, 0, List.of(), "?"),
@@ -198,7 +261,21 @@ class StepEncoderTests {
                 Arguments.of(step("print", FailurePolicy.REQUIRED, 0, List.of(1L), "x"),
                         "main step 1 (print, \"x\"): takes no operands (its text is the description), got 1"),
                 Arguments.of(step("verify-digests", FailurePolicy.REQUIRED, 0, List.of(), "v"),
-                        "main step 1 (verify-digests, \"v\"): the program has no digest table"));
+                        "main step 1 (verify-digests, \"v\"): the program has no digest table"),
+                Arguments.of(step("ipmi-request", FailurePolicy.BEST_EFFORT, 0, List.of(0xCA2L, 0xCA3L, 1L, 0L), "i"),
+                        "main step 1 (ipmi-request, \"i\"): takes the 5 transport operands and a request, got 4"),
+                Arguments.of(step("ipmi-request", FailurePolicy.BEST_EFFORT, 0,
+                                List.of(0xCA2L, 0xCA3L, 1L, 0L, 1L, 41L), "i"),
+                        "main step 1 (ipmi-request, \"i\"): request length 41 is outside 2..40"),
+                Arguments.of(step("ipmi-request", FailurePolicy.BEST_EFFORT, 0,
+                                List.of(0xCA2L, 0xCA3L, 1L, 0L, 1L, 2L, 0x2218L), "i"),
+                        "main step 1 (ipmi-request, \"i\"): no label after the request"),
+                Arguments.of(step("ipmi-request", FailurePolicy.BEST_EFFORT, 0,
+                                List.of(0xCA2L, 0xCA3L, 1L, 0L, 1L, 2L, 0x2218L, 9L, 0x41L), "i"),
+                        "main step 1 (ipmi-request, \"i\"): request and label take 10 operands, got 9"),
+                Arguments.of(step("cpu-ip-records", FailurePolicy.BEST_EFFORT, 0,
+                                List.of(0xCA2L, 0xCA3L, 1L, 0L, 1L, 1L, 0xF0L, 2L, 0x1000L, 368L), "c"),
+                        "main step 1 (cpu-ip-records, \"c\"): CPU count 2 does not match its 10 operands"));
     }
 
     @Nested
