@@ -254,8 +254,8 @@ class QemuKdumpTests {
         double kt = panicToKernel(kexecTools);
         double ho = panicToKernel(handoff);
 
-        System.out.printf("panic -> capture kernel 'Linux version': kexec -p %.3f s, handoff %.3f s, ratio %.2f%n",
-                kt, ho, kt / ho);
+        System.out.printf("panic -> capture kernel 'Linux version': kexec -p %.3f s, handoff with last words (%s)"
+                + " %.3f s, ratio %.2f%n", kt, LAST_WORDS, ho, kt / ho);
         assertThat(kt).isPositive();
         assertThat(ho).isPositive();
     }
