@@ -2,6 +2,7 @@
 # /init of the QEMU end-to-end guest, for the first kernel and for the kernel it hands off to.
 #
 # Kernel command line:
+#   hq.notes=CPU:ADDRESS:SIZE,...   the first kernel's crash_notes (kdump-handoff), for the capture kernel
 #   hq.scenario=kdump-kexec-tools | kdump-handoff | corrupt-handoff | reboot-handoff | reboot-kexec-tools | shell
 #   hq.env=PATH     a shell file on the host (seen through the 9p host root) with HQ_* settings (run-guest.sh)
 #   hq.stage=capture | second   set by the loader's --append for the kernel that boots next
@@ -13,12 +14,13 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 
-scenario=shell; stage=first; envfile=
+scenario=shell; stage=first; envfile=; notes=
 for a in $(cat /proc/cmdline); do
   case "$a" in
     hq.scenario=*) scenario=${a#hq.scenario=};;
     hq.stage=*) stage=${a#hq.stage=};;
     hq.env=*) envfile=${a#hq.env=};;
+    hq.notes=*) notes=${a#hq.notes=};;
   esac
 done
 kv=$(uname -r)
@@ -37,10 +39,55 @@ modules() { # PATTERN: insmod the modules of /etc/hq-modules (prepare.sh: module
     insmod "$md/$m" 2>&1 | sed 's/^/HQ: insmod: /'
   done
 }
+# binary fields of a file (busybox: hexdump reads, sh arithmetic is 64-bit)
+u16() { hexdump -v -s "$2" -n 2 -e '1/2 "%u\n"' "$1"; }
+u32() { hexdump -v -s "$2" -n 4 -e '1/4 "%u\n"' "$1"; }
+u64() { set -- $(hexdump -v -s "$2" -n 8 -e '2/4 "%u " "\n"' "$1"); echo $(($1 + ($2 << 32))); }
+sel_dump() { # NAME: every SEL record as "ID b0 .. b15" (Get SEL Entry, raw) to the console and the data channel
+  what=$1; out=/tmp/sel-$1; : > "$out"; id=0; k=0
+  while [ $id -ne 65535 ] && [ $k -lt 200 ]; do
+    r=$(ipmitool raw 0x0a 0x43 0x00 0x00 $((id & 255)) $((id >> 8)) 0x00 0xff 2>/tmp/sel.err | tr -s ' \n' '  ')
+    set -- $r
+    if [ $# -ne 18 ]; then
+      grep -q 'rsp=0xcb' /tmp/sel.err && [ $id -eq 0 ] || say "sel get $id failed: $r $(cat /tmp/sel.err)"
+      break
+    fi
+    next=$((0x$2 << 8 | 0x$1)); shift 2
+    echo "$id $*" >> "$out"; say "sel raw: $id $*"
+    id=$next; k=$((k+1))
+  done
+  say "sel records: $(wc -l < "$out")"
+  send "SEL-$what" "$out"
+}
 ipmi_up() {
   modules ipmi
   i=0; while [ ! -e /dev/ipmi0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
   [ -e /dev/ipmi0 ] && say "ipmi ready" || say "ipmi NOT ready"
+}
+# The vmcore's ELF header, program headers and PT_NOTE segment (the NT_PRSTATUS notes the capture kernel
+# merged) as VMCORE-NOTES, and for each "CPU:ADDRESS:SIZE" of hq.notes (the first kernel's crash_notes) the
+# old memory at that address, read through the vmcore's PT_LOADs, as CRASH-NOTES-CPU<n>
+vmcore_notes() {
+  phoff=$(u64 /tmp/vmcore-head 32); phnum=$(u16 /tmp/vmcore-head 56); i=0; end=0; : > /tmp/loads
+  while [ $i -lt $phnum ]; do
+    ph=$((phoff + i * 56))
+    type=$(u32 /tmp/vmcore-head $ph); off=$(u64 /tmp/vmcore-head $((ph + 8)))
+    paddr=$(u64 /tmp/vmcore-head $((ph + 24))); filesz=$(u64 /tmp/vmcore-head $((ph + 32)))
+    [ $type = 4 ] && end=$((off + filesz)) && say "vmcore PT_NOTE offset $off size $filesz"
+    [ $type = 1 ] && echo "$paddr $filesz $off" >> /tmp/loads
+    i=$((i + 1))
+  done
+  [ $end -gt 0 ] && head -c $end /proc/vmcore > /tmp/vmcore-notes && send VMCORE-NOTES /tmp/vmcore-notes
+  for n in $(echo "$notes" | tr ',' ' '); do
+    cpu=${n%%:*}; a=${n#*:}; size=${a#*:}; a=$((${a%%:*}))
+    while read -r paddr filesz off; do
+      if [ $a -ge $paddr ] && [ $((a + size)) -le $((paddr + filesz)) ]; then
+        dd if=/proc/vmcore of=/tmp/cn$cpu bs=4096 iflag=skip_bytes,count_bytes skip=$((off + a - paddr)) count=$size 2>/dev/null
+        say "crash_notes of cpu $cpu read at vmcore offset $((off + a - paddr)): $(stat -c %s /tmp/cn$cpu) bytes"
+        send CRASH-NOTES-CPU$cpu /tmp/cn$cpu
+      fi
+    done < /tmp/loads
+  done
 }
 # ---------------------------------------------------------------- the capture kernel (kdump)
 if [ -e /proc/vmcore ]; then
@@ -57,8 +104,20 @@ if [ -e /proc/vmcore ]; then
   (makedumpfile -F -d 31 --message-level 22 /proc/vmcore 2>/tmp/mdf.err; echo $? > /tmp/mdf.rc) | wc -c > /tmp/mdf.size
   say "makedumpfile -d 31 rc=$(cat /tmp/mdf.rc) bytes=$(cat /tmp/mdf.size) in $(awk "BEGIN{print $(up)-$t0}") s"
   sed 's/^/HQ: makedumpfile: /' /tmp/mdf.err | tail -5
+  vmcore_notes
   ipmi_up
   ipmitool sel list 2>&1 | sed 's/^/HQ: sel: /'
+  if [ -n "$notes" ]; then # last words: the SEL's raw records, the BMC watchdog
+    sel_dump AFTER
+    for id in $(cut -d' ' -f1 /tmp/sel-AFTER); do ipmitool sel get $id 2>&1 | sed "s/^/HQ: sel get $id: /"; done
+    ipmitool mc watchdog get 2>&1 | sed 's/^/HQ: watchdog: /'
+    : > /tmp/wdt
+    for k in 1 2; do # Get Watchdog Timer twice, a second apart: a running countdown goes down
+      r=$(ipmitool raw 0x06 0x25 2>&1 | tr -s ' \n' '  '); say "watchdog raw $k at uptime $(up): $r"; echo "$r" >> /tmp/wdt
+      [ $k = 1 ] && sleep 1
+    done
+    send WATCHDOG-RAW /tmp/wdt
+  fi
   finish capture
 fi
 
@@ -110,6 +169,14 @@ case "$scenario" in
     loaded "LOADED kexec -p crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
     crash;;
   kdump-handoff|corrupt-handoff)
+    # last words: the first kernel's crash_notes, for the capture kernel (hq.notes), and the SEL before the crash
+    for d in /sys/devices/system/cpu/cpu[0-9]*; do
+      [ -r $d/crash_notes ] || continue
+      n=${d##*/cpu}; a=$(cat $d/crash_notes); s=$(cat $d/crash_notes_size)
+      say "crash_notes cpu $n 0x$a $s"; notes="$notes${notes:+,}$n:0x$a:$s"
+    done
+    [ -n "$notes" ] && append_capture="$append_capture hq.notes=$notes"
+    sel_dump BEFORE
     handoff load --crash --kernel "$HQ_KERNEL" --initrd "$HQ_INITRD" --append "$append_capture" \
         --bundle /run/hq/bundle $HQ_HANDOFF_OPTS > /tmp/load.out 2>&1
     rc=$?

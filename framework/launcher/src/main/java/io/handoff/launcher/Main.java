@@ -18,7 +18,13 @@ public final class Main {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(args, out, err);
+        // autoflush only flushes println: output that ends without a line break (plan --json) would be lost
+        out.flush();
+        err.flush();
+        System.exit(code);
     }
 
     /**

@@ -57,6 +57,27 @@ record GuestRun(String name, int exitCode, List<String> console, Path dataChanne
         return out;
     }
 
+    /**
+     * Return the console lines (stamps removed) after the first line matching {@code from} and before the next
+     * line matching {@code to}; empty when {@code from} never matched.
+     */
+    List<String> linesBetween(Pattern from, Pattern to) {
+        List<String> out = new ArrayList<>();
+        boolean inside = false;
+        for (String line : console) {
+            Matcher m = STAMP.matcher(line);
+            String text = m.matches() ? m.group(2) : line;
+            if (!inside) {
+                inside = from.matcher(text).find();
+            } else if (to.matcher(text).find()) {
+                break;
+            } else {
+                out.add(text);
+            }
+        }
+        return out;
+    }
+
     /** Return the bytes of a {@code -----BEGIN NAME-----} base64 block on the data channel. */
     Optional<byte[]> block(String blockName) throws IOException {
         if (!Files.exists(dataChannel)) {
