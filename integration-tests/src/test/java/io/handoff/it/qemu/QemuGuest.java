@@ -17,8 +17,13 @@ final class QemuGuest {
     private final Path work;
 
     QemuGuest(Path repository) {
-        this.scripts = repository.resolve("integration-tests/src/test/qemu");
-        this.work = repository.resolve("integration-tests/target/qemu");
+        this(repository.resolve("integration-tests/src/test/qemu"), repository.resolve("integration-tests/target/qemu"));
+    }
+
+    /** A harness whose {@code prepare.sh} and {@code run-guest.sh} are in {@code scripts}, writing to {@code work}. */
+    QemuGuest(Path scripts, Path work) {
+        this.scripts = scripts;
+        this.work = work;
     }
 
     Path work() {
