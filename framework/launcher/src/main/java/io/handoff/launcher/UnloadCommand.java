@@ -18,7 +18,6 @@ import picocli.CommandLine.Spec;
         description = "Unload the kernel loaded for 'handoff exec', or with --crash the capture kernel.")
 final class UnloadCommand implements Callable<Integer> {
     /** kexec_load's architecture field for unloading on this (x86_64) host. */
-    private static final int X86_64 = 62;
 
     @Option(names = {"-p", "--crash"}, description = "Unload the capture kernel (kdump).")
     boolean crash;
@@ -35,9 +34,15 @@ final class UnloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LoadMethod used = new Loader(JnaKexecSyscalls.create(), root).unload(crash, LoadMethodOptions.of(method), X86_64);
+        LoadMethod used = new Loader(JnaKexecSyscalls.create(), root).unload(crash, LoadMethodOptions.of(method),
+                hostElfMachine());
         spec.commandLine().getOut().printf("unloaded the %s with %s%n",
                 crash ? "capture kernel" : "kernel loaded for 'handoff exec'", used.syscall());
         return 0;
+    }
+
+    // kexec_load's architecture flag must name the running kernel's; the syscalls refuse other hosts first
+    private static int hostElfMachine() {
+        return "s390x".equals(System.getProperty("os.arch")) ? 22 : 62;
     }
 }

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kexec syscalls through libc's {@code syscall(2)} (JNA), on x86_64 Linux.
+ * The kexec syscalls through libc's {@code syscall(2)} (JNA), on x86_64 and s390x Linux.
  *
  * <p>File-backed segments (kernel, initrd) are memory-mapped read-only and handed to the kernel by address,
  * so an image is never copied into the Java heap; the kernel copies the pages during the call. A segment to
@@ -32,10 +32,28 @@ import org.slf4j.LoggerFactory;
 public final class JnaKexecSyscalls implements KexecSyscalls {
     private static final Logger LOG = LoggerFactory.getLogger(JnaKexecSyscalls.class);
 
-    /** x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
-    private static final long SYS_REBOOT = 169;
-    private static final long SYS_KEXEC_LOAD = 246;
-    private static final long SYS_KEXEC_FILE_LOAD = 320;
+    /**
+     * The syscall numbers of one architecture.
+     *
+     * @param reboot {@code reboot}
+     * @param kexecLoad {@code kexec_load}
+     * @param kexecFileLoad {@code kexec_file_load}
+     */
+    record SyscallNumbers(long reboot, long kexecLoad, long kexecFileLoad) {
+        /** x86_64: arch/x86/entry/syscalls/syscall_64.tbl. */
+        static final SyscallNumbers X86_64 = new SyscallNumbers(169, 246, 320);
+        /** s390x: arch/s390/kernel/syscalls/syscall.tbl. */
+        static final SyscallNumbers S390X = new SyscallNumbers(88, 277, 381);
+
+        /** Return the numbers for a JVM's {@code os.arch}, if this loader knows them. */
+        static Optional<SyscallNumbers> forArch(String osArch) {
+            return switch (osArch) {
+                case "amd64", "x86_64" -> Optional.of(X86_64);
+                case "s390x" -> Optional.of(S390X);
+                default -> Optional.empty();
+            };
+        }
+    }
     private static final long LINUX_REBOOT_MAGIC1 = 0xfee1deadL;
     private static final long LINUX_REBOOT_MAGIC2 = 672274793L;
     private static final long LINUX_REBOOT_CMD_KEXEC = 0x45584543L;
@@ -68,9 +86,11 @@ public final class JnaKexecSyscalls implements KexecSyscalls {
     }
 
     private final LibC libc;
+    private final SyscallNumbers numbers;
 
-    private JnaKexecSyscalls(LibC libc) {
+    private JnaKexecSyscalls(LibC libc, SyscallNumbers numbers) {
         this.libc = libc;
+        this.numbers = numbers;
     }
 
     /**
@@ -81,12 +101,13 @@ public final class JnaKexecSyscalls implements KexecSyscalls {
     public static JnaKexecSyscalls create() {
         String arch = System.getProperty("os.arch");
         String os = System.getProperty("os.name");
-        if (!"Linux".equals(os) || !("amd64".equals(arch) || "x86_64".equals(arch))) {
-            throw new HandoffException(FailureKind.NOT_AVAILABLE,
-                    "kexec syscalls: only x86_64 Linux is supported by this loader (this is " + os + "/" + arch + ")");
+        Optional<SyscallNumbers> numbers = SyscallNumbers.forArch(arch);
+        if (!"Linux".equals(os) || numbers.isEmpty()) {
+            throw new HandoffException(FailureKind.NOT_AVAILABLE, "kexec syscalls: this loader knows x86_64 and s390x "
+                    + "Linux (this is " + os + "/" + arch + ")");
         }
         try {
-            return new JnaKexecSyscalls(Native.load("c", LibC.class));
+            return new JnaKexecSyscalls(Native.load("c", LibC.class), numbers.get());
         } catch (UnsatisfiedLinkError e) {
             throw new HandoffException(FailureKind.NOT_AVAILABLE, "kexec syscalls: cannot load libc through JNA: "
                     + e.getMessage().lines().findFirst().orElse("") + " (set -Djna.tmpdir to a writable directory)", e);
@@ -111,7 +132,7 @@ public final class JnaKexecSyscalls implements KexecSyscalls {
             }
             LOG.debug("kexec_load(entry=0x{}, nr_segments={}, flags=0x{})", Long.toHexString(entry), segments.size(),
                     Long.toHexString(flags));
-            libc.syscall(SYS_KEXEC_LOAD, entry, (long) segments.size(), array, flags);
+            libc.syscall(numbers.kexecLoad(), entry, (long) segments.size(), array, flags);
             return 0;
         } catch (LastErrorException e) {
             return e.getErrorCode();
@@ -203,7 +224,7 @@ public final class JnaKexecSyscalls implements KexecSyscalls {
             long length = cmdline.map(c -> (long) c.getBytes(StandardCharsets.UTF_8).length + 1).orElse(0L);
             LOG.debug("kexec_file_load(kernel={}, initrd={}, cmdline_len={}, flags=0x{})", kernel, initrd, length,
                     Long.toHexString(flags));
-            libc.syscall(SYS_KEXEC_FILE_LOAD, (long) kernelFd, (long) initrdFd, length, cmdline.orElse(null), flags);
+            libc.syscall(numbers.kexecFileLoad(), (long) kernelFd, (long) initrdFd, length, cmdline.orElse(null), flags);
             return 0;
         } catch (LastErrorException e) {
             return e.getErrorCode();
@@ -230,7 +251,7 @@ public final class JnaKexecSyscalls implements KexecSyscalls {
     public int rebootIntoLoadedKernel() {
         libc.sync();
         try {
-            libc.syscall(SYS_REBOOT, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_KEXEC, null);
+            libc.syscall(numbers.reboot(), LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_KEXEC, null);
             return 0;
         } catch (LastErrorException e) {
             return e.getErrorCode();

@@ -67,4 +67,17 @@ class JnaKexecSyscallsTests {
     void unloadReturnsTheKernelsErrno() {
         assertThat(Errno.name(syscalls.kexecLoad(0, List.of(), KexecFlags.arch(62)))).isEqualTo(Errno.name(expected));
     }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}: reboot {1}, kexec_load {2}, kexec_file_load {3}")
+    @org.junit.jupiter.params.provider.CsvSource({"amd64, 169, 246, 320", "x86_64, 169, 246, 320", "s390x, 88, 277, 381"})
+    void syscallNumbersFollowTheKernelsTables(String arch, long reboot, long load, long fileLoad) {
+        assertThat(JnaKexecSyscalls.SyscallNumbers.forArch(arch))
+                .contains(new JnaKexecSyscalls.SyscallNumbers(reboot, load, fileLoad));
+    }
+
+    @Test
+    void anArchitectureWithoutATableIsNotGuessed() {
+        assertThat(JnaKexecSyscalls.SyscallNumbers.forArch("aarch64")).isEmpty();
+        assertThat(JnaKexecSyscalls.SyscallNumbers.forArch("ia64")).isEmpty();
+    }
 }
