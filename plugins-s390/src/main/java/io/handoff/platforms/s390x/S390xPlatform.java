@@ -17,8 +17,8 @@ import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
 import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.Platform;
+import io.handoff.api.spi.ShippedPurgatory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,7 +71,7 @@ public final class S390xPlatform implements Platform {
 
     /** Create the platform with the purgatory image the plugin ships, if the build produced one. */
     public S390xPlatform() {
-        this(S390xPlatform::shippedPurgatory);
+        this(() -> ShippedPurgatory.read(S390xPlatform.class, PURGATORY_RESOURCE));
     }
 
     /** Create the platform with another purgatory image source (tests). */
@@ -205,15 +205,6 @@ public final class S390xPlatform implements Platform {
         int a = h[18] & 0xFF;
         int b = h[19] & 0xFF;
         return h[5] == 2 ? a << 8 | b : b << 8 | a;
-    }
-
-    private static Optional<byte[]> shippedPurgatory() {
-        try (InputStream in = S390xPlatform.class.getResourceAsStream(PURGATORY_RESOURCE)) {
-            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
-        } catch (IOException e) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, PURGATORY_RESOURCE
-                    + ": cannot read the s390x plugin's purgatory image: " + e.getMessage(), e);
-        }
     }
 
     private static long fileSize(Path file) {

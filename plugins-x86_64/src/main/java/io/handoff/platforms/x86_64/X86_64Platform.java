@@ -6,6 +6,7 @@ import io.handoff.api.HandoffException;
 import io.handoff.api.ImageFormat;
 import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.Platform;
+import io.handoff.api.spi.ShippedPurgatory;
 import io.handoff.api.machine.FirmwareMemmapEntry;
 import io.handoff.api.machine.IomemEntry;
 import io.handoff.api.machine.KernelText;
@@ -23,7 +24,6 @@ import io.handoff.api.plan.PlatformPlan;
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -80,7 +80,7 @@ public final class X86_64Platform implements Platform {
 
     /** Create the platform with the purgatory image the plugin ships, if the build produced one. */
     public X86_64Platform() {
-        this(X86_64Platform::shippedPurgatory);
+        this(() -> ShippedPurgatory.read(X86_64Platform.class, PURGATORY_RESOURCE));
     }
 
     /** Create the platform with another purgatory image source (tests). */
@@ -211,15 +211,6 @@ public final class X86_64Platform implements Platform {
     }
 
     // The blob is a build output: a plugin built without the C toolchain step has none, and plans say so.
-    private static Optional<byte[]> shippedPurgatory() {
-        try (InputStream in = X86_64Platform.class.getResourceAsStream(PURGATORY_RESOURCE)) {
-            return in == null ? Optional.empty() : Optional.of(in.readAllBytes());
-        } catch (IOException e) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, PURGATORY_RESOURCE
-                    + ": cannot read the x86_64 plugin's purgatory image: " + e.getMessage(), e);
-        }
-    }
-
     private void planCrashSegments(PlanContext context, BzImage image, ZeroPage zeroPage, MemoryMapPassing passing,
                                    Map<String, String> facts) {
         Machine machine = context.machine();
