@@ -37,8 +37,9 @@ entry=$(u 8 4); param=$(u 12 4); psize=$(u 16 4); stack=$(u 20 4); image=$(u 24 
 [ "$entry" -ge 64 ] && [ "$entry" -lt "$size" ] || fail "entry_offset $entry outside the code"
 elf_entry=$("$READELF" -h "$elf" | awk '/Entry point/ {print $4}')
 [ "$((elf_entry))" = "$entry" ] || fail "entry_offset $entry is not the ELF entry $elf_entry"
-# larl %r1,... (c0 10): the entry saves the caller's registers first
-[ "$(od -v -An -t x1 -j "$entry" -N 2 "$bin" | tr -d ' ')" = c010 ] || fail "entry does not start with larl %r1"
+# tam (01 0b) then jo (a7 14): the entry tells the kernel's 64-bit calls from the reset entry of a normal kexec
+[ "$(od -v -An -t x1 -j "$entry" -N 4 "$bin" | tr -d ' ')" = 010ba714 ] \
+  || fail "entry does not start with tam; jo (the addressing-mode dispatch, FORMAT.md section 8)"
 [ $((param % 8)) = 0 ] || fail "param_offset $param not 8-aligned"
 [ "$psize" -ge 48 ] && [ $((param + psize)) -le "$size" ] || fail "parameter area $param+$psize not inside the blob"
 [ "$stack" -ge 4096 ] || fail "stack_size $stack too small"

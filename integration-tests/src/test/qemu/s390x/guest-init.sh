@@ -1,7 +1,9 @@
 #!/bin/busybox sh
 # /init of the qemu-system-s390x guest (prepare.sh), for the first kernel and the capture kernel.
-#   hq.scenario=probe | kdump-kexec-tools | reboot-kexec-tools | java | shell
+#   hq.scenario=probe | kdump-kexec-tools | reboot-kexec-tools | java | reboot-handoff | kdump-handoff
+#               | corrupt-handoff | shell
 #   hq.stage=capture | second   set by the loader's --append for the kernel that boots next
+#   hq.env=/work/NAME.env       the run's settings (run-guest.sh), on the work share
 # Console lines for the host start with "HQ: " (SCLP console, ttysclp0).
 /bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev /tmp
 /bin/busybox --install -s
@@ -10,11 +12,12 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 
-scenario=shell; stage=first
+scenario=shell; stage=first; envfile=
 for a in $(cat /proc/cmdline); do
   case "$a" in
     hq.scenario=*) scenario=${a#hq.scenario=};;
     hq.stage=*) stage=${a#hq.stage=};;
+    hq.env=*) envfile=${a#hq.env=};;
   esac
 done
 say() { echo "HQ: $*"; }
@@ -32,6 +35,10 @@ if [ "$stage" = capture ] || [ -e /proc/vmcore ]; then
   if [ -e /proc/vmcore ]; then
     say "vmcore size $(stat -c %s /proc/vmcore)"
     head -c 64 /proc/vmcore | hexdump -C | sed 's/^/HQ: vmcore: /'
+    # the ELF program headers the capture kernel built: PT_NOTE and one PT_LOAD per old memory chunk
+    phnum=$(head -c 58 /proc/vmcore | tail -c 2 | od -An -tx1 | tr -d ' \n')
+    say "vmcore e_phnum 0x$phnum"
+    dmesg | grep -iE 'kdump|oldmem|crash' | sed 's/^/HQ: dmesg: /'
   else
     say "no /proc/vmcore"
   fi
@@ -49,28 +56,73 @@ dmesg | grep -iE 'crash|kdump|kexec' | sed 's/^/HQ: dmesg: /'
 [ "$scenario" = shell ] && exec setsid cttyhack sh
 
 append_capture="console=ttysclp0 nr_cpus=1 hq.stage=capture hq.scenario=$scenario"
+append_second="console=ttysclp0 hq.stage=second hq.scenario=$scenario"
+java=/usr/lib/jvm/java-17-openjdk-s390x/bin/java
+# the s390x sysroot at /host (Debian's JRE; read-only), the distribution at /host/handoff, the work share at /host/work
+host_up() {
+  for m in $(cat /etc/hq-modules); do insmod "/lib/modules/$(uname -r)/kernel/$m" 2>&1 | sed 's/^/HQ: insmod: /'; done
+  mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose sysroot /host \
+    || { say "cannot mount the sysroot"; finish error; }
+  mount -t proc proc /host/proc; mount -t sysfs sysfs /host/sys; mount -t devtmpfs devtmpfs /host/dev
+  mount -t tmpfs tmpfs /host/tmp; mount -t tmpfs tmpfs /host/run
+  mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000 work /host/work 2>/dev/null
+  mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose dist /host/handoff 2>/dev/null
+}
+handoff() {
+  chroot /host /bin/env -i PATH=/bin:/usr/bin JAVA=$java \
+    HANDOFF_JAVA_OPTS="-Djna.tmpdir=/tmp -Djava.io.tmpdir=/tmp -XX:-UsePerfData -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto" \
+    /handoff/bin/handoff "$@"
+}
+handoff_up() {
+  host_up
+  [ -x /host/handoff/bin/handoff ] || { say "no handoff distribution on the dist share"; finish error; }
+  [ -n "$envfile" ] && [ -r "/host$envfile" ] || { say "no settings file /host$envfile"; finish error; }
+  . "/host$envfile"
+}
+crash() {
+  say "kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) kexec_loaded=$(cat /sys/kernel/kexec_loaded)"
+  say "TRIGGERING CRASH at uptime $(up)"
+  echo c > /proc/sysrq-trigger
+  say "still alive after the crash?"; finish error
+}
 t0=$(up)
 case "$scenario" in
   kdump-kexec-tools)
     kexec -p /boot/vmlinuz --initrd=/boot/initrd --append="$append_capture" 2>&1 | sed 's/^/HQ: kexec: /'
     say "LOADED kexec -p crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) in $(awk "BEGIN{print $(up)-$t0}") s"
     [ "$(cat /sys/kernel/kexec_crash_loaded)" = 1 ] || finish error
-    say "TRIGGERING CRASH at uptime $(up)"
-    echo c > /proc/sysrq-trigger
-    say "still alive after the crash?"; finish error;;
+    crash;;
   reboot-kexec-tools)
     kexec -l /boot/vmlinuz --initrd=/boot/initrd --append="console=ttysclp0 hq.stage=second hq.scenario=$scenario" 2>&1 | sed 's/^/HQ: kexec: /'
     say "LOADED kexec -l loaded=$(cat /sys/kernel/kexec_loaded)"
     say "EXEC at uptime $(up)"
     kexec -e 2>&1 | sed 's/^/HQ: kexec: /'
     say "still alive after exec?"; finish error;;
+  reboot-handoff)
+    handoff_up
+    t0=$(up)
+    handoff load --kernel /work/boot/vmlinuz --initrd /work/boot/initrd --append "$append_second" $HQ_HANDOFF_OPTS \
+      > /tmp/load.out 2>&1
+    rc=$?
+    sed 's/^/HQ: handoff: /' /tmp/load.out
+    say "LOADED handoff load rc=$rc loaded=$(cat /sys/kernel/kexec_loaded) in $(awk "BEGIN{print $(up)-$t0}") s"
+    [ "$rc" = 0 ] || finish error
+    say "EXEC at uptime $(up)"
+    handoff exec 2>&1 | sed 's/^/HQ: handoff: /'
+    say "still alive after exec?"; finish error;;
+  kdump-handoff|corrupt-handoff)
+    handoff_up
+    t0=$(up)
+    handoff load --crash --kernel /work/boot/vmlinuz --initrd /work/boot/initrd --append "$append_capture" \
+      $HQ_HANDOFF_OPTS > /tmp/load.out 2>&1
+    rc=$?
+    sed 's/^/HQ: handoff: /' /tmp/load.out
+    say "LOADED handoff load --crash rc=$rc crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) in $(awk "BEGIN{print $(up)-$t0}") s"
+    handoff status 2>&1 | sed 's/^/HQ: status: /'
+    [ "$rc" = 0 ] || finish error
+    crash;;
   java)
-    for m in $(cat /etc/hq-modules); do insmod "/lib/modules/$(uname -r)/kernel/$m" 2>&1 | sed 's/^/HQ: insmod: /'; done
-    mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose sysroot /host \
-      || { say "cannot mount the sysroot"; finish error; }
-    mount -t proc proc /host/proc; mount -t sysfs sysfs /host/sys; mount -t devtmpfs devtmpfs /host/dev
-    mount -t tmpfs tmpfs /host/tmp
-    java=/usr/lib/jvm/java-17-openjdk-s390x/bin/java
+    host_up
     for opts in "-Xshare:auto -XX:-UsePerfData -XX:TieredStopAtLevel=1 -XX:+UseSerialGC" "-Xint -XX:-UsePerfData -XX:+UseSerialGC"; do
       t0=$(up)
       chroot /host $java $opts -version 2>&1 | sed 's/^/HQ: java: /'

@@ -32,9 +32,14 @@ final class QemuGuest {
 
     /** Run {@code prepare.sh}: packages, the Debian kernel, the initramfs. Returns its output on failure. */
     void prepare() throws IOException, InterruptedException {
+        prepare(Map.of());
+    }
+
+    /** Run {@code prepare.sh} with HQ_* settings (the s390x harness takes {@code HQ_VMLINUZ}). */
+    void prepare(Map<String, String> env) throws IOException, InterruptedException {
         Files.createDirectories(work);
         Path log = work.resolve("prepare.log");
-        int rc = run(List.of(scripts.resolve("prepare.sh").toString(), work.toString()), Map.of(), log, 900);
+        int rc = run(List.of(scripts.resolve("prepare.sh").toString(), work.toString()), env, log, 900);
         if (rc != 0) {
             throw new IllegalStateException("prepare.sh failed (exit " + rc + "):\n" + Files.readString(log));
         }
@@ -53,6 +58,14 @@ final class QemuGuest {
         int rc = run(List.of(scripts.resolve("run-guest.sh").toString(), work.toString(), scenario, name,
                 Integer.toString(timeoutSeconds)), env, work.resolve(name + ".harness"), timeoutSeconds + 60);
         return GuestRun.read(work, name, rc);
+    }
+
+    /** Run a script of the harness's directory; its output goes to {@code WORK/NAME.log}. Returns its exit status. */
+    int script(String name, List<String> args, int timeoutSeconds) throws IOException, InterruptedException {
+        Files.createDirectories(work);
+        List<String> command = new ArrayList<>(List.of(scripts.resolve(name).toString()));
+        command.addAll(args);
+        return run(command, Map.of(), work.resolve(name + ".log"), timeoutSeconds);
     }
 
     private static int run(List<String> command, Map<String, String> env, Path output, int timeoutSeconds)

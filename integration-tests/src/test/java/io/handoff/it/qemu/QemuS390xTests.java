@@ -17,93 +17,193 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The Debian s390x kernel under {@code qemu-system-s390x -M s390-ccw-virtio} (TCG), with an s390x initramfs built
- * from Debian's s390x packages ({@code integration-tests/src/test/qemu/s390x}).
+ * s390x for real: {@code qemu-system-s390x -M s390-ccw-virtio} (TCG) with an s390x initramfs built from Debian's
+ * s390x packages and Debian's s390x JRE on a 9p share ({@code integration-tests/src/test/qemu/s390x}).
  *
- * <p>What this proves for real: the guest boots, Debian's s390x {@code kexec -l}/{@code kexec -e} hands off to a
- * second kernel, and Debian's s390x JRE runs in the guest (so handoff itself could). The kdump baseline runs
- * only with a kernel built with {@code CONFIG_CRASH_DUMP=y} ({@code HANDOFF_TEST_KERNEL_S390X}): Debian's
- * bookworm s390x kernel is not, so it reserves no crash kernel and the test is skipped with the reason. Same
- * skip and CI rules as {@link QemuKdumpTests}; each boot is bounded.
+ * <p>Two kernels. Debian's binary s390x kernel boots, hands off to a second kernel with kexec-tools and with
+ * handoff, and runs Java. It is built without {@code CONFIG_CRASH_DUMP}, so the kdump runs use Debian's
+ * {@code linux-source-6.1} built with the s390 defconfig and {@code CONFIG_CRASH_DUMP=y}
+ * ({@code kdump-kernel.sh}, cached; {@code HANDOFF_TEST_KERNEL_S390X_KDUMP} names another). Same skip and CI
+ * rules as {@link QemuKdumpTests}; each boot is bounded.
  */
 @Tag("qemu")
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QemuS390xTests {
-    private static final String STOP = "HQ: END|Kernel panic - not syncing: (Attempted|VFS)";
-    private static QemuGuest guest;
+    private static final String STOP = "HQ: END|Kernel panic - not syncing: (Attempted|VFS)|end Kernel panic";
 
-    @BeforeAll
-    static void prepareTheGuest() throws IOException, InterruptedException {
+    private static QemuGuest guest(String name) {
         boolean qemu = Stream.of(System.getenv("PATH").split(":"))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, "qemu-system-s390x")));
         assumeTrue(qemu || Prerequisites.underCi(),
                 "qemu-system-s390x is not installed (apt-get install qemu-system-misc, or run under CI=true, which installs it)");
         Path repo = Prerequisites.repository();
-        guest = new QemuGuest(repo.resolve("integration-tests/src/test/qemu/s390x"),
-                repo.resolve("integration-tests/target/qemu-s390x"));
-        guest.prepare();
+        return new QemuGuest(repo.resolve("integration-tests/src/test/qemu/s390x"),
+                repo.resolve("integration-tests/target/" + name));
     }
 
-    @Test
-    @Order(1)
-    void debianS390xKernelBootsToTheInitScript() throws Exception {
-        GuestRun run = boot("probe", "boot", 120);
+    /** Debian's binary s390x kernel (linux-image-*-s390x). */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class DebianKernel {
+        private QemuGuest guest;
 
-        expect(run, "Linux version 6.", "HQ: FIRST KERNEL UP", "on s390x", "HQ: iomem: 00000000-3fffffff : System RAM",
-                "HQ: END probe");
-    }
-
-    @Test
-    @Order(2)
-    void rebootWithDebianKexecTools() throws Exception {
-        GuestRun run = boot("reboot-kexec-tools", "reboot-kexec-tools", 300);
-
-        expect(run, "HQ: LOADED kexec -l loaded=1", "HQ: EXEC at", "HQ: SECOND KERNEL UP", "hq.stage=second",
-                "HQ: END second");
-        OptionalDouble exec = run.timeOf(Pattern.compile("HQ: EXEC at"), 0);
-        OptionalDouble second = run.timeOf(Pattern.compile("HQ: SECOND KERNEL UP"), 0);
-        System.out.printf("s390x kexec -e -> second kernel's init: %.1f s%n", second.getAsDouble() - exec.getAsDouble());
-    }
-
-    @Test
-    @Order(3)
-    void debianS390xJavaRunsInTheGuest() throws Exception {
-        GuestRun run = boot("java", "java", 300);
-
-        expect(run, "HQ: java: OpenJDK 64-Bit Server VM", "HQ: END java");
-        List<Double> seconds = new ArrayList<>();
-        Pattern took = Pattern.compile("java -version \\((.*)\\) took ([0-9.]+) s");
-        for (String line : run.linesStartingWith("HQ: ")) {
-            Matcher m = took.matcher(line);
-            if (m.find()) {
-                System.out.printf("s390x guest (TCG): java %s -version took %s s%n", m.group(1), m.group(2));
-                seconds.add(Double.parseDouble(m.group(2)));
-            }
+        @BeforeAll
+        void prepareTheGuest() throws IOException, InterruptedException {
+            guest = guest("qemu-s390x");
+            guest.prepare();
         }
-        assertThat(seconds).as(run.excerpt()).hasSize(2).allSatisfy(s -> assertThat(s).isPositive().isLessThan(60.0));
+
+        @Test
+        @Order(1)
+        void bootsToTheInitScript() throws Exception {
+            GuestRun run = boot(guest, "probe", "boot", 120, Map.of());
+
+            expect(run, "Linux version 6.", "HQ: FIRST KERNEL UP", "on s390x",
+                    "HQ: iomem: 00000000-3fffffff : System RAM", "HQ: END probe");
+        }
+
+        @Test
+        @Order(2)
+        void rebootsWithDebianKexecTools() throws Exception {
+            GuestRun run = boot(guest, "reboot-kexec-tools", "reboot-kexec-tools", 300, Map.of());
+
+            expect(run, "HQ: LOADED kexec -l loaded=1", "HQ: EXEC at", "HQ: SECOND KERNEL UP", "hq.stage=second",
+                    "HQ: END second");
+            report(run, "kexec-tools");
+        }
+
+        @Test
+        @Order(3)
+        void runsJava() throws Exception {
+            GuestRun run = boot(guest, "java", "java", 300, Map.of());
+
+            expect(run, "HQ: java: OpenJDK 64-Bit Server VM", "HQ: END java");
+            List<Double> seconds = new ArrayList<>();
+            Pattern took = Pattern.compile("java -version \\((.*)\\) took ([0-9.]+) s");
+            for (String line : run.linesStartingWith("HQ: ")) {
+                Matcher m = took.matcher(line);
+                if (m.find()) {
+                    System.out.printf("s390x guest (TCG): java %s -version took %s s%n", m.group(1), m.group(2));
+                    seconds.add(Double.parseDouble(m.group(2)));
+                }
+            }
+            assertThat(seconds).as(run.excerpt()).hasSize(2)
+                    .allSatisfy(s -> assertThat(s).isPositive().isLessThan(60.0));
+        }
+
+        @Test
+        @Order(4)
+        void rebootsWithHandoff() throws Exception {
+            GuestRun run = boot(guest, "reboot-handoff", "reboot-handoff", 420, Map.of());
+
+            // kexec_load with KEXEC_ARCH_S390 (22 << 16) in the flags; the second kernel came up
+            expect(run, "HQ: handoff: loaded kernel for 'handoff exec' with kexec_load", "flags 0x160000,",
+                    "HQ: LOADED handoff load rc=0 loaded=1", "HQ: EXEC at",
+                    "HQ: SECOND KERNEL UP", "hq.stage=second", "HQ: END second");
+            report(run, "handoff");
+        }
+
+        private void report(GuestRun run, String loader) {
+            OptionalDouble exec = run.timeOf(Pattern.compile("HQ: EXEC at"), 0);
+            OptionalDouble second = run.timeOf(Pattern.compile("HQ: SECOND KERNEL UP"), 0);
+            System.out.printf("s390x %s exec -> second kernel's init: %.1f s%n", loader,
+                    second.getAsDouble() - exec.getAsDouble());
+        }
     }
 
-    @Test
-    @Order(4)
-    void kdumpWithDebianKexecToolsNeedsAKernelWithCrashDump() throws Exception {
-        String config = Files.readString(guest.work().resolve("kernel.config"));
-        assumeTrue(config.contains("CONFIG_CRASH_DUMP=y"), "the s390x kernel was built with '" + config.strip()
-                + "': it reserves no crashkernel= memory and kexec -p says 'Memory for crashkernel is not reserved'"
-                + " (set HANDOFF_TEST_KERNEL_S390X to a kernel with CONFIG_CRASH_DUMP=y)");
-        GuestRun run = boot("kdump-kexec-tools", "kdump-kexec-tools", 300);
+    /** Debian's linux-source-6.1 built with CONFIG_CRASH_DUMP=y: kdump for real. */
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class KdumpKernel {
+        private QemuGuest guest;
 
-        expect(run, "HQ: LOADED kexec -p crash_loaded=1", "Kernel panic - not syncing: sysrq triggered crash",
-                "HQ: CAPTURE KERNEL UP", "HQ: vmcore size ", "HQ: END capture");
+        @BeforeAll
+        void buildTheKernelAndPrepareTheGuest() throws IOException, InterruptedException {
+            guest = guest("qemu-s390x-kdump");
+            String kernel = System.getenv("HANDOFF_TEST_KERNEL_S390X_KDUMP");
+            if (kernel == null || kernel.isBlank()) {
+                int rc = guest.script("kdump-kernel.sh", List.of(), 3600);
+                List<String> log = Files.readAllLines(guest.work().resolve("kdump-kernel.sh.log"));
+                if (rc != 0 || log.isEmpty()) {
+                    throw new IllegalStateException("kdump-kernel.sh failed (exit " + rc + "):\n" + String.join("\n",
+                            log.subList(Math.max(0, log.size() - 30), log.size())));
+                }
+                kernel = log.get(log.size() - 1).strip();
+            }
+            guest.prepare(Map.of("HQ_VMLINUZ", kernel));
+            assertThat(Files.readString(guest.work().resolve("kernel.config"))).contains("CONFIG_CRASH_DUMP=y");
+        }
+
+        @Test
+        @Order(1)
+        void kdumpWithDebianKexecTools() throws Exception {
+            GuestRun run = boot(guest, "kdump-kexec-tools", "kdump-kexec-tools", 300, Map.of());
+
+            expectCapture(run, "HQ: LOADED kexec -p crash_loaded=1");
+            report(run, "kexec -p");
+        }
+
+        @Test
+        @Order(2)
+        void kdumpWithHandoff() throws Exception {
+            GuestRun run = boot(guest, "kdump-handoff", "kdump-handoff", 420, Map.of());
+
+            // kexec_load with KEXEC_ARCH_S390 (22 << 16) | KEXEC_ON_CRASH in the flags
+            expectCapture(run, "HQ: handoff: loaded capture kernel (runs on panic) with kexec_load", "flags 0x160001,",
+                    "HQ: LOADED handoff load --crash rc=0 crash_loaded=1");
+            report(run, "handoff");
+        }
+
+        @Test
+        @Order(3)
+        void theKernelsChecksumProbeRefusesACorruptedKernelSegment() throws Exception {
+            GuestRun run = boot(guest, "corrupt-handoff", "corrupt-handoff", 420,
+                    Map.of("HQ_HANDOFF_OPTS", "--test-corrupt-segment kernel"));
+
+            // purgatory's r2 = 0 probe failed: the first kernel never left, it went on with its panic
+            expect(run, "HQ: LOADED handoff load --crash rc=0 crash_loaded=1", "TEST ONLY: segment 'kernel'",
+                    "Kernel panic - not syncing: sysrq triggered crash", "end Kernel panic");
+            assertThat(run.saw("CAPTURE KERNEL UP")).as(run.excerpt()).isFalse();
+        }
+
+        private static void expectCapture(GuestRun run, String... loaded) {
+            List<String> markers = new ArrayList<>(List.of(loaded));
+            markers.addAll(List.of("Kernel panic - not syncing: sysrq triggered crash", "HQ: CAPTURE KERNEL UP",
+                    "hq.stage=capture", "HQ: vmcore size ", "HQ: END capture"));
+            expect(run, markers.toArray(String[]::new));
+            // /proc/vmcore is the ELF core file the capture kernel built: ELFCLASS64, big-endian, ET_CORE, EM_S390
+            assertThat(run.linesStartingWith("HQ: vmcore: 00000000")).as(run.excerpt()).singleElement().asString()
+                    .contains("7f 45 4c 46 02 02 01");
+            assertThat(run.linesStartingWith("HQ: vmcore: 00000010")).as(run.excerpt()).singleElement().asString()
+                    .contains("00 04 00 16");
+            long size = run.linesStartingWith("HQ: vmcore size ").stream()
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("\\D+", ""))).findFirst().orElse(0);
+            // the first kernel's 1 GiB less nothing: the crash region is dumped too, as s390 does
+            assertThat(size).as(run.excerpt()).isGreaterThan(1L << 29);
+        }
+
+        private static void report(GuestRun run, String loader) {
+            OptionalDouble crash = run.timeOf(Pattern.compile("HQ: TRIGGERING CRASH"), 0);
+            OptionalDouble capture = run.timeOf(Pattern.compile("HQ: CAPTURE KERNEL UP"), 0);
+            System.out.printf("s390x %s: crash -> capture kernel's init: %.1f s%n", loader,
+                    capture.getAsDouble() - crash.getAsDouble());
+        }
     }
 
-    private static GuestRun boot(String scenario, String name, int timeout) throws Exception {
-        return guest.boot(scenario, name, timeout, Map.of("HQ_STOP_ON", STOP));
+    private static GuestRun boot(QemuGuest guest, String scenario, String name, int timeout, Map<String, String> env)
+            throws Exception {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("HQ_STOP_ON", STOP);
+        return guest.boot(scenario, name, timeout, all);
     }
 
     private static void expect(GuestRun run, String... markers) {

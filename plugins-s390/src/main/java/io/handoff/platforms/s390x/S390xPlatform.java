@@ -180,7 +180,7 @@ public final class S390xPlatform implements Platform {
 
         long entry = request.crash() ? S390Image.STARTUP_KDUMP : S390Image.STARTUP_NORMAL;
         Map<String, Long> registers = new LinkedHashMap<>();
-        registers.put("psw_mask", Steps.PSW_MASK_64);
+        registers.put("psw_mask", request.crash() ? Steps.PSW_MASK_64 : Steps.PSW_MASK_31);
         registers.put("psw_addr", entry);
         return new PlatformPlan(entry, registers, area.commandLine(), facts, warnings);
     }

@@ -34,7 +34,7 @@ public final class S390xPurgatorySteps implements PurgatoryStepContributor {
     public List<PurgatoryStep> steps(PlanContext context) {
         List<PurgatoryStep> steps = new ArrayList<>();
         if (!context.request().crash()) {
-            steps.add(Steps.loadPsw(Steps.PSW_MASK_64, S390Image.STARTUP_NORMAL, "the kernel's normal entry"));
+            steps.add(Steps.loadPsw(Steps.PSW_MASK_31, S390Image.STARTUP_NORMAL, "the kernel's normal entry"));
             return steps;
         }
         MemoryRange crash = context.crashRegion().orElseThrow(() -> new HandoffException(FailureKind.INTERNAL,

@@ -24,6 +24,11 @@ final class Steps {
     static final Duration REIPL_BOUND = Duration.ofSeconds(1);
     /** The kdump PSW mask: 64-bit addressing (EA and BA), no interrupts, no DAT. */
     static final long PSW_MASK_64 = 0x0000000180000000L;
+    /**
+     * The PSW mask of the normal entry: 31-bit addressing (BA), no interrupts, no DAT: the mode an IPL and the
+     * kernel's own kexec (a short PSW after diag 308) start the image at 0x10000 in; its code switches to 64-bit.
+     */
+    static final long PSW_MASK_31 = 0x0000000080000000L;
 
     private Steps() {
     }

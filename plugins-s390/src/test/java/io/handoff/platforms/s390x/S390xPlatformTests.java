@@ -196,6 +196,7 @@ class S390xPlatformTests {
             assertThat(segment(image, "initrd").mem()).isEqualTo(0x800000);
             assertThat(segment(image, "purgatory").mem()).isBetween(0x2000L, 0x10000L - 0xA000);
             assertThat(image.plan().entry()).isEqualTo(0x10000);
+            assertThat(image.plan().registers()).containsEntry("psw_mask", 0x0000000080000000L);
             ByteBuffer head = head(image);
             assertThat(head.getLong(0x418)).as("no OLDMEM for a reboot").isZero();
             assertThat(head.getLong(0x420)).isZero();

@@ -112,10 +112,13 @@ class S390xSimulationTests {
     @Nested
     class Kexec {
         @Test
-        void entersTheNormalEntryWithoutProbe() {
+        void entersTheNormalEntryWithoutProbeIn31BitMode() {
             Trace t = run("s390x-ccw-dump", false, ReferenceMachine.Options.defaults());
-            assertThat(t.handoff()).isInstanceOfSatisfying(Handoff.Jumped.class,
-                    j -> assertThat(j.entry()).isEqualTo(0x10000));
+            // as an IPL and the kernel's own kexec enter the image: 31-bit addressing (BA only)
+            assertThat(t.handoff()).isInstanceOfSatisfying(Handoff.Jumped.class, j -> {
+                assertThat(j.entry()).isEqualTo(0x10000);
+                assertThat(j.register(Handoff.PSW_MASK)).isEqualTo(0x0000000080000000L);
+            });
             assertThat(t.events()).noneMatch(e -> e.contains("r2 = 0"));
         }
     }
