@@ -38,6 +38,18 @@ if [ "$stage" = capture ] || [ -e /proc/vmcore ]; then
     # the ELF program headers the capture kernel built: PT_NOTE and one PT_LOAD per old memory chunk
     phnum=$(head -c 58 /proc/vmcore | tail -c 2 | od -An -tx1 | tr -d ' \n')
     say "vmcore e_phnum 0x$phnum"
+    # the first program header is PT_NOTE; the crashed CPU's NT_PRSTATUS in it is built by this kernel from the
+    # old lowcore's save area (purgatory copied it into the crash region): its pr_reg starts with the PSW
+    hex() { od -An -tx1 -j "$1" -N "$2" /proc/vmcore | tr -d ' \n'; }
+    n=$((0x$(hex 72 8))); end=$((n + 0x$(hex 96 8))); k=0
+    say "vmcore phdr 0 type 0x$(hex 64 4) notes $n..$end"
+    while [ $n -lt $end ] && [ $k -lt 16 ]; do
+      namesz=$((0x$(hex $n 4))); descsz=$((0x$(hex $((n + 4)) 4))); type=$((0x$(hex $((n + 8)) 4)))
+      desc=$((n + 12 + (namesz + 3) / 4 * 4))
+      say "vmcore note $k type $type name $(dd if=/proc/vmcore bs=1 skip=$((n + 12)) count=$((namesz - 1)) 2>/dev/null) size $descsz"
+      if [ $type = 1 ]; then say "vmcore prstatus psw 0x$(hex $((desc + 112)) 8) 0x$(hex $((desc + 120)) 8)"; break; fi
+      n=$((desc + (descsz + 3) / 4 * 4)); k=$((k + 1))
+    done
     dmesg | grep -iE 'kdump|oldmem|crash' | sed 's/^/HQ: dmesg: /'
   else
     say "no /proc/vmcore"

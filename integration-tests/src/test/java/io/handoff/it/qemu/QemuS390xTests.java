@@ -111,6 +111,21 @@ class QemuS390xTests {
             report(run, "handoff");
         }
 
+        @Test
+        @Order(5)
+        void aCorruptedKernelSegmentStopsInPurgatorysDisabledWait() throws Exception {
+            GuestRun run = boot(guest, "reboot-handoff", "corrupt-reboot", 420,
+                    Map.of("HQ_HANDOFF_OPTS", "--test-corrupt-segment kernel"));
+
+            expect(run, "TEST ONLY: segment 'kernel'", "HQ: LOADED handoff load rc=0 loaded=1", "HQ: EXEC at");
+            assertThat(run.saw("SECOND KERNEL UP")).as(run.excerpt()).isFalse();
+            // purgatory's digest check failed after the reset: its fallback on a machine without a dump device is
+            // the disabled wait 0x48460001, which QEMU reports as a guest crash with the wait PSW
+            assertThat(Files.readString(guest.work().resolve("corrupt-reboot.qemu")))
+                    .contains("Guest crashed on cpu 0: disabled-wait")
+                    .contains("PSW: 0x0002000180000000 0x0000000048460001");
+        }
+
         private void report(GuestRun run, String loader) {
             OptionalDouble exec = run.timeOf(Pattern.compile("HQ: EXEC at"), 0);
             OptionalDouble second = run.timeOf(Pattern.compile("HQ: SECOND KERNEL UP"), 0);
@@ -169,10 +184,13 @@ class QemuS390xTests {
             GuestRun run = boot(guest, "corrupt-handoff", "corrupt-handoff", 420,
                     Map.of("HQ_HANDOFF_OPTS", "--test-corrupt-segment kernel"));
 
-            // purgatory's r2 = 0 probe failed: the first kernel never left, it went on with its panic
+            // purgatory's r2 = 0 probe answered "mismatch": the kernel never reset the machine for kdump, it went on
+            // with its panic, and its on_panic action (stop) is Linux's own disabled wait, not one of purgatory's
             expect(run, "HQ: LOADED handoff load --crash rc=0 crash_loaded=1", "TEST ONLY: segment 'kernel'",
-                    "Kernel panic - not syncing: sysrq triggered crash", "end Kernel panic");
+                    "Kernel panic - not syncing: sysrq triggered crash");
             assertThat(run.saw("CAPTURE KERNEL UP")).as(run.excerpt()).isFalse();
+            assertThat(Files.readString(guest.work().resolve("corrupt-handoff.qemu")))
+                    .contains("Guest crashed on cpu 0: disabled-wait").doesNotContain("0x000000004846");
         }
 
         private static void expectCapture(GuestRun run, String... loaded) {
@@ -187,8 +205,20 @@ class QemuS390xTests {
                     .contains("00 04 00 16");
             long size = run.linesStartingWith("HQ: vmcore size ").stream()
                     .mapToLong(l -> Long.parseLong(l.replaceAll("\\D+", ""))).findFirst().orElse(0);
-            // the first kernel's 1 GiB less nothing: the crash region is dumped too, as s390 does
-            assertThat(size).as(run.excerpt()).isGreaterThan(1L << 29);
+            // the first kernel's System RAM (768 MiB: s390 takes the 256 MiB crash region out of it), and the headers
+            assertThat(size).as(run.excerpt()).isGreaterThan(768L << 20).isLessThan(769L << 20);
+            // the crashed CPU's NT_PRSTATUS comes from the old lowcore's save area, which reaches the capture kernel
+            // only through the crash region (the copy of [0, 0x2000) there): its PSW points into the first kernel
+            Matcher code = Pattern.compile("HQ: iomem: +([0-9a-f]+)-([0-9a-f]+) : Kernel code").matcher(
+                    String.join("\n", run.linesStartingWith("HQ: iomem:")));
+            assertThat(code.find()).as(run.excerpt()).isTrue();
+            Matcher psw = Pattern.compile("HQ: vmcore prstatus psw 0x([0-9a-f]{16}) 0x([0-9a-f]{16})").matcher(
+                    String.join("\n", run.linesStartingWith("HQ: vmcore prstatus")));
+            assertThat(psw.find()).as(run.excerpt()).isTrue();
+            assertThat(Long.parseUnsignedLong(psw.group(2), 16)).as("the crashed CPU's PSW address")
+                    .isBetween(Long.parseLong(code.group(1), 16), Long.parseLong(code.group(2), 16));
+            System.out.printf("s390x %s: crashed CPU's PSW in /proc/vmcore %s %s%n", run.name(), psw.group(1),
+                    psw.group(2));
         }
 
         private static void report(GuestRun run, String loader) {

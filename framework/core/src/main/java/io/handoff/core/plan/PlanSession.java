@@ -127,7 +127,9 @@ public final class PlanSession implements PlanContext {
             // kexec refuses to load the panic kernel into crashkernel low: the highest region is used
             MemoryRange top = regions.stream().max(Comparator.comparingLong(MemoryRange::start)).orElseThrow();
             this.crashRegion = Optional.of(top);
-            this.loadable = MemoryMaps.clip(ram, top.start(), top.end());
+            // the crash region is the loadable memory, as the kernel's own check says (every segment inside
+            // crashk_res), whether /proc/iomem nests it in System RAM (x86) or removed it from RAM (s390)
+            this.loadable = MemoryMaps.clip(List.of(top.withType(RangeType.RAM)), 0, layout.maxAddress());
         } else {
             this.crashRegion = Optional.empty();
             this.loadable = ram;

@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * segment, which the digests therefore exclude.
  *
  * <p>The main program is, per {@link PurgatoryStepContributor} (in the platform's contribution order): its
- * leading {@code console}/{@code rtc}/{@code print} steps; then the framework's {@code verify-digests}
- * (REQUIRED); then every contributor's middle steps; then the one terminal step ({@code jump-*},
- * {@code halt}, {@code reset}). So the console is up before the digests are checked, and nothing a
- * contributor adds runs before the check except console set-up. The fallback is the first
+ * leading {@code console}/{@code rtc}/{@code print} steps, the {@code console} steps first whichever
+ * contributor gave them (a set-up line printed before the UART is programmed is lost); then the framework's
+ * {@code verify-digests} (REQUIRED); then every contributor's middle steps; then the one terminal step
+ * ({@code jump-*}, {@code halt}, {@code reset}). So the console is up before the digests are checked, and
+ * nothing a contributor adds runs before the check except console set-up. The fallback is the first
  * {@link DumpFallback} (by priority, then id) available on the machine.
  *
  * @since 0.1
@@ -153,7 +154,9 @@ public final class PurgatoryLinker {
                 (i < first ? setup : i < last ? body : terminal).add(s);
             }
         }
-        List<PurgatoryStep> main = new ArrayList<>(setup);
+        List<PurgatoryStep> main = new ArrayList<>();
+        setup.stream().filter(s -> kind(s) == StepKind.CONSOLE).forEach(main::add);
+        setup.stream().filter(s -> kind(s) != StepKind.CONSOLE).forEach(main::add);
         main.add(verifyDigests(covered));
         main.addAll(body);
         main.addAll(terminal);

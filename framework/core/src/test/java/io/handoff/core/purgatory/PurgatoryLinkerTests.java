@@ -272,6 +272,34 @@ class PurgatoryLinkerTests {
         }
 
         @Test
+        void setsUpTheConsoleFirstWhicheverContributorComesFirst() {
+            // a contributor ordered before the platform's (last words) with its own set-up step: its line must
+            // reach a console that already exists
+            PurgatoryStepContributor early = new PurgatoryStepContributor() {
+                @Override
+                public String id() {
+                    return "early";
+                }
+
+                @Override
+                public List<String> stepNames() {
+                    return List.of("rtc");
+                }
+
+                @Override
+                public List<PurgatoryStep> steps(PlanContext context) {
+                    return List.of(new PurgatoryStep("rtc", FailurePolicy.BEST_EFFORT, Duration.ofMillis(1),
+                            List.of(0x70L, 0x71L), "rtc"));
+                }
+            };
+            HandoffImage image = plan(PlanRequest.Mode.KDUMP, Optional.of(SyntheticPurgatory.blob()), ctx -> { },
+                    List.of(early, new ToySteps()), PurgatorySettings.DEFAULTS);
+
+            assertThat(image.linkedPurgatory().orElseThrow().program().steps()).extracting(PurgatoryStep::kind)
+                    .containsExactly("console", "rtc", "print", "verify-digests", "copy", "jump-x86_64");
+        }
+
+        @Test
         void fallsBackToTheFirstAvailableFallbackByPriority() {
             LinkedPurgatory linked = kdump().linkedPurgatory().orElseThrow();
 
