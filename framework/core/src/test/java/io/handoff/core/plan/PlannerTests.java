@@ -89,6 +89,23 @@ class PlannerTests {
         }
 
         @Test
+        void aCrashRegionOutsideSystemRamIsLoadableAsOnS390() throws IOException {
+            // s390 Linux takes the crash region out of System RAM and lists it at the top level of /proc/iomem
+            Path profile = tmp.resolve("s390");
+            Files.createDirectories(profile.resolve("proc"));
+            Files.writeString(profile.resolve("proc/iomem"), "00000000-2fffffff : System RAM\n"
+                    + "  00100000-006d4fff : Kernel code\n30000000-3fffffff : Crash kernel\n");
+            machine = ProfileMachine.at(profile);
+
+            HandoffImage image = plan(PlanRequest.Mode.KDUMP, ctx -> { });
+
+            assertThat(image.segments()).isNotEmpty().allSatisfy(s -> {
+                assertThat(s.mem()).isGreaterThanOrEqualTo(0x30000000L);
+                assertThat(s.end()).isLessThanOrEqualTo(0x3fffffffL);
+            });
+        }
+
+        @Test
         void aMachineWithoutCrashRegionIsRefused() throws IOException {
             Path profile = tmp.resolve("nocrash");
             Files.createDirectories(profile.resolve("proc"));
