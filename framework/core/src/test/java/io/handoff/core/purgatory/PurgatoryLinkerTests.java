@@ -61,6 +61,26 @@ class PurgatoryLinkerTests {
     Path initrd;
     ProfileMachine machine;
 
+    /** A contributor of one fixed step. */
+    static PurgatoryStepContributor oneStep(String id, PurgatoryStep step) {
+        return new PurgatoryStepContributor() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public List<String> stepNames() {
+                return List.of(step.kind());
+            }
+
+            @Override
+            public List<PurgatoryStep> steps(PlanContext context) {
+                return List.of(step);
+            }
+        };
+    }
+
     /** The steps a platform would contribute: console, banner, a copy for kdump, the jump. */
     static final class ToySteps implements PurgatoryStepContributor {
         @Override
@@ -275,23 +295,8 @@ class PurgatoryLinkerTests {
         void setsUpTheConsoleFirstWhicheverContributorComesFirst() {
             // a contributor ordered before the platform's (last words) with its own set-up step: its line must
             // reach a console that already exists
-            PurgatoryStepContributor early = new PurgatoryStepContributor() {
-                @Override
-                public String id() {
-                    return "early";
-                }
-
-                @Override
-                public List<String> stepNames() {
-                    return List.of("rtc");
-                }
-
-                @Override
-                public List<PurgatoryStep> steps(PlanContext context) {
-                    return List.of(new PurgatoryStep("rtc", FailurePolicy.BEST_EFFORT, Duration.ofMillis(1),
-                            List.of(0x70L, 0x71L), "rtc"));
-                }
-            };
+            PurgatoryStepContributor early = oneStep("early", new PurgatoryStep("rtc", FailurePolicy.BEST_EFFORT,
+                    Duration.ofMillis(1), List.of(0x70L, 0x71L), "rtc"));
             HandoffImage image = plan(PlanRequest.Mode.KDUMP, Optional.of(SyntheticPurgatory.blob()), ctx -> { },
                     List.of(early, new ToySteps()), PurgatorySettings.DEFAULTS);
 
@@ -424,23 +429,8 @@ class PurgatoryLinkerTests {
 
         @Test
         void aContributedDigestCheckIsRefused() {
-            PurgatoryStepContributor verify = new PurgatoryStepContributor() {
-                @Override
-                public String id() {
-                    return "own-digests";
-                }
-
-                @Override
-                public List<String> stepNames() {
-                    return List.of("verify-digests");
-                }
-
-                @Override
-                public List<PurgatoryStep> steps(PlanContext context) {
-                    return List.of(new PurgatoryStep("verify-digests", FailurePolicy.REQUIRED, Duration.ZERO,
-                            List.of(), "mine"));
-                }
-            };
+            PurgatoryStepContributor verify = oneStep("own-digests", new PurgatoryStep("verify-digests",
+                    FailurePolicy.REQUIRED, Duration.ZERO, List.of(), "mine"));
 
             assertThatThrownBy(() -> plan(PlanRequest.Mode.KDUMP, Optional.of(SyntheticPurgatory.blob()), ctx -> { },
                     List.of(verify, new ToySteps()), PurgatorySettings.DEFAULTS))
