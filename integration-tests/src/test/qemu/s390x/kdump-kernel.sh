@@ -23,6 +23,8 @@ need=()
 command -v s390x-linux-gnu-gcc >/dev/null || need+=(gcc-s390x-linux-gnu)
 for tp in make:make flex:flex bison:bison bc:bc xz:xz-utils; do command -v ${tp%%:*} >/dev/null || need+=(${tp#*:}); done
 [ -e /usr/include/libelf.h ] || need+=(libelf-dev)
+# certs/extract-cert links the host's libcrypto (CONFIG_SYSTEM_TRUSTED_KEYRING is in the defconfig)
+[ -e /usr/include/openssl/ssl.h ] || need+=(libssl-dev)
 if [ ${#need[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "kdump-kernel.sh: needs ${need[*]} (apt-get install as root)" >&2; exit 3; }
   echo "kdump-kernel.sh: installing ${need[*]}" >&2
