@@ -5,15 +5,17 @@
 # The portable runtime comes from framework/purgatory/src/main/c. When the cross compiler is missing it is
 # installed with apt-get (gcc-s390x-linux-gnu) if this runs as root, else the build fails with one line.
 # Fails on any warning, on a linked ELF with relocations or a dynamic section, on an image above 56 KiB
-# (purgatory lives in [crash_base + 0x2000, crash_base + 0x10000)), and on a header check-image.sh rejects.
+# (purgatory lives in [crash_base + 0x2000, crash_base + 0x10000)), and on anything
+# framework/purgatory/src/build/check-image.sh rejects (with this platform's image.conf).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 module=$(cd "$here/../.." && pwd)
 hal=$module/src/main/purgatory
-runtime=$(cd "$module/../framework/purgatory/src/main/c" && pwd)
+purgatory=$(cd "$module/../framework/purgatory/src" && pwd)
+runtime=$purgatory/main/c
 out=${1:?usage: build-image.sh OUT}
-obj=$out/purgatory-s390x
-CROSS=${CROSS:-s390x-linux-gnu-}
+. "$here/image.conf"   # IMAGE_NAME, CROSS (s390x-linux-gnu- unless set)
+obj=$out/purgatory-$IMAGE_NAME
 CC=${CC:-${CROSS}gcc}
 
 if ! command -v "$CC" >/dev/null; then
@@ -49,12 +51,12 @@ done
 "$CC" -march=z10 -m64 -fPIE -Wa,--fatal-warnings -c "$hal/entry.S" -o "$obj/entry.o"
 
 elf=$obj/purgatory.elf
-bin=$out/classes/purgatory/s390x.bin
+bin=$out/classes/purgatory/$IMAGE_NAME.bin
 # -static-pie with -nostdlib: no dynamic linker, no libc; an absolute address in the image would appear as a
 # R_390_RELATIVE entry in .rela.dyn, which check-image.sh rejects.
 "$CC" -nostdlib -static-pie -Wl,-T,"$hal/purgatory.lds" -Wl,--build-id=none -Wl,-z,noexecstack \
   -Wl,--no-warn-rwx-segments -Wl,--fatal-warnings -o "$elf" "$obj/entry.o" "${objs[@]}"
 "${CROSS}objcopy" -O binary "$elf" "$bin"
 
-CROSS=$CROSS bash "$here/check-image.sh" "$elf" "$bin"
+bash "$purgatory/build/check-image.sh" "$here/image.conf" "$elf" "$bin"
 echo "build-image.sh: built $bin ($(stat -c %s "$bin") bytes)"

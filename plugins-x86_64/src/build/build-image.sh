@@ -2,15 +2,18 @@
 # Builds the x86_64 purgatory image (FORMAT.md section 1) with the system gcc; called by Maven (pom.xml).
 #   build-image.sh OUT  -> OUT/classes/purgatory/x86_64.bin (and OUT/purgatory-x86_64/purgatory.elf)
 # The portable runtime comes from framework/purgatory/src/main/c. Fails on any warning, on a linked ELF
-# with relocations or a dynamic section, on an image above 32 KiB, and on a header check-image.sh rejects.
+# with relocations or a dynamic section, on an image above 48 KiB, and on anything
+# framework/purgatory/src/build/check-image.sh rejects (with this platform's image.conf).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 module=$(cd "$here/../.." && pwd)
 hal=$module/src/main/purgatory
-runtime=$(cd "$module/../framework/purgatory/src/main/c" && pwd)
+purgatory=$(cd "$module/../framework/purgatory/src" && pwd)
+runtime=$purgatory/main/c
 out=${1:?usage: build-image.sh OUT}
-obj=$out/purgatory-x86_64
-CC=${CC:-gcc}
+. "$here/image.conf"
+obj=$out/purgatory-$IMAGE_NAME
+CC=${CC:-${CROSS}gcc}
 
 cflags=(-std=c11 -O2 -Wall -Wextra -Werror
   -ffreestanding -fno-builtin -nostdlib -fno-stack-protector -fPIE
@@ -35,12 +38,12 @@ done
 "$CC" -fPIE -Wa,--fatal-warnings -c "$hal/entry.S" -o "$obj/entry.o"
 
 elf=$obj/purgatory.elf
-bin=$out/classes/purgatory/x86_64.bin
+bin=$out/classes/purgatory/$IMAGE_NAME.bin
 # -static-pie with -nostdlib: a position-independent executable with no dynamic linker and no libc;
 # any absolute address in the image would appear as a R_X86_64_RELATIVE entry in .rela.dyn.
 "$CC" -nostdlib -static-pie -Wl,-T,"$hal/purgatory.lds" -Wl,--build-id=none -Wl,-z,noexecstack \
   -Wl,--no-warn-rwx-segments -Wl,--fatal-warnings -o "$elf" "$obj/entry.o" "${objs[@]}"
-objcopy -O binary "$elf" "$bin"
+"${CROSS}objcopy" -O binary "$elf" "$bin"
 
-bash "$here/check-image.sh" "$elf" "$bin"
+bash "$purgatory/build/check-image.sh" "$here/image.conf" "$elf" "$bin"
 echo "build-image.sh: built $bin ($(stat -c %s "$bin") bytes)"
