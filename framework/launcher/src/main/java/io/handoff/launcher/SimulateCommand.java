@@ -1,6 +1,5 @@
 package io.handoff.launcher;
 
-import io.handoff.api.Capabilities;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PlanRequest;
@@ -10,7 +9,6 @@ import io.handoff.core.system.DirectorySystemView;
 import io.handoff.core.system.ProfileMachine;
 import io.handoff.testkit.CmosRtc;
 import io.handoff.testkit.Corruption;
-import io.handoff.testkit.CrashedCpu;
 import io.handoff.testkit.HostPurgatory;
 import io.handoff.testkit.ReferenceMachine;
 import io.handoff.testkit.Trace;
@@ -132,11 +130,7 @@ final class SimulateCommand implements Callable<Integer> {
                     kernel.toAbsolutePath(), Optional.ofNullable(initrd).map(Path::toAbsolutePath), append,
                     platformOptions);
             HandoffImage image = runtime.plan(chosen, machine, request);
-            if (request.crash() && chosen.platform().capabilities().contains(Capabilities.PORT_IO)) {
-                // the profile has only the crash_notes addresses: the simulated crash fills them in (x86 NT_PRSTATUS;
-                // only the last words read them, and those run only where there is port I/O)
-                options = options.crashedCpus(CrashedCpu.inKernelText(machine));
-            }
+            options = options.crashNotesFor(machine, request, chosen.platform().capabilities());
             HostPurgatory host = HostPurgatory.load(chosen.platform().byteOrder());
             Trace trace = new ReferenceMachine(host, options).run(image);
             TraceReport.render(Optional.of(image), trace).forEach(stdout::println);

@@ -1,6 +1,5 @@
 package io.handoff.testkit;
 
-import io.handoff.api.Capabilities;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PlanRequest;
@@ -37,11 +36,11 @@ import java.util.Optional;
  *
  * <p>Planning is what {@code handoff plan} does: plugins from a directory through {@link PlatformRegistry}
  * (PF4J and Guice, with the framework's core and last-words modules), the machine from a profile directory, the
- * {@link Planner} from the root injector. For a crash scenario the machine's CPUs save NT_PRSTATUS notes at the
- * crash with instruction pointers in the kernel text ({@link CrashedCpu#inKernelText}), unless the machine
- * options name others. A
- * planner refusal is not an exception here but the execution's outcome ({@link Handoff.Refused} with the
- * failure's exit code), so scenarios that expect one can assert it.
+ * {@link Planner} from the root injector. For a crash scenario on a platform with port I/O the machine's CPUs
+ * save NT_PRSTATUS notes at the crash with instruction pointers in the kernel text, unless the machine options
+ * name others ({@link ReferenceMachine.Options#crashNotesFor}). A planner refusal is not an exception here but
+ * the execution's outcome ({@link Handoff.Refused} with the failure's exit code), so scenarios that expect one
+ * can assert it.
  *
  * @since 0.1
  */
@@ -159,11 +158,8 @@ public final class PlatformTestKit {
                         List.of("the planner refused the plan (" + e.kind() + "): " + e.getMessage()));
                 return new Execution(scenario, Optional.empty(), refused, Optional.of(e.kind()));
             }
-            ReferenceMachine.Options options = withScenarioFault(image);
-            if (request.crash() && options.crashedCpus().isEmpty()
-                    && chosen.platform().capabilities().contains(Capabilities.PORT_IO)) {
-                options = options.crashedCpus(CrashedCpu.inKernelText(target));
-            }
+            ReferenceMachine.Options options = withScenarioFault(image)
+                    .crashNotesFor(target, request, chosen.platform().capabilities());
             HostPurgatory host = runtime != null ? runtime : HostPurgatory.load(chosen.platform().byteOrder());
             return new Execution(scenario, Optional.of(image), new ReferenceMachine(host, options).run(image),
                     Optional.empty());

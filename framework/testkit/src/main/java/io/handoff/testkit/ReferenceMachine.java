@@ -1,7 +1,10 @@
 package io.handoff.testkit;
 
+import io.handoff.api.Capabilities;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
+import io.handoff.api.machine.Machine;
+import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.Segment;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.testkit.bmc.BmcFault;
@@ -119,6 +122,24 @@ public final class ReferenceMachine {
         /** Return these options with the CPUs whose notes the crash writes. */
         public Options crashedCpus(List<CrashedCpu> cpus) {
             return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, cpus, hangAfterHandoff, corruptBeforeProbe);
+        }
+
+        /**
+         * Return these options with the CPUs a simulated crash of this request leaves notes from, unless they name
+         * some already: for a crash (kdump) on a platform with port I/O, each of the machine's CPUs with its rip in
+         * the kernel text ({@link CrashedCpu#inKernelText}); otherwise these options as they are.
+         *
+         * @param machine the machine planned for, whose profile gives the crash_notes addresses
+         * @param request what was planned (a reboot writes no notes)
+         * @param capabilities the platform's {@link io.handoff.api.spi.Platform#capabilities()}
+         */
+        public Options crashNotesFor(Machine machine, PlanRequest request, Set<String> capabilities) {
+            // the profile has only the crash_notes addresses: the simulated crash fills them in (x86 NT_PRSTATUS;
+            // only the last words read them, and those run only where there is port I/O)
+            if (request.crash() && crashedCpus.isEmpty() && capabilities.contains(Capabilities.PORT_IO)) {
+                return crashedCpus(CrashedCpu.inKernelText(machine));
+            }
+            return this;
         }
 
         /** Return these options with the corruption seen by s390's checksum probe already. */

@@ -6,16 +6,20 @@ import static org.assertj.core.api.InstanceOfAssertFactories.type;
 
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
+import java.io.IOException;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The JNA binding, proven against the C stub in src/test/c (the same HAL structure and entry point). */
+/** The JNA binding, proven against the real runtime's host build (framework-purgatory, from the class path). */
 class HostPurgatoryTests {
-    static HostPurgatory stub;
+    static HostPurgatory runtime;
 
     VirtualClock clock;
     PhysicalMemory memory;
@@ -24,8 +28,9 @@ class HostPurgatoryTests {
     int[] lsrReads;
 
     @BeforeAll
-    static void build() {
-        stub = HostPurgatory.load(StubRuntime.library());
+    static void load() {
+        // ProgramBytes writes little-endian areas
+        runtime = HostPurgatory.load(ByteOrder.LITTLE_ENDIAN);
     }
 
     @BeforeEach
@@ -55,11 +60,14 @@ class HostPurgatoryTests {
     class Callbacks {
         @Test
         void portIoReachesTheUartAndTheJumpIsRecordedWithAll17Registers() {
-            HostPurgatory.Result r = stub.run(bus, memory, clock, ProgramBytes.program().jump(0x2d00200, 0x3dffe000L).area());
+            HostPurgatory.Result r = runtime.run(bus, memory, clock,
+                    ProgramBytes.program().console().jump(0x2d00200, 0x3dffe000L).area());
             assertThat(r.status()).isEqualTo(HostPurgatory.JUMPED);
-            assertThat(uart.text()).isEqualTo("hi\n");
-            // the stub polls LSR before each byte and waits out the previous character (86.8 us)
-            assertThat(lsrReads[0]).isGreaterThan(3 + 2 * 80);
+            String text = "purgatory: handoff v1, 2 steps, budget 5000000 us\n"
+                    + "purgatory: jump to 0x2d00200 rsi=0x3dffe000\n";
+            assertThat(uart.text()).isEqualTo(text);
+            // the runtime polls LSR before each byte and waits out the previous character (86.8 us)
+            assertThat(lsrReads[0]).isGreaterThan(text.length() + (text.length() - 1) * 80);
             assertThat(r.handoff()).asInstanceOf(type(Handoff.Jumped.class)).satisfies(j -> {
                 assertThat(j.entry()).isEqualTo(0x2d00200);
                 assertThat(j.register("rsi")).isEqualTo(0x3dffe000L);
@@ -78,27 +86,42 @@ class HostPurgatoryTests {
             }
             memory.write(0x10_0000, data, 0, data.length);
             long before = clock.nanos();
-            HostPurgatory.Result r = stub.run(bus, memory, clock,
-                    ProgramBytes.program().step(4, true, 10, 0x10_0000, 0x1_0000_0000L, 1000).step(17, true, 1, 7).area());
+            HostPurgatory.Result r = runtime.run(bus, memory, clock, ProgramBytes.program().console()
+                    .step(4, true, 10, 0x10_0000, 0x1_0000_0000L, 1000).step(17, true, 1, 7).area());
             assertThat(memory.bytes(0x1_0000_0000L, 1000)).containsExactly(data);
             assertThat(r.handoff()).isEqualTo(new Handoff.Halted(7));
             assertThat(r.status()).isEqualTo(HostPurgatory.HALTED);
+            assertThat(uart.text()).contains("purgatory: copied 1000 bytes 0x100000 -> 0x100000000\n",
+                    "purgatory: halt, reason 7\n");
             assertThat(clock.nanos() - before).isGreaterThanOrEqualTo(2000 + 2 * 86_805L);
         }
 
         @Test
+        void withoutAConsoleTheCopyCostsExactlyItsMemoryTraffic() {
+            memory.write(0x10_0000, new byte[1000], 0, 1000);
+            HostPurgatory.Result r = runtime.run(bus, memory, clock,
+                    ProgramBytes.program().step(4, true, 10, 0x10_0000, 0x1_0000_0000L, 1000).step(17, true, 1, 7).area());
+            assertThat(r.handoff()).isEqualTo(new Handoff.Halted(7));
+            // 1000 bytes read and 1000 written at 1 GB/s, no port access
+            assertThat(clock.nanos()).isEqualTo(2000);
+            assertThat(uart.text()).isEmpty();
+        }
+
+        @Test
         void resetIsRecordedWithItsMethod() {
-            HostPurgatory.Result r = stub.run(bus, memory, clock, ProgramBytes.program().step(18, true, 1, 2).area());
+            HostPurgatory.Result r = runtime.run(bus, memory, clock, ProgramBytes.program().step(18, true, 1, 2).area());
             assertThat(r.handoff()).isEqualTo(new Handoff.Reset(2));
         }
 
         @Test
-        void aStuckUartCostsTheStubItsWaitButTheJumpStillHappens() {
+        void aStuckUartCostsTheRuntimeOneBoundedWaitButTheJumpStillHappens() {
             uart.stuck();
-            HostPurgatory.Result r = stub.run(bus, memory, clock, ProgramBytes.program().jump(0x1000, 0x2000).area());
+            HostPurgatory.Result r = runtime.run(bus, memory, clock,
+                    ProgramBytes.program().iterationCap(100_000).console().jump(0x1000, 0x2000).area());
             assertThat(r.handoff()).isInstanceOf(Handoff.Jumped.class);
             assertThat(uart.text()).isEmpty();
-            assertThat(lsrReads[0]).isEqualTo(3 * 100_000);
+            // no RTC step, so the wait ends on the iteration cap; the console is dead after it, not waited on per byte
+            assertThat(lsrReads[0]).isEqualTo(100_000);
         }
     }
 
@@ -108,7 +131,7 @@ class HostPurgatoryTests {
         void aBadMagicIsRefusedWithStatusMinus1() {
             byte[] area = ProgramBytes.program().jump(1, 2).area();
             area[0] ^= 1;
-            HostPurgatory.Result r = stub.run(bus, memory, clock, area);
+            HostPurgatory.Result r = runtime.run(bus, memory, clock, area);
             assertThat(r.status()).isEqualTo(-1);
             assertThat(r.handoff()).isEqualTo(new Handoff.Refused(-1, "bad magic in the parameter area"));
             assertThat(r.handoffAt()).isEmpty();
@@ -122,8 +145,9 @@ class HostPurgatoryTests {
         }
 
         @Test
-        void aFileThatIsNoLibraryIsNotAvailable() {
-            assertThatThrownBy(() -> HostPurgatory.load(Path.of("src/test/c/purgatory_stub.c")))
+        void aFileThatIsNoLibraryIsNotAvailable(@TempDir Path tmp) throws IOException {
+            Path text = Files.writeString(tmp.resolve("libnot-a-library.so"), "not an ELF shared object\n");
+            assertThatThrownBy(() -> HostPurgatory.load(text))
                     .isInstanceOf(HandoffException.class).hasMessageContaining("cannot load the purgatory host library")
                     .extracting(e -> ((HandoffException) e).kind()).isEqualTo(FailureKind.NOT_AVAILABLE);
         }

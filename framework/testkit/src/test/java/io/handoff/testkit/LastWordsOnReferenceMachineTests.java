@@ -2,7 +2,9 @@ package io.handoff.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.handoff.api.Capabilities;
 import io.handoff.api.machine.CrashNote;
+import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
 import io.handoff.core.plan.HandoffImage;
@@ -18,9 +20,13 @@ import io.handoff.testkit.bmc.BmcReport;
 import io.handoff.testkit.bmc.SelEntry;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -196,6 +202,42 @@ class LastWordsOnReferenceMachineTests {
             assertThat(CrashedCpu.inKernelText(qemu)).containsExactly(
                     new CrashedCpu(0, 0x3ec3a400L, 368, 0xffffffff99c01234L),
                     new CrashedCpu(1, 0x3ed3a400L, 368, 0xffffffff99c01244L));
+        }
+    }
+
+    /** When a simulated crash writes notes ({@code handoff simulate} and PlatformTestKit decide it there). */
+    @Nested
+    class WhichRunsGetNotes {
+        final ProfileMachine qemu = ProfileMachine.at(Fixtures.profile("qemu-pc-x86_64-1g"));
+        final ReferenceMachine.Options defaults = ReferenceMachine.Options.defaults();
+
+        PlanRequest request(PlanRequest.Mode mode) {
+            return new PlanRequest(mode, Path.of("vmlinuz"), Optional.empty(), "", Map.of());
+        }
+
+        @Test
+        void aCrashWithPortIoGetsEachCpuWithItsRipInTheKernelText() {
+            assertThat(defaults.crashNotesFor(qemu, request(PlanRequest.Mode.KDUMP), Set.of(Capabilities.PORT_IO))
+                    .crashedCpus()).isNotEmpty().isEqualTo(CrashedCpu.inKernelText(qemu));
+        }
+
+        @Test
+        void aRebootGetsNone() {
+            assertThat(defaults.crashNotesFor(qemu, request(PlanRequest.Mode.KEXEC), Set.of(Capabilities.PORT_IO))
+                    .crashedCpus()).isEmpty();
+        }
+
+        @Test
+        void aCrashWithoutPortIoGetsNone() {
+            assertThat(defaults.crashNotesFor(qemu, request(PlanRequest.Mode.KDUMP), Set.of(Capabilities.DUMP_REIPL))
+                    .crashedCpus()).isEmpty();
+        }
+
+        @Test
+        void cpusTheOptionsNameAlreadyStay() {
+            assertThat(defaults.crashedCpus(CPUS)
+                    .crashNotesFor(qemu, request(PlanRequest.Mode.KDUMP), Set.of(Capabilities.PORT_IO))
+                    .crashedCpus()).isEqualTo(CPUS);
         }
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The kit's plumbing: a plugin jar loaded by PF4J, planning on the QEMU profile, the run on the C stub.
+ * The kit's plumbing: a plugin jar loaded by PF4J, planning on the QEMU profile, the run on the reference machine.
  *
  * <p>The toy platform places its own "purgatory" segment from a file holding a hand-written program, since
  * this branch's planner links no purgatory yet; the real runtime (host build) runs it.
