@@ -41,13 +41,17 @@ if [ "$stage" = capture ] || [ -e /proc/vmcore ]; then
     # the first program header is PT_NOTE; the crashed CPU's NT_PRSTATUS in it is built by this kernel from the
     # old lowcore's save area (purgatory copied it into the crash region): its pr_reg starts with the PSW
     hex() { od -An -tx1 -j "$1" -N "$2" /proc/vmcore | tr -d ' \n'; }
-    n=$((0x$(hex 72 8))); end=$((n + 0x$(hex 96 8))); k=0
+    n=$((0x$(hex 72 8))); end=$((n + 0x$(hex 96 8))); k=0; psw=
     say "vmcore phdr 0 type 0x$(hex 64 4) notes $n..$end"
     while [ $n -lt $end ] && [ $k -lt 16 ]; do
       namesz=$((0x$(hex $n 4))); descsz=$((0x$(hex $((n + 4)) 4))); type=$((0x$(hex $((n + 8)) 4)))
       desc=$((n + 12 + (namesz + 3) / 4 * 4))
       say "vmcore note $k type $type name $(dd if=/proc/vmcore bs=1 skip=$((n + 12)) count=$((namesz - 1)) 2>/dev/null) size $descsz"
-      if [ $type = 1 ]; then say "vmcore prstatus psw 0x$(hex $((desc + 112)) 8) 0x$(hex $((desc + 120)) 8)"; break; fi
+      [ $type = 1 ] && [ -z "$psw" ] && psw=1 && say "vmcore prstatus psw 0x$(hex $((desc + 112)) 8) 0x$(hex $((desc + 120)) 8)"
+      # the first kernel's VMCOREINFO: found through the old lowcore's pointer (the copy in the crash region), read
+      # from the first kernel's memory (below the crash size, that is through the swap)
+      [ $type = 0 ] && dd if=/proc/vmcore bs=1 skip=$desc count=$descsz 2>/dev/null | grep -E '^(OSRELEASE|PAGESIZE)=' \
+        | sed 's/^/HQ: vmcoreinfo: /'
       n=$((desc + (descsz + 3) / 4 * 4)); k=$((k + 1))
     done
     dmesg | grep -iE 'kdump|oldmem|crash' | sed 's/^/HQ: dmesg: /'
@@ -61,6 +65,7 @@ say "FIRST KERNEL UP at uptime $(up), scenario $scenario, kernel $(uname -r) on 
 say "cmdline: $(cat /proc/cmdline)"
 sed 's/^/HQ: iomem: /' /proc/iomem
 say "kexec_crash_size=$(cat /sys/kernel/kexec_crash_size 2>&1) kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded 2>&1)"
+say "vmcoreinfo note at $(cat /sys/kernel/vmcoreinfo 2>&1)"
 for f in /sys/firmware/ipl/ipl_type /sys/firmware/dump/dump_type /sys/firmware/reipl/reipl_type; do
   say "$f: $(cat $f 2>&1)"
 done

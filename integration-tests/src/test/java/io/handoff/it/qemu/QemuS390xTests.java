@@ -220,6 +220,17 @@ class QemuS390xTests {
                     .isBetween(Long.parseLong(code.group(1), 16), Long.parseLong(code.group(2), 16));
             System.out.printf("s390x %s: crashed CPU's PSW in /proc/vmcore %s %s%n", run.name(), psw.group(1),
                     psw.group(2));
+            // the first kernel's VMCOREINFO note lies below the crash size, so the capture kernel reads it through the
+            // swap (and finds it through the old lowcore's pointer): it names the first kernel's release
+            Matcher note = Pattern.compile("HQ: vmcoreinfo note at 0x([0-9a-f]+) ").matcher(
+                    String.join("\n", run.linesStartingWith("HQ: vmcoreinfo note at")));
+            assertThat(note.find()).as(run.excerpt()).isTrue();
+            assertThat(Long.parseLong(note.group(1), 16)).as("the VMCOREINFO note's address").isLessThan(256L << 20);
+            Matcher release = Pattern.compile("kernel (\\S+) on s390x").matcher(
+                    String.join("\n", run.linesStartingWith("HQ: FIRST KERNEL UP")));
+            assertThat(release.find()).as(run.excerpt()).isTrue();
+            assertThat(run.linesStartingWith("HQ: vmcoreinfo: ")).as(run.excerpt())
+                    .contains("HQ: vmcoreinfo: OSRELEASE=" + release.group(1), "HQ: vmcoreinfo: PAGESIZE=4096");
         }
 
         private static void report(GuestRun run, String loader) {
