@@ -1,7 +1,7 @@
 #!/bin/busybox sh
 # /init of the qemu-system-s390x guest (prepare.sh), for the first kernel and the capture kernel.
 #   hq.scenario=probe | kdump-kexec-tools | reboot-kexec-tools | java | reboot-handoff | kdump-handoff
-#               | corrupt-handoff | shell
+#               | corrupt-handoff | capture-handoff | shell
 #   hq.stage=capture | second   set by the loader's --append for the kernel that boots next
 #   hq.env=/work/NAME.env       the run's settings (run-guest.sh), on the work share
 # Console lines for the host start with "HQ: " (SCLP console, ttysclp0).
@@ -138,6 +138,19 @@ case "$scenario" in
     handoff status 2>&1 | sed 's/^/HQ: status: /'
     [ "$rc" = 0 ] || finish error
     crash;;
+  capture-handoff)
+    # handoff capture of this real machine, then a kdump plan made from the captured profile alone
+    handoff_up
+    handoff capture /tmp/profile > /tmp/capture.out 2>&1
+    rc=$?
+    sed 's/^/HQ: capture: /' /tmp/capture.out
+    (cd /host/tmp/profile && find . -type f | sort) | sed 's/^/HQ: profile file: /'
+    handoff plan --root /tmp/profile --crash --kernel /work/boot/vmlinuz --initrd /work/boot/initrd \
+      --append "$append_capture" --out /tmp/bundle > /tmp/plan.out 2>&1
+    rc2=$?
+    sed 's/^/HQ: plan: /' /tmp/plan.out
+    say "CAPTURED rc=$rc PLANNED rc=$rc2"
+    finish capture-handoff;;
   java)
     host_up
     for opts in "-Xshare:auto -XX:-UsePerfData -XX:TieredStopAtLevel=1 -XX:+UseSerialGC" "-Xint -XX:-UsePerfData -XX:+UseSerialGC"; do

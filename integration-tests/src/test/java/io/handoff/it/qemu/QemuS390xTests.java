@@ -193,6 +193,22 @@ class QemuS390xTests {
                     .contains("Guest crashed on cpu 0: disabled-wait").doesNotContain("0x000000004846");
         }
 
+        @Test
+        @Order(4)
+        void capturesThisMachinesProfileAndPlansFromIt() throws Exception {
+            GuestRun run = boot(guest, "capture-handoff", "capture-handoff", 300, Map.of());
+
+            // handoff capture on a real s390x kernel, then a kdump plan from the captured files alone
+            expect(run, "HQ: CAPTURED rc=0 PLANNED rc=0", "HQ: profile file: ./proc/iomem",
+                    "HQ: profile file: ./sys/firmware/dump/dump_type", "HQ: plan: handoff plan: s390x, kdump",
+                    "HQ: plan: crash region: 0x30000000-0x3fffffff (256 MiB)");
+            List<String> plan = run.linesStartingWith("HQ: plan: ");
+            assertThat(plan).as(run.excerpt())
+                    .anyMatch(l -> l.matches("HQ: plan: +oldmem +base 0x30000000 size 0x10000000 .*"))
+                    // QEMU gives the guest no dump device: the fallback is the disabled wait that says so
+                    .anyMatch(l -> l.matches("HQ: plan: +fallback +1 disabled-wait .*code 0x48460001"));
+        }
+
         private static void expectCapture(GuestRun run, String... loaded) {
             List<String> markers = new ArrayList<>(List.of(loaded));
             // no panic line: s390 resets into the capture kernel before the console prints it
