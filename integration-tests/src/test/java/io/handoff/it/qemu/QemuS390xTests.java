@@ -127,10 +127,8 @@ class QemuS390xTests {
         }
 
         private void report(GuestRun run, String loader) {
-            OptionalDouble exec = run.timeOf(Pattern.compile("HQ: EXEC at"), 0);
-            OptionalDouble second = run.timeOf(Pattern.compile("HQ: SECOND KERNEL UP"), 0);
-            System.out.printf("s390x %s exec -> second kernel's init: %.1f s%n", loader,
-                    second.getAsDouble() - exec.getAsDouble());
+            reportSeconds(run, "s390x " + loader + " exec -> second kernel's init", "HQ: EXEC at",
+                    "HQ: SECOND KERNEL UP");
         }
     }
 
@@ -250,10 +248,8 @@ class QemuS390xTests {
         }
 
         private static void report(GuestRun run, String loader) {
-            OptionalDouble crash = run.timeOf(Pattern.compile("HQ: TRIGGERING CRASH"), 0);
-            OptionalDouble capture = run.timeOf(Pattern.compile("HQ: CAPTURE KERNEL UP"), 0);
-            System.out.printf("s390x %s: crash -> capture kernel's init: %.1f s%n", loader,
-                    capture.getAsDouble() - crash.getAsDouble());
+            reportSeconds(run, "s390x " + loader + ": crash -> capture kernel's init", "HQ: TRIGGERING CRASH",
+                    "HQ: CAPTURE KERNEL UP");
         }
     }
 
@@ -262,6 +258,13 @@ class QemuS390xTests {
         Map<String, String> all = new java.util.HashMap<>(env);
         all.put("HQ_STOP_ON", STOP);
         return guest.boot(scenario, name, timeout, all);
+    }
+
+    /** Print the host seconds between the first console lines matching {@code from} and {@code to}. */
+    private static void reportSeconds(GuestRun run, String what, String from, String to) {
+        OptionalDouble start = run.timeOf(Pattern.compile(from), 0);
+        OptionalDouble end = run.timeOf(Pattern.compile(to), 0);
+        System.out.printf("%s: %.1f s%n", what, end.getAsDouble() - start.getAsDouble());
     }
 
     private static void expect(GuestRun run, String... markers) {
