@@ -13,6 +13,7 @@
 #include "pg_internal.h"
 #include "purgatory.h"
 #include "host/purgatory_host.h"
+#include "program_encoder.h"
 
 /* ---------------- a tiny harness ---------------- */
 
@@ -406,86 +407,7 @@ static void reset_machine(void)
         ram[i] = (uint8_t)(i * 7 + (i >> 9));
 }
 
-/* ---------------- a program encoder, in the target's byte order ---------------- */
-
-static uint8_t P[32768];
-static size_t plen, main_off, main_count, fb_off, fb_count, step_start;
-static int in_fallback;
-
-static void put(size_t at, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++) {
-#ifdef PURGATORY_TARGET_BIG_ENDIAN
-        P[at + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-#else
-        P[at + i] = (uint8_t)(v >> (8 * i));
-#endif
-    }
-}
-
-static void program(void)
-{
-    memset(P, 0, sizeof P);
-    plen = 0x30;
-    main_off = plen;
-    main_count = fb_count = 0;
-    fb_off = 0;
-    in_fallback = 0;
-}
-
-static void fallback(void)
-{
-    in_fallback = 1;
-    fb_off = plen;
-}
-
-static void begin(uint16_t kind, uint16_t flags)
-{
-    step_start = plen;
-    put(plen, kind, 2);
-    put(plen + 2, flags, 2);
-    put(plen + 8, 1000, 8); /* worst_case_us, unused by the runtime */
-    plen += 16;
-}
-
-static void op(uint64_t v)
-{
-    put(plen, v, 8);
-    plen += 8;
-}
-
-static void raw(const void *p, size_t n)
-{
-    memcpy(P + plen, p, n);
-    plen += (n + 7) & ~(size_t)7;
-}
-
-static void end(void)
-{
-    put(step_start + 4, plen - step_start, 4);
-    if (in_fallback)
-        fb_count++;
-    else
-        main_count++;
-}
-
-/* Writes the header; returns the parameter area's length. */
-static size_t finish(uint64_t budget, uint64_t cap)
-{
-    put(0, 0x50504F48, 4);
-    put(4, 1, 2);
-    put(6, main_count, 2);
-    put(8, main_off, 4);
-    put(0x0C, fb_count, 4);
-    put(0x10, fb_off, 4);
-    put(0x14, plen, 4);
-    put(0x18, budget, 8);
-    put(0x20, cap, 8);
-    return plen;
-}
-
-#define REQUIRED 1
-#define BEST_EFFORT 0
+/* ---------------- programs: program_encoder.h ---------------- */
 
 static void console(void) { begin(1, BEST_EFFORT); op(UART); op(1); end(); }
 static void rtc(void) { begin(6, BEST_EFFORT); op(RTC_INDEX); op(RTC_DATA); end(); }

@@ -9,6 +9,7 @@
 
 #include "pg_internal.h"
 #include "host/purgatory_host.h"
+#include "program_encoder.h"
 
 static int passed, failed_tests, current_failed;
 
@@ -68,66 +69,14 @@ static const purgatory_host_hal plain = {
     fake_inb, fake_outb, fake_read, fake_write, fake_jump, fake_halt, fake_reset, 0, 0, 0,
 };
 
-static uint8_t P[8192];
-static size_t plen, step_start, main_count, fb_count, fb_off;
-static int in_fallback;
-
-static void put(size_t at, uint64_t v, unsigned n)
+/* a fresh machine and a fresh program (program_encoder.h) */
+static void fresh(void)
 {
-    for (unsigned i = 0; i < n; i++) {
-#ifdef PURGATORY_TARGET_BIG_ENDIAN
-        P[at + i] = (uint8_t)(v >> (8 * (n - 1 - i)));
-#else
-        P[at + i] = (uint8_t)(v >> (8 * i));
-#endif
-    }
-}
-
-static void program(void)
-{
-    memset(P, 0, sizeof P);
+    program();
     memset(&m, 0, sizeof m);
     m.set_rc = 1;
     for (size_t i = 0; i < RAM_SIZE; i++)
         ram[i] = (uint8_t)(i * 13 + 7);
-    plen = 0x30;
-    main_count = fb_count = 0;
-    fb_off = 0;
-    in_fallback = 0;
-}
-
-static void fallback(void) { in_fallback = 1; fb_off = plen; }
-
-static void begin(uint16_t kind, uint16_t flags)
-{
-    step_start = plen;
-    put(plen, kind, 2);
-    put(plen + 2, flags, 2);
-    plen += 16;
-}
-
-static void op(uint64_t v) { put(plen, v, 8); plen += 8; }
-
-static void end(void)
-{
-    put(step_start + 4, plen - step_start, 4);
-    if (in_fallback)
-        fb_count++;
-    else
-        main_count++;
-}
-
-static size_t finish(void)
-{
-    put(0, 0x50504F48, 4);
-    put(4, 1, 2);
-    put(6, main_count, 2);
-    put(8, 0x30, 4);
-    put(0x0C, fb_count, 4);
-    put(0x10, fb_off ? fb_off : plen, 4);
-    put(0x14, plen, 4);
-    put(0x20, 1000, 8);
-    return plen;
 }
 
 static void load_psw(uint64_t mask, uint64_t addr) { begin(32, 1); op(mask); op(addr); end(); }
@@ -170,18 +119,18 @@ static void ccw_block(uint8_t *b)
 
 static void load_psw_hands_over_mask_and_address(void)
 {
-    program();
+    fresh();
     load_psw(0x0000000180000000ull, 0x10010);
-    int rc = purgatory_host_run(&hal, P, finish());
+    int rc = purgatory_host_run(&hal, P, finish(0, 1000));
     CHECK(rc == PURGATORY_HOST_PSW_LOADED);
     CHECK(m.psw && m.mask == 0x0000000180000000ull && m.addr == 0x10010);
 }
 
 static void disabled_wait_shows_its_code(void)
 {
-    program();
+    fresh();
     disabled_wait(0x5130);
-    CHECK(purgatory_host_run(&hal, P, finish()) == PURGATORY_HOST_DISABLED_WAIT);
+    CHECK(purgatory_host_run(&hal, P, finish(0, 1000)) == PURGATORY_HOST_DISABLED_WAIT);
     CHECK(m.waited && m.code == 0x5130);
 }
 
@@ -189,10 +138,10 @@ static void dump_reipl_sets_the_block_then_loads_the_dump(void)
 {
     uint8_t b[200];
     ccw_block(b);
-    program();
+    fresh();
     dump_reipl(b, sizeof b);
     disabled_wait(0x5131);
-    CHECK(purgatory_host_run(&hal, P, finish()) == PURGATORY_HOST_DUMP_REIPL);
+    CHECK(purgatory_host_run(&hal, P, finish(0, 1000)) == PURGATORY_HOST_DUMP_REIPL);
     CHECK(m.diag_calls == 2 && m.subcodes[0] == 5 && m.subcodes[1] == 4);
     CHECK(m.block_len == 200 && memcmp(m.block, b, 200) == 0);
     CHECK(!m.waited);
@@ -202,12 +151,12 @@ static void busy_machine_is_asked_again(void)
 {
     uint8_t b[200];
     ccw_block(b);
-    program();
+    fresh();
     m.busy_answers = 3;
     dump_reipl(b, sizeof b);
     disabled_wait(1);
     m.busy_answers = 3;
-    CHECK(purgatory_host_run(&hal, P, finish()) == PURGATORY_HOST_DUMP_REIPL);
+    CHECK(purgatory_host_run(&hal, P, finish(0, 1000)) == PURGATORY_HOST_DUMP_REIPL);
     CHECK(m.diag_calls == 5);
 }
 
@@ -215,11 +164,11 @@ static void busy_forever_gives_up_after_eight_tries(void)
 {
     uint8_t b[200];
     ccw_block(b);
-    program();
+    fresh();
     fallback();
     dump_reipl(b, sizeof b);
     disabled_wait(0x5131);
-    size_t len = finish();
+    size_t len = finish(0, 1000);
     m.busy_answers = 1000;
     CHECK(purgatory_host_run(&hal, P, len) == PURGATORY_HOST_DISABLED_WAIT);
     CHECK(m.diag_calls == 1 + 8);
@@ -230,11 +179,11 @@ static void refused_block_falls_through_to_the_disabled_wait(void)
 {
     uint8_t b[200];
     ccw_block(b);
-    program();
+    fresh();
     fallback();
     dump_reipl(b, sizeof b);
     disabled_wait(0x5131);
-    size_t len = finish();
+    size_t len = finish(0, 1000);
     m.set_rc = 0x0102; /* no configuration */
     CHECK(purgatory_host_run(&hal, P, len) == PURGATORY_HOST_DISABLED_WAIT);
     CHECK(m.diag_calls == 1 && m.code == 0x5131);
@@ -242,12 +191,12 @@ static void refused_block_falls_through_to_the_disabled_wait(void)
 
 static void without_s390_callbacks_the_steps_fail_by_their_flags(void)
 {
-    program();
+    fresh();
     load_psw(0x0000000180000000ull, 0x10010);
     fallback();
     disabled_wait(7);
     begin(17, 1); op(42); end(); /* halt */
-    CHECK(purgatory_host_run(&plain, P, finish()) == PURGATORY_HOST_HALTED);
+    CHECK(purgatory_host_run(&plain, P, finish(0, 1000)) == PURGATORY_HOST_HALTED);
     CHECK(m.halted && m.reason == 42 && !m.psw && !m.waited);
 }
 
@@ -255,26 +204,26 @@ static void block_longer_than_its_record_is_malformed(void)
 {
     uint8_t b[200];
     ccw_block(b);
-    program();
+    fresh();
     dump_reipl(b, sizeof b);
     put(0x30 + 16, 208, 8); /* claims 208 bytes, the record holds 200 */
-    CHECK(purgatory_host_run(&hal, P, finish()) == -3);
-    program();
+    CHECK(purgatory_host_run(&hal, P, finish(0, 1000)) == -3);
+    fresh();
     dump_reipl(b, sizeof b);
     put(0x30 + 16, 0, 8); /* an empty block */
-    CHECK(purgatory_host_run(&hal, P, finish()) == -3);
-    program();
+    CHECK(purgatory_host_run(&hal, P, finish(0, 1000)) == -3);
+    fresh();
     begin(32, 1); op(1); end(); /* load-psw with one operand */
-    CHECK(purgatory_host_run(&hal, P, finish()) == -3);
+    CHECK(purgatory_host_run(&hal, P, finish(0, 1000)) == -3);
 }
 
 static void probe_runs_only_the_digest_check(void)
 {
-    program();
+    fresh();
     verify(0x2000, 0x3000);
     begin(5, 1); op(0x1000); op(0x8000); op(0x1000); end(); /* swap: must not run */
     load_psw(0x0000000180000000ull, 0x10010);
-    size_t len = finish();
+    size_t len = finish(0, 1000);
     uint8_t before[RAM_SIZE];
     memcpy(before, ram, RAM_SIZE);
     CHECK(purgatory_host_probe(&hal, P, len) == 0);
@@ -287,9 +236,9 @@ static void probe_runs_only_the_digest_check(void)
 
 static void probe_of_a_program_without_digests_or_a_bad_area(void)
 {
-    program();
+    fresh();
     load_psw(0x0000000180000000ull, 0x10010);
-    size_t len = finish();
+    size_t len = finish(0, 1000);
     CHECK(purgatory_host_probe(&hal, P, len) == 2);
     put(0, 0x48504F50, 4);
     CHECK(purgatory_host_probe(&hal, P, len) == -1);
