@@ -113,11 +113,6 @@ public final class PlanSession implements PlanContext {
         this.settings = settings;
         this.layout = layout;
         this.contributions = contributions;
-        List<MemoryRange> ram = MemoryMaps.sortAndMerge(machine.iomem().roots().stream()
-                .map(e -> e.range())
-                .filter(r -> r.type() == RangeType.RAM)
-                .toList());
-        ram = MemoryMaps.clip(ram, 0, layout.maxAddress());
         if (request.crash()) {
             List<MemoryRange> regions = machine.iomem().crashRegions();
             if (regions.isEmpty()) {
@@ -132,7 +127,10 @@ public final class PlanSession implements PlanContext {
             this.loadable = MemoryMaps.clip(List.of(top.withType(RangeType.RAM)), 0, layout.maxAddress());
         } else {
             this.crashRegion = Optional.empty();
-            this.loadable = ram;
+            this.loadable = MemoryMaps.clip(MemoryMaps.sortAndMerge(machine.iomem().roots().stream()
+                    .map(e -> e.range())
+                    .filter(r -> r.type() == RangeType.RAM)
+                    .toList()), 0, layout.maxAddress());
         }
         this.holes = new HoleFinder(loadable, layout.pageSize());
     }
