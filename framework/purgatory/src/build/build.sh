@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Builds and tests the portable purgatory runtime with the system gcc; called by Maven (pom.xml).
-#   build.sh host OUT   -> OUT/classes/native/linux-x86-64/libhandoff-purgatory-host{,-be}.so
-#   build.sh test OUT   -> builds and runs the C unit tests (LE and BE target, plain and ASan/UBSan)
+#   build.sh host OUT   -> OUT/classes/native/linux-x86-64/libhandoff-purgatory-host{,-be}.so: the runtime with no
+#                          architecture (every architecture kind fails as unknown); platforms build their own
+#                          with build-plugin.sh
+#                          (and OUT/test-classes/.../libhandoff-purgatory-host-testarch{,-be}.so on the test
+#                          architecture, for the framework's Java tests)
+#   build.sh test OUT   -> builds and runs the C unit tests (LE and BE target, plain and ASan/UBSan) on the test
+#                          architecture (src/test/c/test_arch.c)
 # Fails on any warning, on a runtime object that needs anything but the HAL (no libc in the runtime),
 # and on a shared library that exports more than purgatory_host_run.
 set -euo pipefail
@@ -12,7 +17,7 @@ mode=${1:?usage: build.sh host|test OUT}
 out=${2:?usage: build.sh host|test OUT}
 CC=${CC:-gcc}
 
-runtime=(runtime.c sha256.c console.c wait.c lib.c kcs.c lastwords.c s390.c)
+mapfile -t runtime < <(grep -v '^\s*#' "$src/runtime.list" | grep -v '^\s*$')
 warn=(-std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-prototypes)
 # The runtime is freestanding: the same flags as on the target (plus what a host library needs).
 freestanding=(-ffreestanding -fno-builtin -nostdlib -fno-stack-protector -fno-tree-loop-distribute-patterns)
@@ -31,7 +36,7 @@ compile_runtime() {
   ld -r -o "$dir/runtime.ro" "${objs[@]}"
   local undefined
   undefined=$(nm -u "$dir/runtime.ro" | awk '{print $NF}' | sort -u \
-    | grep -v -E '^(hal_(inb|outb|read|write|jump_x86_64|halt|reset)|__(asan|ubsan|sanitizer)_[A-Za-z0-9_]*|_GLOBAL_OFFSET_TABLE_)$' \
+    | grep -v -E '^(hal_(inb|outb|read|write|halt|reset|arch_operands_fit|arch_step)|__(asan|ubsan|sanitizer)_[A-Za-z0-9_]*|_GLOBAL_OFFSET_TABLE_)$' \
     | tr '\n' ' ' || true)
   if [ -n "$undefined" ]; then
     echo "build.sh: the runtime must not use libc, but it needs: $undefined" >&2
@@ -39,13 +44,14 @@ compile_runtime() {
   fi
 }
 
-host_lib() { # host_lib NAME EXTRA...
-  local name=$1; shift
+host_lib() { # host_lib NAME CLASSES ARCH_SOURCE EXTRA...
+  local name=$1 classes=$2 arch=$3; shift 3
   local obj=$out/purgatory-obj/$name
-  local dest=$out/classes/native/linux-x86-64
+  local dest=$out/$classes/native/linux-x86-64
   mkdir -p "$dest"
   compile_runtime "$obj" -O2 -fPIC -fvisibility=hidden "$@"
   "$CC" "${warn[@]}" -O2 -fPIC -fvisibility=hidden "$@" -I"$src" -c "$src/host/host.c" -o "$obj/host.o"
+  "$CC" "${warn[@]}" -O2 -fPIC -fvisibility=hidden "$@" -I"$src" -I"$tests" -c "$arch" -o "$obj/arch.o"
   "$CC" -shared -fPIC -Wl,-z,defs -Wl,-z,noexecstack -Wl,-soname,"$name.so" -o "$dest/$name.so" "$obj"/*.o
   local exported
   exported=$(nm -D --defined-only "$dest/$name.so" | awk '$2 == "T" {print $3}' | sort -u | tr '\n' ' ')
@@ -61,17 +67,18 @@ test_bin() { # test_bin NAME EXTRA...
   local obj=$out/purgatory-obj/$name
   compile_runtime "$obj" -g -O1 "$@"
   "$CC" "${warn[@]}" -g -O1 "$@" -I"$src" -c "$src/host/host.c" -o "$obj/host.o"
+  "$CC" "${warn[@]}" -g -O1 "$@" -I"$src" -c "$tests/test_arch.c" -o "$obj/test_arch.o"
   "$CC" "${warn[@]}" -g -O1 "$@" -I"$src" -c "$tests/test_purgatory.c" -o "$obj/test_purgatory.o"
   "$CC" "$@" -o "$out/purgatory-tests/$name" "$obj"/*.o
-  # the s390 step kinds and the probe mode: their own test program, on the same runtime objects
-  "$CC" "${warn[@]}" -g -O1 "$@" -I"$src" -c "$tests/test_s390.c" -o "$obj/test_s390.t"
-  "$CC" "$@" -o "$out/purgatory-tests/$name-s390" "$obj/test_s390.t" $(ls "$obj"/*.o | grep -v test_purgatory.o)
 }
 
 case $mode in
   host)
-    host_lib libhandoff-purgatory-host
-    host_lib libhandoff-purgatory-host-be -DPURGATORY_TARGET_BIG_ENDIAN
+    host_lib libhandoff-purgatory-host classes "$src/host/no_arch.c"
+    host_lib libhandoff-purgatory-host-be classes "$src/host/no_arch.c" -DPURGATORY_TARGET_BIG_ENDIAN
+    # for the framework's own Java tests (framework-purgatory's test jar): the runtime on the test architecture
+    host_lib libhandoff-purgatory-host-testarch test-classes "$tests/test_arch.c"
+    host_lib libhandoff-purgatory-host-testarch-be test-classes "$tests/test_arch.c" -DPURGATORY_TARGET_BIG_ENDIAN
     ;;
   test)
     mkdir -p "$out/purgatory-tests"
@@ -81,8 +88,7 @@ case $mode in
     test_bin test-le-asan "${san[@]}"
     test_bin test-be-asan -DPURGATORY_TARGET_BIG_ENDIAN "${san[@]}"
     status=0
-    for t in test-le test-be test-le-asan test-be-asan test-le-s390 test-be-s390 test-le-asan-s390 \
-             test-be-asan-s390; do
+    for t in test-le test-be test-le-asan test-be-asan; do
       echo "== $t"
       "$out/purgatory-tests/$t" > "$out/purgatory-tests/$t.log" 2>&1 || status=1
       grep -E '^(FAIL|    )' "$out/purgatory-tests/$t.log" || true

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Proves that check-image.sh rejects what it must, for any platform: run after the plugin's build-image.sh OUT.
+# Proves that check-image.sh rejects what it must, for any platform: run after build-plugin.sh image PLUGIN OUT.
 #   check-image-selftest.sh CONF OUT
-# CONF is the platform's description (plugins-*/src/build/image.conf, sourced here); the plugin's linker
-# script is CONF's ../main/purgatory/purgatory.lds. The header fields are patched in the target's byte order.
+# CONF is the platform's description (plugins-*/src/build/image.conf, sourced here); the linker script is the
+# one build-plugin.sh generated beside the ELF. The header fields are patched in the target's byte order.
 # 1. the same objects plus one absolute pointer in data -> relocations -> rejected;
 # 2. the blob with a wrong magic (a wrong byte, or the other byte order), version, arch, parameter offset,
 #    image size or reserved byte -> rejected, each with its own message;
@@ -14,7 +14,6 @@ out=${2:?usage: check-image-selftest.sh CONF OUT}
 # shellcheck source=/dev/null
 . "$conf"
 export CROSS
-hal=$(cd "$(dirname "$conf")/../main/purgatory" && pwd)
 obj=$out/purgatory-${IMAGE_NAME:?$conf sets no IMAGE_NAME}
 elf=$obj/purgatory.elf
 bin=$out/classes/purgatory/$IMAGE_NAME.bin
@@ -58,7 +57,7 @@ printf '.data\n.globl absolute_pointer\nabsolute_pointer: .quad purgatory_entry\
   > "$work/absolute.S"
 "${CROSS}gcc" -fPIE -c "$work/absolute.S" -o "$work/absolute.o"
 mapfile -t objs < <(ls "$obj"/*.o)
-"${CROSS}gcc" -nostdlib -static-pie -Wl,-T,"$hal/purgatory.lds" -Wl,--build-id=none -Wl,-z,noexecstack \
+"${CROSS}gcc" -nostdlib -static-pie -Wl,-T,"$obj/purgatory.lds" -Wl,--build-id=none -Wl,-z,noexecstack \
   -Wl,--no-warn-rwx-segments -o "$work/absolute.elf" "${objs[@]}" "$work/absolute.o"
 "${CROSS}objcopy" -O binary "$work/absolute.elf" "$work/absolute.bin"
 expect reject absolute-pointer-in-data "$work/absolute.elf" "$work/absolute.bin" "the linked image has relocations"

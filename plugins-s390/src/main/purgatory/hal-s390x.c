@@ -8,7 +8,7 @@
 #include "hal.h"
 #include "pg_internal.h"
 #include "purgatory.h"
-#include "s390.h"
+#include "steps-s390x.h"
 
 /* PSW mask of a disabled wait: WAIT | EA | BA (64-bit addressing), no interrupts enabled. */
 #define PSW_MASK_DISABLED_WAIT 0x0002000180000000ull
@@ -77,12 +77,6 @@ void hal_disabled_wait(uint64_t code)
 void hal_halt(uint64_t reason)
 {
     lpswe(PSW_MASK_DISABLED_WAIT, reason);
-}
-
-void hal_jump_x86_64(const uint64_t regs[17])
-{
-    (void)regs;
-    lpswe(PSW_MASK_DISABLED_WAIT, WAIT_NO_PORT_IO_JUMP);
 }
 
 void hal_reset(uint64_t method)

@@ -109,3 +109,9 @@ void pg_put_fail(struct pg_ctx *c, const struct fail *f)
     else if (f->num_kind == NUM_HEX)
         pg_puthex(c, f->num);
 }
+
+void pg_say(struct pg_ctx *c, const char *s)
+{
+    pg_puts(c, "purgatory: ");
+    pg_puts(c, s);
+}

@@ -114,6 +114,8 @@ void pg_puthex(struct pg_ctx *c, uint64_t v);
 void pg_putdec(struct pg_ctx *c, uint64_t v);
 /* The reason of a failure: its text and number. */
 void pg_put_fail(struct pg_ctx *c, const struct fail *f);
+/* "purgatory: " and the text: how every step's console line starts. */
+void pg_say(struct pg_ctx *c, const char *s);
 /* Waits until the transmitter has taken every byte (before a handoff). */
 void pg_console_flush(struct pg_ctx *c);
 

@@ -17,7 +17,7 @@
 
 /*
  * Validates the parameter area and runs it. Never returns once the program is valid: it ends in
- * hal_jump_x86_64(), hal_halt() or hal_reset(). Returns PG_BAD_MAGIC, PG_BAD_VERSION or PG_MALFORMED
+ * a terminal architecture step (hal_arch_step()), hal_halt() or hal_reset(). Returns PG_BAD_MAGIC, PG_BAD_VERSION or PG_MALFORMED
  * (nothing was executed) otherwise.
  */
 int purgatory_run(const void *param_area, uint64_t param_len);

@@ -8,7 +8,6 @@
 #include "pg_bytes.h"
 #include "pg_internal.h"
 #include "purgatory.h"
-#include "s390.h"
 
 #define PARAM_MAGIC   0x50504F48u /* "HOPP" */
 #define PARAM_VERSION 1u
@@ -16,9 +15,10 @@
 #define STEP_HEADER   16u
 #define FLAG_REQUIRED 0x1u
 
+/* The generic kinds (FORMAT.md section 3); every other kind is the architecture's (hal.h). */
 enum step_kind {
     K_CONSOLE = 1, K_PRINT = 2, K_VERIFY = 3, K_COPY = 4, K_SWAP = 5, K_RTC = 6,
-    K_IPMI = 7, K_CPU_IP = 8, K_JUMP_X86_64 = 16, K_HALT = 17, K_RESET = 18,
+    K_IPMI = 7, K_CPU_IP = 8, K_HALT = 17, K_RESET = 18,
 };
 
 /* ---- validation: nothing runs unless every record and operand lies inside total_length ---- */
@@ -50,8 +50,6 @@ static int operands_fit(uint16_t kind, const uint8_t *s, uint32_t len)
     case K_COPY:
     case K_SWAP:
         return len >= STEP_HEADER + 24;
-    case K_JUMP_X86_64:
-        return len >= STEP_HEADER + 17 * 8;
     case K_HALT:
     case K_RESET:
         return len >= STEP_HEADER + 8;
@@ -59,12 +57,10 @@ static int operands_fit(uint16_t kind, const uint8_t *s, uint32_t len)
         return pg_operands_fit_ipmi(s, len);
     case K_CPU_IP:
         return pg_operands_fit_cpu_ip(s, len);
-    case K_LOAD_PSW:
-    case K_DUMP_REIPL:
-    case K_DISABLED_WAIT:
-        return pg_s390_operands_fit(kind, s, len);
-    default:
-        return 1; /* unknown kinds fail when run, by their flags */
+    default: {
+        int fit = hal_arch_operands_fit(kind, s, len);
+        return fit == PG_ARCH_UNKNOWN ? 1 : fit; /* unknown kinds fail when run, by their flags */
+    }
     }
 }
 
@@ -95,11 +91,6 @@ static int wraps(uint64_t a, uint64_t len)
     return len && a + len - 1 < a;
 }
 
-static void say(struct pg_ctx *c, const char *s)
-{
-    pg_puts(c, "purgatory: ");
-    pg_puts(c, s);
-}
 
 static int step_console(struct pg_ctx *c, const uint8_t *s, struct fail *f)
 {
@@ -108,7 +99,7 @@ static int step_console(struct pg_ctx *c, const uint8_t *s, struct fail *f)
         return failed(f, "bad uart port ", NUM_HEX, port);
     if (pg_console_init(c, (uint16_t)port, divisor))
         return failed(f, "bad baud divisor ", NUM_DEC, divisor);
-    say(c, "handoff v1, ");
+    pg_say(c, "handoff v1, ");
     pg_putdec(c, c->step_count);
     pg_puts(c, " steps, budget ");
     pg_putdec(c, c->budget_us);
@@ -140,7 +131,7 @@ static int step_rtc(struct pg_ctx *c, const uint8_t *s, struct fail *f)
     c->rtc_data = (uint16_t)data;
     c->rtc_regb = regb;
     c->rtc_on = 1;
-    say(c, "rtc at ");
+    pg_say(c, "rtc at ");
     pg_puthex(c, index);
     pg_puts(c, (regb & 0x04) ? ", binary" : ", bcd");
     pg_puts(c, (regb & 0x02) ? ", 24h\n" : ", 12h\n");
@@ -199,7 +190,7 @@ static int step_verify(struct pg_ctx *c, const uint8_t *s, struct fail *f)
             uint8_t got[32];
             hash_memory(c, mem + start, n, got);
             if (pg_memcmp(got, digests + 32 * k, 32)) {
-                say(c, "digest mismatch in segment ");
+                pg_say(c, "digest mismatch in segment ");
                 pg_putdec(c, i);
                 pg_puts(c, " (mem ");
                 pg_puthex(c, mem);
@@ -214,7 +205,7 @@ static int step_verify(struct pg_ctx *c, const uint8_t *s, struct fail *f)
         int found;
         uint64_t bad = find_nonzero(c, mem + bufsz, memsz - bufsz, &found);
         if (found) {
-            say(c, "non-zero byte in zero tail of segment ");
+            pg_say(c, "non-zero byte in zero tail of segment ");
             pg_putdec(c, i);
             pg_puts(c, " at ");
             pg_puthex(c, bad);
@@ -224,7 +215,7 @@ static int step_verify(struct pg_ctx *c, const uint8_t *s, struct fail *f)
         total_chunks += chunks;
         p = digests + 32 * chunks;
     }
-    say(c, "digests ok (");
+    pg_say(c, "digests ok (");
     pg_putdec(c, segments);
     pg_puts(c, " segments, ");
     pg_putdec(c, total_chunks);
@@ -249,7 +240,7 @@ static int step_copy(struct pg_ctx *c, const uint8_t *s, struct fail *f, int swa
         hal_write(b + done, c->buf, n);
         done += n;
     }
-    say(c, swap ? "swapped " : "copied ");
+    pg_say(c, swap ? "swapped " : "copied ");
     pg_putdec(c, len);
     pg_puts(c, " bytes ");
     pg_puthex(c, a);
@@ -259,23 +250,9 @@ static int step_copy(struct pg_ctx *c, const uint8_t *s, struct fail *f, int swa
     return 0;
 }
 
-static __attribute__((noreturn)) void step_jump_x86_64(struct pg_ctx *c, const uint8_t *s)
-{
-    uint64_t regs[17];
-    for (unsigned i = 0; i < 17; i++)
-        regs[i] = PG_LD64(s + 16 + 8 * i);
-    say(c, "jump to ");
-    pg_puthex(c, regs[16]);
-    pg_puts(c, " rsi=");
-    pg_puthex(c, regs[4]);
-    pg_putc(c, '\n');
-    pg_console_flush(c);
-    hal_jump_x86_64(regs);
-}
-
 static __attribute__((noreturn)) void halt(struct pg_ctx *c, uint64_t reason)
 {
-    say(c, "halt, reason ");
+    pg_say(c, "halt, reason ");
     pg_putdec(c, reason);
     pg_putc(c, '\n');
     pg_console_flush(c);
@@ -287,7 +264,7 @@ static int step_reset(struct pg_ctx *c, const uint8_t *s, struct fail *f)
     uint64_t method = PG_LD64(s + 16);
     if (method != 1 && method != 2)
         return failed(f, "unknown reset method ", NUM_DEC, method);
-    say(c, "reset, method ");
+    pg_say(c, "reset, method ");
     pg_putdec(c, method);
     pg_putc(c, '\n');
     pg_console_flush(c);
@@ -314,22 +291,14 @@ static int run_step(struct pg_ctx *c, const uint8_t *s, struct fail *f)
         return pg_step_ipmi(c, s, f);
     case K_CPU_IP:
         return pg_step_cpu_ip(c, s, f);
-    case K_JUMP_X86_64:
-        step_jump_x86_64(c, s);
     case K_HALT:
         halt(c, PG_LD64(s + 16));
     case K_RESET:
         return step_reset(c, s, f);
-    case K_LOAD_PSW:
-        pg_step_load_psw(c, s);
-        return failed(f, "no PSW to load on this architecture", NUM_NONE, 0);
-    case K_DUMP_REIPL:
-        return failed(f, "dump re-ipl failed, diag 308 rc ", NUM_HEX, pg_step_dump_reipl(c, s));
-    case K_DISABLED_WAIT:
-        pg_step_disabled_wait(c, s);
-        return failed(f, "no disabled wait on this architecture", NUM_NONE, 0);
-    default:
-        return failed(f, "unknown step kind ", NUM_DEC, kind);
+    default: {
+        int rc = hal_arch_step(c, kind, s, f);
+        return rc == PG_ARCH_UNKNOWN ? failed(f, "unknown step kind ", NUM_DEC, kind) : rc;
+    }
     }
 }
 
@@ -340,7 +309,7 @@ static int run_list(struct pg_ctx *c, const uint8_t *p, uint64_t off, uint64_t c
         const uint8_t *s = p + off;
         struct fail f = { 0, NUM_NONE, 0 };
         if (run_step(c, s, &f)) {
-            say(c, fallback ? "fallback step " : "step ");
+            pg_say(c, fallback ? "fallback step " : "step ");
             pg_putdec(c, i);
             pg_puts(c, " (kind ");
             pg_putdec(c, PG_LD16(s));
@@ -385,9 +354,9 @@ int purgatory_run(const void *param_area, uint64_t param_len)
     c.iteration_cap = PG_LD64(p + 0x20);
 
     if (!run_list(&c, p, steps_off, steps, 0))
-        say(&c, "program ended without a handoff; running fallback\n");
+        pg_say(&c, "program ended without a handoff; running fallback\n");
     run_list(&c, p, fallback_off, fallbacks, 1);
-    say(&c, "fallback ended without a handoff\n");
+    pg_say(&c, "fallback ended without a handoff\n");
     halt(&c, PG_HALT_NO_HANDOFF);
 }
 

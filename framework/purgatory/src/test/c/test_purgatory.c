@@ -14,6 +14,7 @@
 #include "purgatory.h"
 #include "host/purgatory_host.h"
 #include "program_encoder.h"
+#include "test_arch.h"
 
 /* ---------------- a tiny harness ---------------- */
 
@@ -391,8 +392,21 @@ static void fake_reset(uint64_t method)
     m.method = method;
 }
 
+/* the machine's arch callback: test_arch.c's jump (operation 1, the 17 registers) leaves purgatory */
+static uint64_t fake_arch(uint32_t op, const uint64_t *args, uint32_t nargs, const void *data, uint64_t len,
+                          uint32_t *stopped)
+{
+    (void)data;
+    (void)len;
+    if (op != TEST_ARCH_OP_JUMP || nargs != 17)
+        return PURGATORY_HOST_NO_ARCH;
+    fake_jump(args);
+    *stopped = 1;
+    return 0;
+}
+
 static const purgatory_host_hal hal = {
-    fake_inb, fake_outb, fake_read, fake_write, fake_jump, fake_halt, fake_reset, 0, 0, 0,
+    fake_inb, fake_outb, fake_read, fake_write, fake_halt, fake_reset, fake_arch,
 };
 
 static void reset_machine(void)
@@ -574,7 +588,7 @@ static void digests_ok_then_jump(void)
     fallback();
     halt_step(99);
     int rc = run(finish(500000, 100000));
-    CHECK(rc == PURGATORY_HOST_JUMPED);
+    CHECK(rc == PURGATORY_HOST_STOPPED);
     CHECK(m.jumped && !m.halted);
     CHECK_OUT("purgatory: digests ok (2 segments, 4 chunks)\n");
     CHECK_OUT("purgatory: jump to 0x1000200 rsi=0x9000\n");
@@ -719,7 +733,7 @@ static void unknown_kind_best_effort_goes_on(void)
     jump();
     fallback();
     halt_step(9);
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK_OUT("purgatory: step 1 (kind 99) failed: unknown step kind 99; continuing\n");
     CHECK(m.jumped && !m.halted);
 }
@@ -891,7 +905,7 @@ static void uart_that_never_empties_costs_at_most_the_cap(void)
     console();
     print("hello\n");
     jump();
-    CHECK(run(finish(1, CAP)) == PURGATORY_HOST_JUMPED); /* the handoff is not blocked */
+    CHECK(run(finish(1, CAP)) == PURGATORY_HOST_STOPPED); /* the handoff is not blocked */
     CHECK(m.out_len == 0);
     CHECK(m.inb_count >= CAP);
     CHECK(m.inb_count <= CAP + SLACK);
@@ -903,7 +917,7 @@ static void rtc_stuck_in_update_cannot_extend_the_wait(void)
     m.uip_stuck = 1;
     m.reads_per_second = 1;
     stuck_uart_program();
-    CHECK(run(finish(1, CAP)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, CAP)) == PURGATORY_HOST_STOPPED);
     CHECK(m.inb_count <= CAP + SLACK);
 }
 
@@ -912,7 +926,7 @@ static void frozen_rtc_cannot_extend_the_wait(void)
     m.thr_stuck = 1;
     m.reads_per_second = 0;
     stuck_uart_program();
-    CHECK(run(finish(1, CAP)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, CAP)) == PURGATORY_HOST_STOPPED);
     CHECK(m.rtc_reads > 0); /* the clock was looked at */
     CHECK(m.inb_count <= CAP + SLACK);
 }
@@ -932,7 +946,7 @@ static void advancing_rtc_ends_the_wait_before_the_cap(void)
         m.now = clocks[i].start;
         m.reads_per_second = 40; /* 10 looks at the clock per simulated second */
         stuck_uart_program();
-        CHECK(run(finish(1, 100000000)) == PURGATORY_HOST_JUMPED);
+        CHECK(run(finish(1, 100000000)) == PURGATORY_HOST_STOPPED);
         /* two seconds of deadline: about 20 looks, 1024 polls each */
         if (m.inb_count > 40000)
             printf("    clock %zu: %llu reads\n", i, (unsigned long long)m.inb_count);
@@ -1034,7 +1048,7 @@ static void watchdog_set_sends_its_bytes_and_reports_cc(void)
     console();
     ipmi(BEST_EFFORT, &KCS_DEFAULT, WATCHDOG_SET_120, sizeof WATCHDOG_SET_120, "watchdog set 120 s");
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK(bmc.requests == 1);
     CHECK(request_was(0, WATCHDOG_SET_120, sizeof WATCHDOG_SET_120));
     CHECK(bmc.watchdog_set);
@@ -1050,7 +1064,7 @@ static void the_wire_follows_the_kcs_write_and_read_flows(void)
     rtc();
     ipmi(BEST_EFFORT, &KCS_DEFAULT, GET_DEVICE_ID, sizeof GET_DEVICE_ID, "device id");
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     /* WRITE_START, NetFn, WRITE_END, Cmd, then READ after each of the 18 response bytes */
     uint16_t want[4 + 18] = { 0x161, 0x18, 0x162, 0x01 };
     for (unsigned i = 4; i < 4 + 18; i++)
@@ -1073,7 +1087,7 @@ static void requests_in_sequence_get_their_answers(void)
     ipmi(BEST_EFFORT, &KCS_DEFAULT, PANIC_EVENT, sizeof PANIC_EVENT, "panic event");
     ipmi(BEST_EFFORT, &KCS_DEFAULT, PANIC_TEXT, sizeof PANIC_TEXT, "panic text 0");
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK(bmc.requests == 5);
     CHECK(request_was(0, GET_DEVICE_ID, sizeof GET_DEVICE_ID));
     CHECK(request_was(1, WATCHDOG_SET_120, sizeof WATCHDOG_SET_120));
@@ -1094,7 +1108,7 @@ static void non_zero_completion_code_fails_the_step(void)
     console();
     ipmi(BEST_EFFORT, &KCS_DEFAULT, WATCHDOG_RESET, sizeof WATCHDOG_RESET, "watchdog start");
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK_OUT("purgatory: ipmi watchdog start: cc 0x80\n"
               "purgatory: step 2 (kind 7) failed: completion code 0x80; continuing\n");
     CHECK(bmc.requests == 1); /* an answer is not retried */
@@ -1143,7 +1157,7 @@ static void run_fault(const struct fault_case *fc, const struct kcs_cfg *k, uint
     jump();
     int rc = run(finish(1, cap));
     current_failed = 0;
-    CHECK(rc == PURGATORY_HOST_JUMPED);
+    CHECK(rc == PURGATORY_HOST_STOPPED);
     CHECK_OUT(fc->line);
     CHECK_OUT("purgatory: step 2 (kind 7) failed: ");
     if (fc->max_kcs_accesses && bmc.accesses > fc->max_kcs_accesses)
@@ -1207,7 +1221,7 @@ static void absent_bmc_costs_one_status_read_and_no_retry(void)
     ipmi(BEST_EFFORT, &KCS_DEFAULT, WATCHDOG_SET_120, sizeof WATCHDOG_SET_120, "watchdog set 120 s");
     ipmi(BEST_EFFORT, &KCS_DEFAULT, WATCHDOG_RESET, sizeof WATCHDOG_RESET, "watchdog start");
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK(bmc.accesses == 2); /* one status read per step */
 }
 
@@ -1219,7 +1233,7 @@ static void ibf_stuck_without_a_clock_costs_a_cap_per_attempt(void)
     console();
     ipmi(BEST_EFFORT, &KCS_DEFAULT, WATCHDOG_SET_120, sizeof WATCHDOG_SET_120, "watchdog set 120 s");
     jump();
-    CHECK(run(finish(1, CAP)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, CAP)) == PURGATORY_HOST_STOPPED);
     CHECK_OUT("purgatory: ipmi watchdog set 120 s: failed: timed out waiting for IBF=0\n");
     /* 1 + 3 retries: each fails its first wait for IBF, the first one of the abort recovery */
     CHECK(bmc.accesses == 4 * (uint64_t)CAP);
@@ -1236,7 +1250,7 @@ static void error_state_once_is_recovered_by_the_abort_sequence(void)
     const struct kcs_cfg k = { 5000000, 1, 10000000 };
     ipmi(BEST_EFFORT, &k, WATCHDOG_SET_120, sizeof WATCHDOG_SET_120, "watchdog set 120 s");
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK_OUT("purgatory: ipmi watchdog set 120 s: cc 0x0\n");
     CHECK_NO_OUT("failed");
     CHECK(bmc.aborts == 1 && bmc.requests == 1);
@@ -1257,7 +1271,7 @@ static void error_state_without_retries_fails(void)
     const struct kcs_cfg k = { 5000000, 0, 10000000 };
     ipmi(BEST_EFFORT, &k, WATCHDOG_SET_120, sizeof WATCHDOG_SET_120, "watchdog set 120 s");
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK_OUT("purgatory: ipmi watchdog set 120 s: failed: unexpected kcs state 3\n");
     CHECK(bmc.aborts == 0 && bmc.wire_len == 0 && bmc.accesses == 1);
 }
@@ -1271,7 +1285,7 @@ static void bmc_without_the_dummy_byte_is_tolerated(void)
     ipmi(BEST_EFFORT, &KCS_DEFAULT, GET_DEVICE_ID, sizeof GET_DEVICE_ID, "device id");
     ipmi(BEST_EFFORT, &KCS_DEFAULT, WATCHDOG_SET_120, sizeof WATCHDOG_SET_120, "watchdog set 120 s");
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK_OUT("purgatory: ipmi device id: cc 0x0\npurgatory: ipmi watchdog set 120 s: cc 0x0\n");
     CHECK(bmc.requests == 2 && bmc.aborts == 0);
 }
@@ -1294,7 +1308,7 @@ static void spent_deadline_skips_later_steps_without_touching_the_bmc(void)
             begin(8, BEST_EFFORT); transport_ops(&k); op(3); op(0xF0); op(1); op(0x1000); op(0x100); end();
         }
         jump();
-        CHECK(run(finish(1, 100000000)) == PURGATORY_HOST_JUMPED);
+        CHECK(run(finish(1, 100000000)) == PURGATORY_HOST_STOPPED);
         CHECK_OUT("purgatory: ipmi watchdog set 120 s: failed: last-words deadline spent\n");
         CHECK(seconds_since_noon() <= 3 + 2);
         if (steps == 1) {
@@ -1324,7 +1338,7 @@ static void deadline_passed_between_steps_is_noticed_at_the_next_step(void)
     jump();
     m.inb_per_second = 10000;
     m.stall_on = '~';
-    CHECK(run(finish(1, 100000000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000000)) == PURGATORY_HOST_STOPPED);
     CHECK_OUT("purgatory: ipmi device id: cc 0x0\n~");
     CHECK(bmc.requests == 1);
     CHECK(bmc.wire_len == 4 + 18); /* the first request's writes only */
@@ -1419,7 +1433,7 @@ static void cpu_ip_records_go_to_console_and_sel(void)
     console();
     cpu_ip(BEST_EFFORT, &KCS_DEFAULT, 3, cpus, 6);
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK_OUT("purgatory: cpu 0 rip 0xffffffff81234567\npurgatory: ipmi cpu 0 rip: cc 0x0\n"
               "purgatory: cpu 1 rip 0xffffffffa0001000\npurgatory: ipmi cpu 1 rip: cc 0x0\n"
               "purgatory: cpu 2: no NT_PRSTATUS\npurgatory: cpu 3: no NT_PRSTATUS\n"
@@ -1472,7 +1486,7 @@ static void cpus_above_255_are_on_the_console_only(void)
     console();
     cpu_ip(BEST_EFFORT, &KCS_DEFAULT, 3, cpus, 257);
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK_OUT("purgatory: cpu 255 rip 0xabc\npurgatory: ipmi cpu 255 rip: cc 0x0\npurgatory: cpu 256 rip 0xabc\n"
               "purgatory: jump");
     CHECK(bmc.requests == 1 && sel_record_was(0, 255, 0xabc));
@@ -1487,7 +1501,7 @@ static void console_only_records_do_not_touch_the_bmc(void)
     console();
     cpu_ip(BEST_EFFORT, &KCS_DEFAULT, 1, cpus, 1);
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK_OUT("purgatory: cpu 0 rip 0x42\n");
     CHECK(bmc.accesses == 0);
 }
@@ -1502,7 +1516,7 @@ static void failed_sel_write_fails_the_step(void)
     console();
     cpu_ip(BEST_EFFORT, &KCS_DEFAULT, 2, cpus, 3);
     jump();
-    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_JUMPED);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK_NO_OUT("purgatory: cpu 1 rip"); /* SEL only */
     CHECK_OUT("purgatory: ipmi cpu 1 rip: cc 0xd5\npurgatory: ipmi cpu 2 rip: cc 0xd5\n"
               "purgatory: step 2 (kind 8) failed: sel write failed for cpu 1; continuing\n");

@@ -34,12 +34,6 @@ void hal_write(uint64_t addr, const void *buf, uint64_t len)
     current->write(addr, buf, len);
 }
 
-void hal_jump_x86_64(const uint64_t regs[17])
-{
-    current->jump_x86_64(regs);
-    longjmp(*unwind, PURGATORY_HOST_JUMPED);
-}
-
 void hal_halt(uint64_t reason)
 {
     current->halt(reason);
@@ -52,37 +46,20 @@ void hal_reset(uint64_t method)
     longjmp(*unwind, PURGATORY_HOST_RESET);
 }
 
-void hal_load_psw(uint64_t mask, uint64_t addr)
+uint64_t pg_host_arch_call(uint32_t op, const uint64_t *args, uint32_t nargs, const void *data, uint64_t len)
 {
-    if (!current->load_psw)
-        return;
-    current->load_psw(mask, addr);
-    longjmp(*unwind, PURGATORY_HOST_PSW_LOADED);
-}
-
-/* On the machine a successful LOAD_NORMAL_DUMP never returns: here its rc 0x0001 ends the run. */
-uint64_t hal_diag308(uint64_t subcode, const void *block, uint64_t len)
-{
-    if (!current->diag308)
-        return 0xFFFFFFFFFFFFFFFFull;
-    uint64_t rc = current->diag308(subcode, block, len);
-    if (subcode == 4 && rc == 0x0001)
-        longjmp(*unwind, PURGATORY_HOST_DUMP_REIPL);
+    if (!current->arch)
+        return PURGATORY_HOST_NO_ARCH;
+    uint32_t stopped = 0;
+    uint64_t rc = current->arch(op, args, nargs, data, len, &stopped);
+    if (stopped && unwind)
+        longjmp(*unwind, PURGATORY_HOST_STOPPED);
     return rc;
-}
-
-void hal_disabled_wait(uint64_t code)
-{
-    if (!current->disabled_wait)
-        return;
-    current->disabled_wait(code);
-    longjmp(*unwind, PURGATORY_HOST_DISABLED_WAIT);
 }
 
 int purgatory_host_run(const purgatory_host_hal *hal, const void *param_area, uint64_t param_len)
 {
-    if (!hal || !param_area || !hal->inb || !hal->outb || !hal->read || !hal->write
-        || !hal->jump_x86_64 || !hal->halt || !hal->reset)
+    if (!hal || !param_area || !hal->inb || !hal->outb || !hal->read || !hal->write || !hal->halt || !hal->reset)
         return PURGATORY_HOST_NULL_ARGUMENT;
     jmp_buf here;
     /* volatile: these are read again after longjmp */
@@ -104,8 +81,11 @@ int purgatory_host_probe(const purgatory_host_hal *hal, const void *param_area, 
         return PURGATORY_HOST_NULL_ARGUMENT;
     /* the probe only reads memory: no step that unwinds can run, so no jump buffer is needed */
     const purgatory_host_hal *outer = current;
+    jmp_buf *outer_unwind = unwind;
     current = hal;
+    unwind = NULL;
     int rc = purgatory_probe(param_area, param_len);
     current = outer;
+    unwind = outer_unwind;
     return rc;
 }

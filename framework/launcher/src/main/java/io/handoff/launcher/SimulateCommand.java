@@ -9,7 +9,6 @@ import io.handoff.core.system.DirectorySystemView;
 import io.handoff.core.system.ProfileMachine;
 import io.handoff.testkit.CmosRtc;
 import io.handoff.testkit.Corruption;
-import io.handoff.testkit.HostPurgatory;
 import io.handoff.testkit.ReferenceMachine;
 import io.handoff.testkit.Trace;
 import io.handoff.testkit.TraceReport;
@@ -131,8 +130,7 @@ final class SimulateCommand implements Callable<Integer> {
                     platformOptions);
             HandoffImage image = runtime.plan(chosen, machine, request);
             options = options.crashNotesFor(machine, request, chosen.platform().capabilities());
-            HostPurgatory host = HostPurgatory.load(chosen.platform().byteOrder());
-            Trace trace = new ReferenceMachine(host, options).run(image);
+            Trace trace = ReferenceMachine.of(chosen.platform(), options).run(image);
             TraceReport.render(Optional.of(image), trace).forEach(stdout::println);
         }
         return 0;

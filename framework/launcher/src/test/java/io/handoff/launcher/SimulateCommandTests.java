@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.handoff.core.testing.Fixtures;
 import io.handoff.core.testing.PluginJarBuilder;
+import io.handoff.core.testing.ToyArchitectureSource;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -31,6 +32,7 @@ class SimulateCommandTests {
             import io.handoff.api.machine.SystemView;
             import io.handoff.api.plan.*;
             import io.handoff.api.spi.Platform;
+            """ + ToyArchitectureSource.IMPORTS + """
             import java.nio.file.Files;
             import java.nio.file.Path;
             import java.util.List;
@@ -39,6 +41,7 @@ class SimulateCommandTests {
             public class ToyPlatform implements Platform {
                 public String id() { return "toy"; }
                 public boolean detect(SystemView view) { return true; }
+            """ + ToyArchitectureSource.MEMBERS + """
                 public PlatformPlan plan(PlanContext ctx) {
                     try {
                         Path k = ctx.request().kernel();
@@ -101,7 +104,7 @@ class SimulateCommandTests {
         Run r = run();
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Planned: a kdump load", "Crash region: 0x2e000000-0x3dffffff",
-                "console", "print", "jump-x86_64", "handed off",
+                "console", "print", "jump", "handed off",
                 "purgatory: handoff v1, 3 steps, budget 1000000 us",
                 "] purgatory: digests ok (1 segments, 1 chunks)",
                 "] purgatory: jump to 0x2e000200 rsi=0x2e100000",

@@ -14,14 +14,6 @@ import java.util.Optional;
  * @since 0.1
  */
 public sealed interface Handoff {
-    /** The x86_64 register names of a {@code jump-x86_64} step, in operand order (FORMAT.md §3). */
-    List<String> X86_64_REGISTERS = List.of("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp", "r8", "r9",
-            "r10", "r11", "r12", "r13", "r14", "r15", "rip");
-
-    /** The register name of the PSW mask in an s390 {@link Jumped} (a {@code load-psw} step). */
-    String PSW_MASK = "psw_mask";
-    /** The register name of the PSW address in an s390 {@link Jumped}. */
-    String PSW_ADDR = "psw_addr";
 
     /** Return one line describing the ending, for traces. */
     String describe();
@@ -32,9 +24,15 @@ public sealed interface Handoff {
      * @param entry the address jumped to (x86_64: {@code rip})
      * @param registers the registers at the jump, by name, in operand order
      */
-    record Jumped(long entry, Map<String, Long> registers) implements Handoff {
+    record Jumped(long entry, Map<String, Long> registers, String description) implements Handoff {
         public Jumped {
             registers = Collections.unmodifiableMap(new LinkedHashMap<>(registers));
+            Objects.requireNonNull(description, "description");
+        }
+
+        /** Create a jump described by its entry alone. */
+        public Jumped(long entry, Map<String, Long> registers) {
+            this(entry, registers, String.format("jumped to %#x", entry));
         }
 
         /** Return a register's value; fails for a register the jump did not set. */
@@ -48,12 +46,7 @@ public sealed interface Handoff {
 
         @Override
         public String describe() {
-            Long mask = registers.get(PSW_MASK);
-            if (mask != null) {
-                return String.format("loaded the PSW %#018x %#x", mask, entry);
-            }
-            Long rsi = registers.get("rsi");
-            return String.format("jumped to %#x", entry) + (rsi == null ? "" : String.format(" with rsi=%#x", rsi));
+            return description;
         }
     }
 
@@ -70,52 +63,44 @@ public sealed interface Handoff {
     }
 
     /**
-     * An s390 CPU stopped in a disabled wait: the operator sees the code as the wait PSW's address.
+     * The CPU left purgatory through an architecture step that enters no kernel (a disabled wait, a re-IPL of a
+     * dump tool): what the platform's simulator reported.
      *
-     * @param code the code the program gave (FORMAT.md §8)
+     * @param stepKind the code of the step kind that ended the run
+     * @param code the number the ending carries (a wait code), else 0
+     * @param data the bytes it carries (an IPL parameter block), else empty
+     * @param description one line, such as {@code "stopped in a disabled wait with code 0x48460001"}
      */
-    record DisabledWait(long code) implements Handoff {
-        @Override
-        public String describe() {
-            return String.format("stopped in a disabled wait with code %#x", code);
-        }
-    }
-
-    /**
-     * An s390 machine re-IPLed its stand-alone dump tool (diag 308 SET, then LOAD_NORMAL_DUMP).
-     *
-     * @param block the IPL parameter block purgatory set, as bytes
-     * @param device the block decoded, one line
-     */
-    record DumpReipl(byte[] block, String device) implements Handoff {
-        public DumpReipl {
-            block = block.clone();
-            Objects.requireNonNull(device, "device");
+    record Stopped(int stepKind, long code, byte[] data, String description) implements Handoff {
+        public Stopped {
+            data = data.clone();
+            Objects.requireNonNull(description, "description");
         }
 
         @Override
-        public byte[] block() {
-            return block.clone();
+        public byte[] data() {
+            return data.clone();
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof DumpReipl d && Arrays.equals(block, d.block) && device.equals(d.device);
+            return o instanceof Stopped x && stepKind == x.stepKind && code == x.code && Arrays.equals(data, x.data)
+                    && description.equals(x.description);
         }
 
         @Override
         public int hashCode() {
-            return Arrays.hashCode(block) * 31 + device.hashCode();
+            return Objects.hash(stepKind, code, description) * 31 + Arrays.hashCode(data);
         }
 
         @Override
         public String toString() {
-            return "DumpReipl[" + device + "]";
+            return "Stopped[" + stepKind + ", " + description + "]";
         }
 
         @Override
         public String describe() {
-            return "re-IPLed the dump tool (diag 308): " + device;
+            return description;
         }
     }
 
@@ -133,9 +118,8 @@ public sealed interface Handoff {
 
         @Override
         public String describe() {
-            return "the kernel's checksum probe (r2 = 0) returned " + result + ": the capture kernel is not started; "
-                    + "the kernel continues its panic with the on_panic action" + onPanic.map(a -> " (" + a + ")")
-                    .orElse("");
+            return "the crashed kernel's probe of purgatory returned " + result + ": the capture kernel is not "
+                    + "started; the kernel continues its panic" + onPanic.map(a -> " (" + a + ")").orElse("");
         }
     }
 

@@ -7,6 +7,10 @@ import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
+import io.handoff.api.arch.ArchitectureAnswer;
+import io.handoff.api.arch.ArchitectureCall;
+import io.handoff.api.arch.ArchitectureSimulator;
+import io.handoff.api.arch.ArchitectureStop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.ref.Reference;
@@ -42,26 +46,14 @@ public final class HostPurgatory {
     public static final String PROPERTY_BE = "handoff.purgatory.host-be";
     /** The system property naming the library file directly. */
     public static final String PROPERTY = "handoff.purgatory.host";
-    /** Status of {@code purgatory_host_run}: the program jumped. */
-    public static final int JUMPED = 1;
+    /** Status of {@code purgatory_host_run}: an architecture step left purgatory (jumped, loaded a PSW, ...). */
+    public static final int STOPPED = 1;
     /** Status: the program halted. */
     public static final int HALTED = 2;
     /** Status: the program reset the machine. */
     public static final int RESET = 3;
-    /** Status: the program loaded an s390 PSW (FORMAT.md §8). */
-    public static final int PSW_LOADED = 4;
-    /** Status: diag 308 re-IPLed the dump tool. */
-    public static final int DUMP_REIPL = 5;
-    /** Status: the CPU stopped in a disabled wait. */
-    public static final int DISABLED_WAIT = 6;
-    /** diag 308 subcode: store the IPL parameter block. */
-    public static final long DIAG308_SET = 5;
-    /** diag 308 subcode: IPL the dump tool the stored block names. */
-    public static final long DIAG308_LOAD_NORMAL_DUMP = 4;
-    /** diag 308 return code: done. */
-    public static final long DIAG308_RC_OK = 0x0001;
-    /** diag 308 return code: no (valid) configuration. */
-    public static final long DIAG308_RC_NOCONFIG = 0x0102;
+    /** What an architecture operation returns on a machine without an architecture (PURGATORY_HOST_NO_ARCH). */
+    public static final long NO_ARCH = -1L;
 
     private static final Logger LOG = LoggerFactory.getLogger(HostPurgatory.class);
     /** Bytes copied per piece between native buffers and the sparse memory. */
@@ -69,6 +61,8 @@ public final class HostPurgatory {
     // the runtime keeps its HAL and unwind point in globals: one run at a time per process
     private static final Object RUN_LOCK = new Object();
     private static final Map<String, Path> EXTRACTED = new HashMap<>();
+    /** The largest byte block an architecture operation passes (one page). */
+    private static final long MAX_ARCH_DATA = 4096;
 
     private final Path library;
     private final Native64 api;
@@ -100,33 +94,20 @@ public final class HostPurgatory {
         void invoke(long address, Pointer buffer, long length);
     }
 
-    /** {@code void (*jump_x86_64)(const uint64_t *regs17)}. */
-    public interface JumpFn extends Callback {
-        /** Record the jump. */
-        void invoke(Pointer registers);
-    }
-
     /** {@code void (*halt|reset)(uint64_t code)}. */
     public interface CodeFn extends Callback {
         /** Record the halt reason or the reset method. */
         void invoke(long code);
     }
 
-    /** {@code void (*load_psw)(uint64_t mask, uint64_t addr)}. */
-    public interface PswFn extends Callback {
-        /** Record the PSW load. */
-        void invoke(long mask, long address);
+    /** {@code uint64_t (*arch)(uint32_t op, const uint64_t *args, uint32_t nargs, const void *data, uint64_t len, uint32_t *stopped)}. */
+    public interface ArchFn extends Callback {
+        /** Answer an architecture operation; set {@code *stopped} when the CPU left purgatory. */
+        long invoke(int op, Pointer args, int nargs, Pointer data, long length, Pointer stopped);
     }
 
-    /** {@code uint64_t (*diag308)(uint64_t subcode, const void *block, uint64_t len)}. */
-    public interface Diag308Fn extends Callback {
-        /** Answer a diag 308. */
-        long invoke(long subcode, Pointer block, long length);
-    }
-
-    /** {@code struct purgatory_host_hal}: ten function pointers, in FORMAT.md §6 and §8 order. */
-    @Structure.FieldOrder({"inb", "outb", "read", "write", "jump_x86_64", "halt", "reset", "load_psw", "diag308",
-            "disabled_wait"})
+    /** {@code struct purgatory_host_hal}: seven function pointers, in FORMAT.md §6 order. */
+    @Structure.FieldOrder({"inb", "outb", "read", "write", "halt", "reset", "arch"})
     public static final class Hal extends Structure {
         /** Port read. */
         public InbFn inb;
@@ -136,38 +117,33 @@ public final class HostPurgatory {
         public MemoryFn read;
         /** Buffer to physical memory. */
         public MemoryFn write;
-        /** The x86_64 jump. */
-        public JumpFn jump_x86_64;
         /** Halt. */
         public CodeFn halt;
         /** Reset. */
         public CodeFn reset;
-        /** s390 PSW load. */
-        public PswFn load_psw;
-        /** s390 diag 308. */
-        public Diag308Fn diag308;
-        /** s390 disabled wait. */
-        public CodeFn disabled_wait;
+        /** An architecture operation. */
+        public ArchFn arch;
     }
 
     /**
      * What one run returned.
      *
-     * @param status the library's return value (1 jumped, 2 halted, 3 reset, negative: refused)
+     * @param status the library's return value (1 stopped by an architecture step, 2 halted, 3 reset, negative: refused)
      * @param handoff the recorded ending
      * @param handoffAt the virtual time the jump, halt or reset was recorded; empty when none was
      * @param callbackError the first exception a callback threw (a bug in the machine or a wild access)
-     * @param events what the s390 callbacks saw (diag 308 calls with their decoded block), one line each
+     * @param events what the architecture operations saw, one line each
+     * @param stop how the CPU left purgatory through an architecture operation, if it did
      */
     public record Result(int status, Handoff handoff, Optional<Duration> handoffAt, Optional<Throwable> callbackError,
-                         List<String> events) {
+                         List<String> events, Optional<ArchitectureStop> stop) {
         public Result {
             events = List.copyOf(events);
         }
 
         /** Create a result without events. */
         public Result(int status, Handoff handoff, Optional<Duration> handoffAt, Optional<Throwable> callbackError) {
-            this(status, handoff, handoffAt, callbackError, List.of());
+            this(status, handoff, handoffAt, callbackError, List.of(), Optional.empty());
         }
     }
 
@@ -217,6 +193,22 @@ public final class HostPurgatory {
         return load(extractResource(big ? RESOURCE_BE : RESOURCE, big ? PROPERTY_BE : PROPERTY));
     }
 
+    /**
+     * Load a platform's host build: {@code -Dhandoff.purgatory.host=PATH} when set (a library a developer built for
+     * that platform), else the resource its simulator names, from the plugin's own class loader (its jar), extracted
+     * once to a temporary file.
+     *
+     * @throws HandoffException NOT_AVAILABLE naming the file or resource when there is none
+     */
+    public static HostPurgatory load(ArchitectureSimulator simulator) {
+        String property = System.getProperty(PROPERTY);
+        if (property != null && !property.isBlank()) {
+            return load(Path.of(property));
+        }
+        ClassLoader loader = simulator.getClass().getClassLoader();
+        return load(extractResource(loader, simulator.hostLibrary(), "the platform plugin's jar"));
+    }
+
     /** Return whether a host build can be found the standard way, without loading it. */
     public static boolean available() {
         String property = System.getProperty(PROPERTY);
@@ -231,20 +223,26 @@ public final class HostPurgatory {
         return library;
     }
 
-    private static synchronized Path extractResource(String resource, String property) {
-        Path extracted = EXTRACTED.get(resource);
+    private static Path extractResource(String resource, String property) {
+        return extractResource(HostPurgatory.class.getClassLoader(), resource,
+                "-D" + property + "=PATH or the framework-purgatory jar");
+    }
+
+    private static synchronized Path extractResource(ClassLoader loader, String resource, String where) {
+        String key = System.identityHashCode(loader) + ":" + resource;
+        Path extracted = EXTRACTED.get(key);
         if (extracted != null && Files.isRegularFile(extracted)) {
             return extracted;
         }
-        try (InputStream in = HostPurgatory.class.getClassLoader().getResourceAsStream(resource)) {
+        try (InputStream in = loader.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new HandoffException(FailureKind.NOT_AVAILABLE, "the purgatory host runtime is not available: "
-                        + "no -D" + property + "=PATH and no " + resource + " on the class path (framework-purgatory jar)");
+                        + "no " + resource + " (looked in " + where + ")");
             }
             Path file = Files.createTempFile("handoff-purgatory-host", ".so");
             file.toFile().deleteOnExit();
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-            EXTRACTED.put(resource, file);
+            EXTRACTED.put(key, file);
             return file;
         } catch (IOException e) {
             throw new HandoffException(FailureKind.NOT_AVAILABLE,
@@ -262,7 +260,22 @@ public final class HostPurgatory {
      * @return the status and the recorded ending
      */
     public Result run(PortBus bus, PhysicalMemory memory, VirtualClock clock, byte[] paramArea) {
-        Recorder rec = new Recorder(bus, memory, clock);
+        return run(bus, memory, clock, paramArea, ArchitectureSimulator.Cpu.NONE);
+    }
+
+    /**
+     * Run a step program against the machine's devices and an architecture's CPU.
+     *
+     * @param bus the port bus the runtime's {@code inb}/{@code outb} reach
+     * @param memory the physical memory its {@code read}/{@code write} reach
+     * @param clock the clock memory traffic is charged to
+     * @param paramArea the parameter area, in the target's byte order
+     * @param cpu answers the architecture operations of the library's HAL
+     * @return the status and the recorded ending
+     */
+    public Result run(PortBus bus, PhysicalMemory memory, VirtualClock clock, byte[] paramArea,
+                      ArchitectureSimulator.Cpu cpu) {
+        Recorder rec = new Recorder(bus, memory, clock, cpu);
         Hal hal = rec.hal();
         Memory area = new Memory(Math.max(1, paramArea.length));
         area.write(0, paramArea, 0, paramArea.length);
@@ -279,7 +292,8 @@ public final class HostPurgatory {
             LOG.warn("purgatory_host_run returned {} but the HAL recorded {}", status, rec.handoff.describe());
         }
         rec.error.ifPresent(e -> LOG.warn("a HAL callback failed", e));
-        return new Result(status, handoff, Optional.ofNullable(rec.handoffAt), rec.error, rec.events);
+        return new Result(status, handoff, Optional.ofNullable(rec.handoffAt), rec.error, rec.events,
+                Optional.ofNullable(rec.archStop));
     }
 
     /**
@@ -291,7 +305,7 @@ public final class HostPurgatory {
      * @return 0 digests ok, 1 mismatch, 2 no verify-digests step, negative: refused (as {@link #run})
      */
     public int probe(PhysicalMemory memory, VirtualClock clock, byte[] paramArea) {
-        Recorder rec = new Recorder(new PortBus(clock), memory, clock);
+        Recorder rec = new Recorder(new PortBus(clock), memory, clock, ArchitectureSimulator.Cpu.NONE);
         Hal hal = rec.hal();
         Memory area = new Memory(Math.max(1, paramArea.length));
         area.write(0, paramArea, 0, paramArea.length);
@@ -306,14 +320,8 @@ public final class HostPurgatory {
     }
 
     private static int expectedStatus(Handoff h) {
-        if (h instanceof Handoff.Jumped j) {
-            return j.registers().containsKey(Handoff.PSW_MASK) ? PSW_LOADED : JUMPED;
-        }
-        if (h instanceof Handoff.DumpReipl) {
-            return DUMP_REIPL;
-        }
-        if (h instanceof Handoff.DisabledWait) {
-            return DISABLED_WAIT;
+        if (h instanceof Handoff.Jumped || h instanceof Handoff.Stopped) {
+            return STOPPED;
         }
         if (h instanceof Handoff.Halted) {
             return HALTED;
@@ -343,12 +351,14 @@ public final class HostPurgatory {
         private Duration handoffAt;
         private Optional<Throwable> error = Optional.empty();
         private final List<String> events = new ArrayList<>();
-        private byte[] iplBlock;
+        private final ArchitectureSimulator.Cpu cpu;
+        private ArchitectureStop archStop;
 
-        Recorder(PortBus bus, PhysicalMemory memory, VirtualClock clock) {
+        Recorder(PortBus bus, PhysicalMemory memory, VirtualClock clock, ArchitectureSimulator.Cpu cpu) {
             this.bus = bus;
             this.memory = memory;
             this.clock = clock;
+            this.cpu = cpu;
         }
 
         Hal hal() {
@@ -380,59 +390,30 @@ public final class HostPurgatory {
                 }
                 clock.memoryTransfer(length);
             });
-            hal.jump_x86_64 = registers -> guard(() -> {
-                long[] regs = registers.getLongArray(0, Handoff.X86_64_REGISTERS.size());
-                Map<String, Long> named = new LinkedHashMap<>();
-                List<String> names = Handoff.X86_64_REGISTERS;
-                for (int i = 0; i < names.size(); i++) {
-                    named.put(names.get(i), regs[i]);
-                }
-                record(new Handoff.Jumped(regs[regs.length - 1], named));
-            });
             hal.halt = reason -> guard(() -> record(new Handoff.Halted(reason)));
             hal.reset = method -> guard(() -> record(new Handoff.Reset(method)));
-            hal.load_psw = (mask, address) -> guard(() -> {
-                Map<String, Long> psw = new LinkedHashMap<>();
-                psw.put(Handoff.PSW_MASK, mask);
-                psw.put(Handoff.PSW_ADDR, address);
-                events.add(String.format("lpswe: the CPU loads the PSW %#018x %#018x", mask, address));
-                record(new Handoff.Jumped(address, psw));
-            });
-            hal.diag308 = (subcode, block, length) -> {
+            hal.arch = (op, args, nargs, data, length, stopped) -> {
                 try {
-                    return diag308(subcode, block, length);
+                    long[] values = nargs > 0 ? args.getLongArray(0, nargs) : new long[0];
+                    byte[] bytes = length > 0 && length <= MAX_ARCH_DATA ? data.getByteArray(0, (int) length)
+                            : new byte[0];
+                    ArchitectureAnswer answer = cpu.call(new ArchitectureCall(op,
+                            java.util.Arrays.stream(values).boxed().toList(), bytes));
+                    events.addAll(answer.events());
+                    answer.stop().ifPresent(stop -> {
+                        record(stop.jumped() ? new Handoff.Jumped(stop.entry(), stop.registers(), stop.description())
+                                : new Handoff.Stopped(stop.stepKind(), stop.code(), stop.data(), stop.description()));
+                        archStop = stop;
+                        stopped.setInt(0, 1);
+                    });
+                    return answer.result();
                 } catch (RuntimeException e) {
                     fail(e);
-                    return DIAG308_RC_NOCONFIG;
+                    return NO_ARCH;
                 }
             };
-            hal.disabled_wait = code -> guard(() -> {
-                events.add(String.format("the CPU loads the disabled-wait PSW 0x0002000180000000 %#018x and stops",
-                        code));
-                record(new Handoff.DisabledWait(code));
-            });
             hal.write();
             return hal;
-        }
-
-        /** A machine whose firmware IPLs the dump tool of any block it can read; an unreadable block is refused. */
-        private long diag308(long subcode, Pointer block, long length) {
-            if (subcode == DIAG308_SET) {
-                byte[] bytes = length > 0 && length <= 4096 ? block.getByteArray(0, (int) length) : new byte[0];
-                Optional<String> decoded = IplParameterBlockView.describe(bytes);
-                iplBlock = decoded.isPresent() ? bytes : null;
-                events.add(String.format("diag 308 subcode 5 (SET), %d-byte IPL parameter block: %s -> rc %#06x",
-                        length, decoded.orElse("unreadable"), decoded.isPresent() ? DIAG308_RC_OK : DIAG308_RC_NOCONFIG));
-                return decoded.isPresent() ? DIAG308_RC_OK : DIAG308_RC_NOCONFIG;
-            }
-            if (subcode == DIAG308_LOAD_NORMAL_DUMP && iplBlock != null) {
-                events.add("diag 308 subcode 4 (LOAD_NORMAL_DUMP) -> rc 0x0001: the machine re-IPLs the dump tool");
-                record(new Handoff.DumpReipl(iplBlock.clone(), IplParameterBlockView.describe(iplBlock).orElseThrow()));
-                return DIAG308_RC_OK;
-            }
-            events.add(String.format("diag 308 subcode %d -> rc %#06x (no parameter block set)", subcode,
-                    DIAG308_RC_NOCONFIG));
-            return DIAG308_RC_NOCONFIG;
         }
 
         private void record(Handoff h) {

@@ -120,7 +120,7 @@ public final class PlatformTestKit {
         return this;
     }
 
-    /** Run this purgatory host build instead of the standard one ({@link HostPurgatory#load()}). */
+    /** Run this purgatory host build instead of the platform's own ({@link ReferenceMachine#of}). */
     public PlatformTestKit runtime(HostPurgatory value) {
         this.runtime = value;
         return this;
@@ -160,8 +160,11 @@ public final class PlatformTestKit {
             }
             ReferenceMachine.Options options = withScenarioFault(image)
                     .crashNotesFor(target, request, chosen.platform().capabilities());
-            HostPurgatory host = runtime != null ? runtime : HostPurgatory.load(chosen.platform().byteOrder());
-            return new Execution(scenario, Optional.of(image), new ReferenceMachine(host, options).run(image),
+            ReferenceMachine machine = runtime != null
+                    ? new ReferenceMachine(runtime, options, chosen.platform().simulator(),
+                            chosen.platform().architectureSteps())
+                    : ReferenceMachine.of(chosen.platform(), options);
+            return new Execution(scenario, Optional.of(image), machine.run(image),
                     Optional.empty());
         }
     }
@@ -209,13 +212,18 @@ public final class PlatformTestKit {
             throw failure("expected a jump into the new kernel");
         }
 
-        /** Assert the run jumped with {@code rip} and {@code rsi} as planned by the platform. */
+        /** Assert the run jumped with every register the platform planned, by the platform's register names. */
         public Execution assertJumpMatchesPlan() {
             Handoff.Jumped j = jumped();
             HandoffImage plan = image.orElseThrow(() -> failure("no plan"));
-            for (String reg : List.of("rip", "rsi", Handoff.PSW_MASK, Handoff.PSW_ADDR)) {
-                Long planned = plan.plan().registers().get(reg);
-                if (planned != null && planned.longValue() != j.register(reg)) {
+            for (var entry : plan.plan().registers().entrySet()) {
+                String reg = entry.getKey();
+                Long planned = entry.getValue();
+                if (!j.registers().containsKey(reg)) {
+                    throw failure(String.format("the plan sets %s but the jump has no such register (%s)", reg,
+                            j.registers().keySet()));
+                }
+                if (planned.longValue() != j.register(reg)) {
                     throw failure(String.format("%s is %#x at the jump but the plan says %#x", reg, j.register(reg),
                             planned));
                 }

@@ -32,11 +32,11 @@ public record PurgatoryProgram(ByteOrder order, List<Step> steps, List<Step> fal
     private static final int HEADER = 0x30;
     private static final int STEP_HEADER = 16;
 
-    private static final Map<Integer, String> NAMES = Map.ofEntries(
+    /** The generic kinds' names (FORMAT.md §3); a platform's architecture kinds come with {@link #read(byte[], Map)}. */
+    private static final Map<Integer, String> GENERIC_NAMES = Map.ofEntries(
             Map.entry(1, "console"), Map.entry(2, "print"), Map.entry(3, "verify-digests"), Map.entry(4, "copy"),
             Map.entry(5, "swap"), Map.entry(6, "rtc"), Map.entry(7, "ipmi-request"), Map.entry(8, "cpu-ip-records"),
-            Map.entry(16, "jump-x86_64"), Map.entry(17, "halt"), Map.entry(18, "reset"), Map.entry(32, "load-psw"),
-            Map.entry(33, "dump-reipl"), Map.entry(34, "disabled-wait"));
+            Map.entry(17, "halt"), Map.entry(18, "reset"));
 
     public PurgatoryProgram {
         steps = List.copyOf(steps);
@@ -52,15 +52,13 @@ public record PurgatoryProgram(ByteOrder order, List<Step> steps, List<Step> fal
      * @param required whether its failure runs the fallback (flags bit 0)
      * @param worstCaseUs its declared worst case, in µs
      * @param operands the u64 operands after the 16-byte header (print text included, as raw words)
+     * @param name the kind's name (FORMAT.md §3 or the platform's declaration), or {@code kind N} for an unknown one
      */
-    public record Step(int index, boolean fallback, int kind, boolean required, long worstCaseUs, List<Long> operands) {
+    public record Step(int index, boolean fallback, int kind, boolean required, long worstCaseUs, List<Long> operands,
+                       String name) {
         public Step {
             operands = List.copyOf(operands);
-        }
-
-        /** Return the kind's name from FORMAT.md §3, or {@code kind N} for an unknown one. */
-        public String name() {
-            return NAMES.getOrDefault(kind, "kind " + kind);
+            java.util.Objects.requireNonNull(name, "name");
         }
     }
 
@@ -150,6 +148,19 @@ public record PurgatoryProgram(ByteOrder order, List<Step> steps, List<Step> fal
      * @throws IllegalArgumentException naming the offset when the area is not a well-formed version-1 program
      */
     public static PurgatoryProgram read(byte[] area) {
+        return read(area, Map.of());
+    }
+
+    /**
+     * Read a parameter area whose architecture kinds have these names.
+     *
+     * @param area the parameter area
+     * @param architectureNames the platform's kinds' names by code
+     * @throws IllegalArgumentException when the area is not one
+     */
+    public static PurgatoryProgram read(byte[] area, Map<Integer, String> architectureNames) {
+        Map<Integer, String> names = new java.util.HashMap<>(GENERIC_NAMES);
+        names.putAll(architectureNames);
         if (area.length < HEADER) {
             throw new IllegalArgumentException("parameter area shorter than its 48-byte header: " + area.length);
         }
@@ -170,13 +181,13 @@ public record PurgatoryProgram(ByteOrder order, List<Step> steps, List<Step> fal
         }
         // a plain copy keeps the order so that print text words decode in memory order (little-endian host)
         ByteBuffer words = order == ByteOrder.LITTLE_ENDIAN ? b : ByteBuffer.wrap(area).order(ByteOrder.LITTLE_ENDIAN);
-        List<Step> main = steps(b, words, stepsOffset, count, total, false);
-        List<Step> fb = steps(b, words, fallbackOffset, fallbackCount, total, true);
+        List<Step> main = steps(b, words, stepsOffset, count, total, false, names);
+        List<Step> fb = steps(b, words, fallbackOffset, fallbackCount, total, true, names);
         return new PurgatoryProgram(order, main, fb, b.getLong(0x18), b.getLong(0x20), (int) total);
     }
 
     private static List<Step> steps(ByteBuffer b, ByteBuffer words, long offset, long count, long total,
-                                    boolean fallback) {
+                                    boolean fallback, Map<Integer, String> names) {
         List<Step> out = new ArrayList<>();
         long at = offset;
         for (int i = 0; i < count; i++) {
@@ -196,7 +207,8 @@ public record PurgatoryProgram(ByteOrder order, List<Step> steps, List<Step> fal
                 // print text is bytes: keep them as memory-order words; numbers in the area's order
                 operands.add(kind == 2 && o > at + STEP_HEADER ? words.getLong((int) o) : b.getLong((int) o));
             }
-            out.add(new Step(i, fallback, kind, (flags & 1) != 0, b.getLong((int) at + 8), operands));
+            out.add(new Step(i, fallback, kind, (flags & 1) != 0, b.getLong((int) at + 8), operands,
+                    names.getOrDefault(kind, "kind " + kind)));
             at += length;
         }
         return out;

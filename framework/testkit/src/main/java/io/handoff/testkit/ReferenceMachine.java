@@ -3,6 +3,11 @@ package io.handoff.testkit;
 import io.handoff.api.Capabilities;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
+import io.handoff.api.arch.ArchitectureSimulator;
+import io.handoff.api.arch.ArchitectureSteps;
+import io.handoff.api.arch.KdumpProbe;
+import io.handoff.api.arch.SimulatedMachine;
+import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.Segment;
@@ -13,9 +18,10 @@ import io.handoff.testkit.bmc.KcsBmc;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -40,12 +46,15 @@ public final class ReferenceMachine {
     public static final String PURGATORY_ROLE = "purgatory";
 
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceMachine.class);
-    private static final int S390_ARCH = 22;
-    private static final long S390_LOAD = 0x10000;
     private static final Pattern FAILED = Pattern.compile("step (\\d+) \\(kind (\\d+)\\) failed");
+    /** The generic kinds a run can end with: halt and reset (FORMAT.md §3). */
+    private static final int HALT = 17;
+    private static final int RESET = 18;
 
     private final HostPurgatory runtime;
     private final Options options;
+    private final Optional<ArchitectureSimulator> simulator;
+    private final ArchitectureSteps steps;
 
     /**
      * The machine's configuration and the faults to inject.
@@ -156,8 +165,31 @@ public final class ReferenceMachine {
      * @param options devices and faults
      */
     public ReferenceMachine(HostPurgatory runtime, Options options) {
+        this(runtime, options, Optional.empty(), ArchitectureSteps.NONE);
+    }
+
+    /**
+     * Create a machine of a platform's architecture.
+     *
+     * @param runtime the platform's purgatory host build ({@link HostPurgatory#load(ArchitectureSimulator)})
+     * @param options devices and faults
+     * @param simulator the platform's CPU behaviour, if it has one
+     * @param steps the platform's architecture step kinds, by which the trace names and attributes steps
+     */
+    public ReferenceMachine(HostPurgatory runtime, Options options, Optional<ArchitectureSimulator> simulator,
+                            ArchitectureSteps steps) {
         this.runtime = Objects.requireNonNull(runtime, "runtime");
         this.options = Objects.requireNonNull(options, "options");
+        this.simulator = Objects.requireNonNull(simulator, "simulator");
+        this.steps = Objects.requireNonNull(steps, "steps");
+    }
+
+    /** Create the machine of a platform: its host build, its simulator and its step kinds. */
+    public static ReferenceMachine of(io.handoff.api.spi.Platform platform, Options options) {
+        Optional<ArchitectureSimulator> simulator = platform.simulator();
+        HostPurgatory runtime = simulator.map(HostPurgatory::load)
+                .orElseGet(() -> HostPurgatory.load(platform.byteOrder()));
+        return new ReferenceMachine(runtime, options, simulator, platform.architectureSteps());
     }
 
     /**
@@ -197,8 +229,11 @@ public final class ReferenceMachine {
         memory.load(image.segments());
         events.add(String.format("loaded %d segments; the purgatory image is at %#x", image.segments().size(),
                 purgatory.mem()));
-        // s390 kdump: the kernel probes purgatory (r2 = 0) before the reset; a corruption normally comes after it
-        boolean probes = isS390(memory, purgatory) && image.request().crash();
+        // a kernel that probes purgatory before entering it (s390 kdump): a corruption normally comes after the probe
+        Optional<KdumpProbe> kdumpProbe = image.request().crash()
+                ? simulator.flatMap(ArchitectureSimulator::kdumpProbe) : Optional.empty();
+        boolean probes = kdumpProbe.isPresent();
+        SimulatedMachine machine = simulated(memory, image);
         if (!probes || options.corruptBeforeProbe()) {
             options.corruption().ifPresent(c -> events.add(corrupt(memory, image.segments(), c)));
         }
@@ -215,25 +250,25 @@ public final class ReferenceMachine {
         byte[] area = memory.bytes(purgatory.mem() + header.paramOffset(), Math.toIntExact(header.paramSize()));
         Optional<PurgatoryProgram> program;
         try {
-            program = Optional.of(PurgatoryProgram.read(area));
+            program = Optional.of(PurgatoryProgram.read(area, names()));
         } catch (IllegalArgumentException e) {
             events.add("the parameter area cannot be read back: " + e.getMessage());
             program = Optional.empty();
         }
         writeCrashNotes(memory, events);
         if (probes) {
-            events.add(String.format("crash: the kernel checks the capture kernel before resetting the machine "
-                    + "(kdump_csum_valid): it calls purgatory at %#x with r2 = 0", purgatory.mem() + header.entryOffset()));
+            KdumpProbe how = kdumpProbe.orElseThrow();
+            events.add(String.format(how.call(), purgatory.mem() + header.entryOffset()));
             int probe = runtime.probe(memory, clock, area);
-            events.add("probe: purgatory ran its verify-digests step alone and returned r2 = " + probe + switch (probe) {
-                case 0 -> " (digests ok)";
-                case 1 -> " (a digest or zero tail does not match)";
-                case 2 -> " (the program has no verify-digests step)";
-                default -> " (the parameter area was refused: " + HostPurgatory.refusal(probe) + ")";
-            });
+            events.add("probe: purgatory ran its verify-digests step alone and returned " + how.result() + probe
+                    + switch (probe) {
+                        case 0 -> " (digests ok)";
+                        case 1 -> " (a digest or zero tail does not match)";
+                        case 2 -> " (the program has no verify-digests step)";
+                        default -> " (the parameter area was refused: " + HostPurgatory.refusal(probe) + ")";
+                    });
             if (probe != 0) {
-                events.add("the kernel returns from machine_kexec(): no capture kernel; the panic goes on to its "
-                        + "on_panic shutdown action (/sys/firmware/shutdown_actions/on_panic)");
+                events.add(how.refused());
                 List<StepRun> none = program.map(p -> concat(p.steps(), p.fallback()).stream().map(step ->
                         new StepRun(step, StepRun.Outcome.NOT_REACHED, Optional.empty(), Optional.empty(), "")).toList())
                         .orElse(List.of());
@@ -244,30 +279,23 @@ public final class ReferenceMachine {
                 options.corruption().ifPresent(c -> events.add(corrupt(memory, image.segments(), c)
                         + " (after the probe, before purgatory's real entry)"));
             }
-            events.add(String.format("the kernel resets the machine and enters purgatory at %#x with r2 = 1 "
-                    + "(start_kdump)", purgatory.mem() + header.entryOffset()));
+            events.add(String.format(how.enter(), purgatory.mem() + header.entryOffset()));
         } else {
             events.add(String.format("crash: the CPU enters purgatory at %#x (parameter area at %#x, %d bytes)",
                     purgatory.mem() + header.entryOffset(), purgatory.mem() + header.paramOffset(), area.length));
         }
 
-        // what the swap must move: the capture kernel's first bytes and what low memory held
-        long kernelAt = image.crashRegion().map(r -> r.start() + S390_LOAD).orElse(-1L);
-        byte[] loaded = probes ? memory.bytes(kernelAt, 16) : new byte[0];
-        byte[] low = probes ? memory.bytes(S390_LOAD, 16) : new byte[0];
-        HostPurgatory.Result result = runtime.run(bus, memory, clock, area);
+        ArchitectureSimulator.Cpu cpu = simulator.map(sim -> sim.start(machine)).orElse(ArchitectureSimulator.Cpu.NONE);
+        HostPurgatory.Result result = runtime.run(bus, memory, clock, area, cpu);
         events.addAll(result.events());
-        if (probes && result.handoff() instanceof Handoff.Jumped) {
-            boolean swapped = Arrays.equals(memory.bytes(S390_LOAD, 16), loaded)
-                    && Arrays.equals(memory.bytes(kernelAt, 16), low);
-            events.add(String.format("after the run: %#x holds the capture kernel loaded at %#x, and %#x what low "
-                    + "memory held: %s", S390_LOAD, kernelAt, kernelAt, swapped ? "swapped" : "NOT swapped"));
+        if (!(result.handoff() instanceof Handoff.Refused)) {
+            events.addAll(cpu.afterHandoff(machine, result.stop()));
         }
         result.callbackError().ifPresent(e -> events.add("machine error in a HAL callback: " + e));
         if (!uart.partialLine().isEmpty()) {
             LOG.debug("console ends without a newline: {}", uart.partialLine());
         }
-        List<StepRun> steps = program.map(p -> steps(p, uart.lines(), result)).orElse(List.of());
+        List<StepRun> runs = program.map(p -> steps(p, uart.lines(), result, steps)).orElse(List.of());
         Duration total = clock.elapsed();
         if (!options.hangAfterHandoff().isZero()) {
             // the next kernel hangs: nothing touches a device, only the BMC's own clock runs
@@ -277,7 +305,7 @@ public final class ReferenceMachine {
         }
         BmcReport report = bmc.report();
         events.addAll(report.events());
-        return new Trace(program, steps, uart.text(), uart.lines(), result.handoff(), total, events,
+        return new Trace(program, runs, uart.text(), uart.lines(), result.handoff(), total, events,
                 Optional.of(report));
     }
 
@@ -313,14 +341,31 @@ public final class ReferenceMachine {
                 + "the simulator, rip in the kernel text): " + saved);
     }
 
-    // the image header's arch field, read in the header's own byte order
-    private static boolean isS390(PhysicalMemory memory, Segment purgatory) {
-        try {
-            return PurgatoryProgram.ImageHeader.read(memory.bytes(purgatory.mem(), PurgatoryProgram.IMAGE_HEADER_SIZE))
-                    .arch() == S390_ARCH;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+    /** The names of the architecture kinds, for the trace. */
+    private Map<Integer, String> names() {
+        Map<Integer, String> names = new HashMap<>();
+        steps.kinds().forEach(k -> names.put(k.code(), k.id()));
+        return names;
+    }
+
+    /** What the platform's simulator sees of this machine. */
+    private static SimulatedMachine simulated(PhysicalMemory memory, HandoffImage image) {
+        return new SimulatedMachine() {
+            @Override
+            public byte[] read(long address, int length) {
+                return memory.bytes(address, length);
+            }
+
+            @Override
+            public boolean crash() {
+                return image.request().crash();
+            }
+
+            @Override
+            public Optional<MemoryRange> crashRegion() {
+                return image.crashRegion();
+            }
+        };
     }
 
     private static String corrupt(PhysicalMemory memory, List<Segment> segments, Corruption c) {
@@ -341,6 +386,11 @@ public final class ReferenceMachine {
 
     /** Attribute outcomes and report times to the steps from the console lines and the handoff. */
     static List<StepRun> steps(PurgatoryProgram program, List<ConsoleLine> lines, HostPurgatory.Result result) {
+        return steps(program, lines, result, ArchitectureSteps.NONE);
+    }
+
+    static List<StepRun> steps(PurgatoryProgram program, List<ConsoleLine> lines, HostPurgatory.Result result,
+                               ArchitectureSteps arch) {
         Handoff handoff = result.handoff();
         int fallbackFrom = -1;
         List<Integer> bestEffortFailures = new ArrayList<>();
@@ -364,7 +414,7 @@ public final class ReferenceMachine {
                     out.add(new StepRun(step, outcome, Optional.empty(), Optional.empty(), "")));
             return out;
         }
-        Set<Integer> endKind = endKinds(handoff);
+        Set<Integer> endKind = endKinds(result);
         // no console (s390): a handoff only the fallback can make says the fallback ran, not which step failed
         boolean unknownFailure = fallbackFrom < 0 && main.stream().noneMatch(s -> endKind.contains(s.kind()))
                 && program.fallback().stream().anyMatch(s -> endKind.contains(s.kind()));
@@ -391,7 +441,7 @@ public final class ReferenceMachine {
                     : failed ? StepRun.Outcome.FAILED : StepRun.Outcome.COMPLETED;
             Optional<Duration> at = Optional.empty();
             String detail = "";
-            int found = find(lines, cursor, step, failed);
+            int found = find(lines, cursor, step, failed, arch);
             if (found >= 0) {
                 at = Optional.of(lines.get(found).at());
                 detail = lines.get(found).text();
@@ -411,21 +461,12 @@ public final class ReferenceMachine {
         return out;
     }
 
-    /** Return the step kinds that can end a run this way (x86 and s390 alike). */
-    private static Set<Integer> endKinds(Handoff handoff) {
-        if (handoff instanceof Handoff.Jumped) {
-            return Set.of(16, 32);
+    /** Return the step kinds that can end a run this way: the architecture step that stopped it, halt or reset. */
+    private static Set<Integer> endKinds(HostPurgatory.Result result) {
+        if (result.stop().isPresent()) {
+            return Set.of(result.stop().get().stepKind());
         }
-        if (handoff instanceof Handoff.Halted) {
-            return Set.of(17);
-        }
-        if (handoff instanceof Handoff.DisabledWait) {
-            return Set.of(34);
-        }
-        if (handoff instanceof Handoff.DumpReipl) {
-            return Set.of(33);
-        }
-        return Set.of(18);
+        return result.handoff() instanceof Handoff.Halted ? Set.of(HALT) : Set.of(RESET);
     }
 
     private static int lastBefore(List<PurgatoryProgram.Step> steps, Set<Integer> endKind) {
@@ -444,16 +485,17 @@ public final class ReferenceMachine {
     }
 
     /** Return the index of the first line from {@code from} that reports this step, or -1. */
-    private static int find(List<ConsoleLine> lines, int from, PurgatoryProgram.Step step, boolean failed) {
+    private static int find(List<ConsoleLine> lines, int from, PurgatoryProgram.Step step, boolean failed,
+                            ArchitectureSteps arch) {
         for (int i = from; i < lines.size(); i++) {
-            if (reports(lines.get(i).text(), step, failed)) {
+            if (reports(lines.get(i).text(), step, failed, arch)) {
                 return i;
             }
         }
         return -1;
     }
 
-    private static boolean reports(String line, PurgatoryProgram.Step step, boolean failed) {
+    private static boolean reports(String line, PurgatoryProgram.Step step, boolean failed, ArchitectureSteps arch) {
         if (failed) {
             return line.contains("step " + step.index() + " (kind " + step.kind() + ") failed");
         }
@@ -471,12 +513,8 @@ public final class ReferenceMachine {
                     .orElse(false);
             case 8 -> line.startsWith("purgatory: cpu ") || line.startsWith("purgatory: ipmi cpu ");
             case 5 -> line.contains("purgatory: swapped ");
-            case 32 -> line.contains("purgatory: load psw ");
-            case 33 -> line.contains("purgatory: dump re-ipl");
-            case 34 -> line.contains("purgatory: disabled wait");
-            case 16 -> line.contains("purgatory: jump to ");
-            case 17 -> line.contains("purgatory: halt");
-            default -> false;
+            case HALT -> line.contains("purgatory: halt");
+            default -> arch.byCode(step.kind()).map(k -> line.contains(k.consoleMarker())).orElse(false);
         };
     }
 }

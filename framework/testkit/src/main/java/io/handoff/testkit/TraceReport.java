@@ -42,9 +42,9 @@ public final class TraceReport {
             trace.events().forEach(e -> out.add("  " + e));
         }
         out.add("");
-        if (trace.consoleLines().isEmpty() && trace.console().isEmpty() && s390(image)) {
-            out.add("Console: none (s390 purgatory has no port I/O and no UART; what it did is in the machine's "
-                    + "events above).");
+        if (trace.consoleLines().isEmpty() && trace.console().isEmpty() && noConsoleStep(trace)) {
+            out.add("Console: none (the program has no console step: this platform's purgatory has no UART; what it "
+                    + "did is in the machine's events above).");
         } else if (trace.consoleLines().isEmpty() && trace.console().isEmpty()) {
             out.add("Serial console (COM1, 0x3f8): nothing was written.");
         } else {
@@ -82,17 +82,14 @@ public final class TraceReport {
             out.add(String.format(Locale.ROOT, "  %-12s at %#012x  %10d bytes of data, %10d in memory", s.role(), s.mem(),
                     s.bufsz(), s.memsz()));
         }
-        Long rip = image.plan().registers().get("rip");
-        Long rsi = image.plan().registers().get("rsi");
-        Long mask = image.plan().registers().get(Handoff.PSW_MASK);
-        if (mask != null) {
-            out.add(String.format("Entry: %#x (purgatory); the new kernel is entered by loading the PSW %#018x %#x.",
-                    image.entry(), mask, image.plan().entry()));
-            return;
-        }
-        out.add(String.format("Entry: %#x (purgatory); the new kernel is entered at %s%s.", image.entry(),
-                rip == null ? String.format("%#x", image.plan().entry()) : String.format("rip=%#x", rip),
-                rsi == null ? "" : String.format(" with rsi=%#x (the zero page: its boot parameters)", rsi)));
+        StringBuilder registers = new StringBuilder();
+        image.plan().registers().forEach((name, value) -> {
+            if (value != 0) {
+                registers.append(registers.length() == 0 ? " with " : ", ").append(String.format("%s=%#x", name, value));
+            }
+        });
+        out.add(String.format("Entry: %#x (purgatory); the new kernel is entered at %#x%s.", image.entry(),
+                image.plan().entry(), registers));
     }
 
     private static void program(List<String> out, Trace trace, PurgatoryProgram p) {
@@ -128,12 +125,8 @@ public final class TraceReport {
             return "purgatory halted the CPU with reason " + halted.reason()
                     + ": the fallback ran instead of the new kernel.";
         }
-        if (h instanceof Handoff.DumpReipl reipl) {
-            return "purgatory " + reipl.describe() + ": the fallback ran instead of the new kernel; the stand-alone "
-                    + "dump tool writes the dump.";
-        }
-        if (h instanceof Handoff.DisabledWait wait) {
-            return "purgatory " + wait.describe() + ": the fallback ran instead of the new kernel.";
+        if (h instanceof Handoff.Stopped stopped) {
+            return "purgatory " + stopped.describe() + ": the fallback ran instead of the new kernel.";
         }
         if (h instanceof Handoff.ProbeFailed) {
             return h.describe() + ".";
@@ -144,8 +137,8 @@ public final class TraceReport {
         return h.describe();
     }
 
-    private static boolean s390(Optional<HandoffImage> image) {
-        return image.map(i -> i.plan().registers().containsKey(Handoff.PSW_MASK)).orElse(false);
+    private static boolean noConsoleStep(Trace trace) {
+        return trace.program().map(p -> p.steps().stream().noneMatch(step -> step.kind() == 1)).orElse(false);
     }
 
     /** Format a virtual duration: ns, µs, ms or s with three significant decimals. */

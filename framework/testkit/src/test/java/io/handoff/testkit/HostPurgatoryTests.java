@@ -30,7 +30,7 @@ class HostPurgatoryTests {
     @BeforeAll
     static void load() {
         // ProgramBytes writes little-endian areas
-        runtime = HostPurgatory.load(ByteOrder.LITTLE_ENDIAN);
+        runtime = TestArchitecture.runtime(ByteOrder.LITTLE_ENDIAN);
     }
 
     @BeforeEach
@@ -61,8 +61,8 @@ class HostPurgatoryTests {
         @Test
         void portIoReachesTheUartAndTheJumpIsRecordedWithAll17Registers() {
             HostPurgatory.Result r = runtime.run(bus, memory, clock,
-                    ProgramBytes.program().console().jump(0x2d00200, 0x3dffe000L).area());
-            assertThat(r.status()).isEqualTo(HostPurgatory.JUMPED);
+                    ProgramBytes.program().console().jump(0x2d00200, 0x3dffe000L).area(), TestArchitecture.cpu());
+            assertThat(r.status()).isEqualTo(HostPurgatory.STOPPED);
             String text = "purgatory: handoff v1, 2 steps, budget 5000000 us\n"
                     + "purgatory: jump to 0x2d00200 rsi=0x3dffe000\n";
             assertThat(uart.text()).isEqualTo(text);
@@ -87,7 +87,7 @@ class HostPurgatoryTests {
             memory.write(0x10_0000, data, 0, data.length);
             long before = clock.nanos();
             HostPurgatory.Result r = runtime.run(bus, memory, clock, ProgramBytes.program().console()
-                    .step(4, true, 10, 0x10_0000, 0x1_0000_0000L, 1000).step(17, true, 1, 7).area());
+                    .step(4, true, 10, 0x10_0000, 0x1_0000_0000L, 1000).step(17, true, 1, 7).area(), TestArchitecture.cpu());
             assertThat(memory.bytes(0x1_0000_0000L, 1000)).containsExactly(data);
             assertThat(r.handoff()).isEqualTo(new Handoff.Halted(7));
             assertThat(r.status()).isEqualTo(HostPurgatory.HALTED);
@@ -100,7 +100,7 @@ class HostPurgatoryTests {
         void withoutAConsoleTheCopyCostsExactlyItsMemoryTraffic() {
             memory.write(0x10_0000, new byte[1000], 0, 1000);
             HostPurgatory.Result r = runtime.run(bus, memory, clock,
-                    ProgramBytes.program().step(4, true, 10, 0x10_0000, 0x1_0000_0000L, 1000).step(17, true, 1, 7).area());
+                    ProgramBytes.program().step(4, true, 10, 0x10_0000, 0x1_0000_0000L, 1000).step(17, true, 1, 7).area(), TestArchitecture.cpu());
             assertThat(r.handoff()).isEqualTo(new Handoff.Halted(7));
             // 1000 bytes read and 1000 written at 1 GB/s, no port access
             assertThat(clock.nanos()).isEqualTo(2000);
@@ -109,7 +109,7 @@ class HostPurgatoryTests {
 
         @Test
         void resetIsRecordedWithItsMethod() {
-            HostPurgatory.Result r = runtime.run(bus, memory, clock, ProgramBytes.program().step(18, true, 1, 2).area());
+            HostPurgatory.Result r = runtime.run(bus, memory, clock, ProgramBytes.program().step(18, true, 1, 2).area(), TestArchitecture.cpu());
             assertThat(r.handoff()).isEqualTo(new Handoff.Reset(2));
         }
 
@@ -117,7 +117,7 @@ class HostPurgatoryTests {
         void aStuckUartCostsTheRuntimeOneBoundedWaitButTheJumpStillHappens() {
             uart.stuck();
             HostPurgatory.Result r = runtime.run(bus, memory, clock,
-                    ProgramBytes.program().iterationCap(100_000).console().jump(0x1000, 0x2000).area());
+                    ProgramBytes.program().iterationCap(100_000).console().jump(0x1000, 0x2000).area(), TestArchitecture.cpu());
             assertThat(r.handoff()).isInstanceOf(Handoff.Jumped.class);
             assertThat(uart.text()).isEmpty();
             // no RTC step, so the wait ends on the iteration cap; the console is dead after it, not waited on per byte
@@ -131,7 +131,7 @@ class HostPurgatoryTests {
         void aBadMagicIsRefusedWithStatusMinus1() {
             byte[] area = ProgramBytes.program().jump(1, 2).area();
             area[0] ^= 1;
-            HostPurgatory.Result r = runtime.run(bus, memory, clock, area);
+            HostPurgatory.Result r = runtime.run(bus, memory, clock, area, TestArchitecture.cpu());
             assertThat(r.status()).isEqualTo(-1);
             assertThat(r.handoff()).isEqualTo(new Handoff.Refused(-1, "bad magic in the parameter area"));
             assertThat(r.handoffAt()).isEmpty();

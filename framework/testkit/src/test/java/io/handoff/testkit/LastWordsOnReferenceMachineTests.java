@@ -47,7 +47,7 @@ class LastWordsOnReferenceMachineTests {
 
     @BeforeAll
     static void load() {
-        runtime = HostPurgatory.load();
+        runtime = TestArchitecture.runtime(java.nio.ByteOrder.LITTLE_ENDIAN);
         kernel = new Segment("kernel", new SegmentData.Bytes(new byte[4096]), KERNEL, 0x2000);
     }
 
@@ -74,7 +74,7 @@ class LastWordsOnReferenceMachineTests {
     static Trace run(ProgramBytes program, ReferenceMachine.Options options) {
         HandoffImage image = Images.of("x86_64", 0x3dff0040L, List.of(kernel,
                 new Segment("purgatory", new SegmentData.Bytes(program.image()), 0x3dff0000L, 0x2000)));
-        return new ReferenceMachine(runtime, options).run(image);
+        return TestArchitecture.machine(runtime, options).run(image);
     }
 
     @Nested

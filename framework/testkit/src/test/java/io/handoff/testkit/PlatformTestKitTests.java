@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.handoff.api.FailureKind;
 import io.handoff.core.testing.Fixtures;
 import io.handoff.core.testing.PluginJarBuilder;
+import io.handoff.core.testing.ToyArchitectureSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,7 @@ class PlatformTestKitTests {
             import io.handoff.api.plan.*;
             import io.handoff.api.spi.Platform;
             import java.io.IOException;
+            """ + ToyArchitectureSource.IMPORTS + """
             import java.nio.file.Files;
             import java.nio.file.Path;
             import java.util.List;
@@ -38,6 +40,7 @@ class PlatformTestKitTests {
             public class ToyPlatform implements Platform {
                 public String id() { return "toy"; }
                 public boolean detect(SystemView view) { return true; }
+                """ + ToyArchitectureSource.MEMBERS + """
                 public PlatformPlan plan(PlanContext ctx) {
                     try {
                         Path k = ctx.request().kernel();

@@ -18,12 +18,20 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 class ReferenceMachineTests {
+    /** A run the test architecture's jump ended at {@code nanos}. */
+    static HostPurgatory.Result jumpedAt(long rip, long nanos) {
+        io.handoff.api.arch.ArchitectureStop stop = io.handoff.api.arch.ArchitectureStop.jump(16, rip,
+                Map.of("rip", rip), "jumped");
+        return new HostPurgatory.Result(1, new Handoff.Jumped(rip, Map.of("rip", rip)),
+                Optional.of(Duration.ofNanos(nanos)), Optional.empty(), List.of(), Optional.of(stop));
+    }
+
     static HostPurgatory runtime;
 
     @BeforeAll
     static void load() {
         // the real runtime, framework-purgatory's host build from the class path
-        runtime = HostPurgatory.load();
+        runtime = TestArchitecture.runtime(java.nio.ByteOrder.LITTLE_ENDIAN);
     }
 
     static HandoffImage image(ProgramBytes program, Segment... more) {
@@ -44,7 +52,7 @@ class ReferenceMachineTests {
         void loadsTheSegmentsRunsTheProgramAndRecordsConsoleStepsAndJump() {
             ProgramBytes p = ProgramBytes.program().console().print("purgatory: hello from the plan\n")
                     .step(4, true, 100, 0x2e000000L, 0x1000, 4096).jump(0x2e000200L, 0x3dffe000L);
-            Trace t = new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()).run(image(p, kernel()));
+            Trace t = TestArchitecture.machine(runtime, ReferenceMachine.Options.defaults()).run(image(p, kernel()));
             assertThat(t.lines()).containsExactly("purgatory: handoff v1, 4 steps, budget 5000000 us",
                     "purgatory: hello from the plan", "purgatory: copied 4096 bytes 0x2e000000 -> 0x1000",
                     "purgatory: jump to 0x2e000200 rsi=0x3dffe000");
@@ -52,7 +60,7 @@ class ReferenceMachineTests {
             assertThat(((Handoff.Jumped) t.handoff()).register("rsi")).isEqualTo(0x3dffe000L);
             assertThat(t.program()).get().satisfies(prog -> {
                 assertThat(prog.steps()).extracting(PurgatoryProgram.Step::name)
-                        .containsExactly("console", "print", "copy", "jump-x86_64");
+                        .containsExactly("console", "print", "copy", "jump");
                 assertThat(prog.budgetUs()).isEqualTo(5_000_000);
             });
             assertThat(t.budget()).contains(Duration.ofSeconds(5));
@@ -72,7 +80,7 @@ class ReferenceMachineTests {
         void aCorruptedByteIsFlippedInMemoryBeforeTheRunAndReported() {
             ProgramBytes p = ProgramBytes.program().step(4, true, 100, 0x2e000000L, 0x1000, 0x2000)
                     .step(17, true, 1, 3);
-            Trace t = new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()
+            Trace t = TestArchitecture.machine(runtime, ReferenceMachine.Options.defaults()
                     .corrupt(Corruption.parse("kernel:0x200"))).run(image(p, kernel()));
             assertThat(t.events()).contains("corrupted the byte at 0x2e000200 (kernel data + 0x200): 0x4d -> 0xb2");
             assertThat(t.handoff()).isEqualTo(new Handoff.Halted(3));
@@ -81,7 +89,7 @@ class ReferenceMachineTests {
         @Test
         void aCorruptedParameterAreaIsRefusedAndNothingRuns() {
             ProgramBytes p = ProgramBytes.program().jump(1, 2);
-            Trace t = new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()
+            Trace t = TestArchitecture.machine(runtime, ReferenceMachine.Options.defaults()
                     .corrupt(new Corruption("purgatory", 0x100))).run(image(p));
             assertThat(t.handoff()).isInstanceOf(Handoff.Refused.class);
             assertThat(((Handoff.Refused) t.handoff()).code()).isEqualTo(-1);
@@ -95,18 +103,18 @@ class ReferenceMachineTests {
         @Test
         void aPlanWithoutPurgatoryIsNotAvailable() {
             HandoffImage bare = Images.of("toy", 0, List.of(kernel()));
-            assertThatThrownBy(() -> new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()).run(bare))
+            assertThatThrownBy(() -> TestArchitecture.machine(runtime, ReferenceMachine.Options.defaults()).run(bare))
                     .isInstanceOf(HandoffException.class).hasMessageContaining("has no purgatory segment")
                     .extracting(e -> ((HandoffException) e).kind()).isEqualTo(FailureKind.NOT_AVAILABLE);
         }
 
         @Test
         void aCorruptionOfAnUnknownSegmentOrPastItsEndIsAUsageError() {
-            ReferenceMachine m1 = new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()
+            ReferenceMachine m1 = TestArchitecture.machine(runtime, ReferenceMachine.Options.defaults()
                     .corrupt(Corruption.parse("initrd:0")));
             assertThatThrownBy(() -> m1.run(image(ProgramBytes.program(), kernel())))
                     .hasMessage("--corrupt initrd:0x0: no segment 'initrd' (segments: kernel, purgatory)");
-            ReferenceMachine m2 = new ReferenceMachine(runtime, ReferenceMachine.Options.defaults()
+            ReferenceMachine m2 = TestArchitecture.machine(runtime, ReferenceMachine.Options.defaults()
                     .corrupt(Corruption.parse("kernel:0x2000")));
             assertThatThrownBy(() -> m2.run(image(ProgramBytes.program(), kernel())))
                     .hasMessage("--corrupt kernel:0x2000: offset past the segment's 0x2000 bytes");
@@ -142,7 +150,7 @@ class ReferenceMachineTests {
                     at(40_300, "purgatory: halt, reason 57005"));
             HostPurgatory.Result r = new HostPurgatory.Result(2, new Handoff.Halted(0xDEAD),
                     Optional.of(Duration.ofNanos(40_400_000)), Optional.empty());
-            List<StepRun> runs = ReferenceMachine.steps(program, lines, r);
+            List<StepRun> runs = ReferenceMachine.steps(program, lines, r, TestArchitecture.STEPS);
             assertThat(runs).extracting(StepRun::outcome).containsExactly(StepRun.Outcome.COMPLETED,
                     StepRun.Outcome.FAILED, StepRun.Outcome.NOT_REACHED, StepRun.Outcome.NOT_REACHED,
                     StepRun.Outcome.HANDED_OFF);
@@ -159,9 +167,8 @@ class ReferenceMachineTests {
             List<ConsoleLine> lines = List.of(at(100, "purgatory: handoff v1, 4 steps, budget 910011 us"),
                     at(30_000, "handoff: kdump, purgatory: digests ok (3 segments, 12 chunks)"),
                     at(31_100, "purgatory: jump to 0x1000 rsi=0x2000"));
-            HostPurgatory.Result r = new HostPurgatory.Result(1, new Handoff.Jumped(0x1000, Map.of("rip", 0x1000L)),
-                    Optional.of(Duration.ofNanos(31_200_000)), Optional.empty());
-            List<StepRun> runs = ReferenceMachine.steps(p, lines, r);
+            HostPurgatory.Result r = jumpedAt(0x1000, 31_200_000);
+            List<StepRun> runs = ReferenceMachine.steps(p, lines, r, TestArchitecture.STEPS);
             assertThat(runs.get(1).reportedAt()).contains(Duration.ofMillis(30));
             assertThat(runs.get(2).detail()).isEqualTo("handoff: kdump, purgatory: digests ok (3 segments, 12 chunks)");
             assertThat(runs.get(2).duration()).contains(Duration.ZERO);
@@ -173,9 +180,8 @@ class ReferenceMachineTests {
                     at(30_000, "purgatory: digests ok (3 segments, 12 chunks)"),
                     at(31_000, "purgatory: copied 655360 bytes 0x0 -> 0x2e100000"),
                     at(31_100, "purgatory: jump to 0x1000 rsi=0x2000"));
-            HostPurgatory.Result r = new HostPurgatory.Result(1, new Handoff.Jumped(0x1000, Map.of("rip", 0x1000L)),
-                    Optional.of(Duration.ofNanos(31_200_000)), Optional.empty());
-            List<StepRun> runs = ReferenceMachine.steps(program, lines, r);
+            HostPurgatory.Result r = jumpedAt(0x1000, 31_200_000);
+            List<StepRun> runs = ReferenceMachine.steps(program, lines, r, TestArchitecture.STEPS);
             assertThat(runs).extracting(StepRun::outcome).containsExactly(StepRun.Outcome.COMPLETED,
                     StepRun.Outcome.COMPLETED, StepRun.Outcome.COMPLETED, StepRun.Outcome.HANDED_OFF,
                     StepRun.Outcome.NOT_REACHED);

@@ -27,7 +27,7 @@ class RuntimeOnReferenceMachineTests {
 
     @BeforeAll
     static void load() {
-        runtime = HostPurgatory.load();
+        runtime = TestArchitecture.runtime(java.nio.ByteOrder.LITTLE_ENDIAN);
         byte[] data = new byte[3 * 4096 + 100];
         new Random(7).nextBytes(data);
         kernel = new Segment("kernel", new SegmentData.Bytes(data), KERNEL, 0x8000);
@@ -45,7 +45,7 @@ class RuntimeOnReferenceMachineTests {
     static Trace run(ProgramBytes program, ReferenceMachine.Options options) {
         HandoffImage image = Images.of("x86_64", 0x3dff0040L, List.of(kernel,
                 new Segment("purgatory", new SegmentData.Bytes(program.image()), 0x3dff0000L, 0x2000)));
-        return new ReferenceMachine(runtime, options).run(image);
+        return TestArchitecture.machine(runtime, options).run(image);
     }
 
     @Nested

@@ -4,6 +4,8 @@ import io.handoff.api.Capabilities;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.ImageFormat;
+import io.handoff.api.arch.ArchitectureSimulator;
+import io.handoff.api.arch.ArchitectureSteps;
 import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.machine.RangeType;
 import io.handoff.api.machine.SystemView;
@@ -118,6 +120,16 @@ public final class S390xPlatform implements Platform {
     @Override
     public Optional<byte[]> purgatoryImage() {
         return purgatory.get();
+    }
+
+    @Override
+    public ArchitectureSteps architectureSteps() {
+        return S390xSteps.ALL;
+    }
+
+    @Override
+    public Optional<ArchitectureSimulator> simulator() {
+        return Optional.of(new S390xSimulator());
     }
 
     @Override

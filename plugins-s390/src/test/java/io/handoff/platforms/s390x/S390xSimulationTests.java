@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * on the reference machine: probe, swap, PSW load, and the two fallbacks.
  */
 class S390xSimulationTests {
-    static final HostPurgatory BE = HostPurgatory.load(ByteOrder.BIG_ENDIAN);
+    static final HostPurgatory BE = HostPurgatory.load(new S390xSimulator());
 
     @TempDir
     Path tmp;
@@ -40,7 +40,13 @@ class S390xSimulationTests {
         HandoffImage image = S390Files.plan(S390Files.profile(profile), crash
                 ? S390Files.kdump(kernel, Optional.empty(), "root=/dev/dasda1")
                 : S390Files.kexec(kernel, Optional.empty(), "root=/dev/dasda1"));
-        return new ReferenceMachine(BE, options).run(image);
+        return machine(options).run(image);
+    }
+
+    /** The s390x machine: the plugin's own host library, simulator and step kinds. */
+    static ReferenceMachine machine(ReferenceMachine.Options options) {
+        S390xSimulator simulator = new S390xSimulator();
+        return new ReferenceMachine(BE, options, Optional.of(simulator), S390xSteps.ALL);
     }
 
     static ReferenceMachine.Options corrupted() {
@@ -54,7 +60,7 @@ class S390xSimulationTests {
             Trace t = run("s390x-ccw-dump", true, ReferenceMachine.Options.defaults());
             assertThat(t.handoff()).isInstanceOfSatisfying(Handoff.Jumped.class, j -> {
                 assertThat(j.entry()).isEqualTo(0x10010);
-                assertThat(j.register(Handoff.PSW_MASK)).isEqualTo(0x0000000180000000L);
+                assertThat(j.register(S390xSimulator.PSW_MASK)).isEqualTo(0x0000000180000000L);
             });
             assertThat(t.events()).anyMatch(e -> e.contains("with r2 = 0"))
                     .anyMatch(e -> e.contains("returned r2 = 0 (digests ok)"))
@@ -69,9 +75,11 @@ class S390xSimulationTests {
         @Test
         void corruptionAfterTheProbeReiplsTheCcwDumpDevice() {
             Trace t = run("s390x-ccw-dump", true, corrupted());
-            assertThat(t.handoff()).isInstanceOfSatisfying(Handoff.DumpReipl.class, r -> {
-                assertThat(r.device()).isEqualTo("ccw dump device 0.0.5219 (version 0, 200 bytes)");
-                assertThat(r.block()).hasSize(200);
+            assertThat(t.handoff()).isInstanceOfSatisfying(Handoff.Stopped.class, r -> {
+                assertThat(r.stepKind()).isEqualTo(S390xSteps.DUMP_REIPL.code());
+                assertThat(r.description()).isEqualTo("re-IPLed the dump tool (diag 308): ccw dump device 0.0.5219 "
+                        + "(version 0, 200 bytes) (the stand-alone dump tool writes the dump)");
+                assertThat(r.data()).hasSize(200);
             });
             assertThat(t.events()).anyMatch(e -> e.startsWith("diag 308 subcode 5 (SET), 200-byte IPL parameter block"))
                     .anyMatch(e -> e.startsWith("diag 308 subcode 4 (LOAD_NORMAL_DUMP) -> rc 0x0001"));
@@ -83,15 +91,18 @@ class S390xSimulationTests {
         @Test
         void fcpDumpDeviceDecodesWithWwpnAndLun() {
             Trace t = run("s390x-fcp-dump", true, corrupted());
-            assertThat(t.handoff()).isInstanceOfSatisfying(Handoff.DumpReipl.class, r -> assertThat(r.device())
-                    .isEqualTo("fcp dump device 0.0.1700 wwpn 0x500507630300c562 lun 0x4010400000000000 bootprog 0 "
+            assertThat(t.handoff()).isInstanceOfSatisfying(Handoff.Stopped.class, r -> assertThat(r.description())
+                    .contains("fcp dump device 0.0.1700 wwpn 0x500507630300c562 lun 0x4010400000000000 bootprog 0 "
                             + "br_lba 0 (version 0, 644 bytes)"));
         }
 
         @Test
         void withoutADumpDeviceTheCpuStopsWithTheCode() {
             Trace t = run("s390x-no-dump", true, corrupted());
-            assertThat(t.handoff()).isEqualTo(new Handoff.DisabledWait(S390xDisabledWait.NO_DUMP_DEVICE));
+            assertThat(t.handoff()).isInstanceOfSatisfying(Handoff.Stopped.class, w -> {
+                assertThat(w.stepKind()).isEqualTo(S390xSteps.DISABLED_WAIT.code());
+                assertThat(w.code()).isEqualTo(S390xDisabledWait.NO_DUMP_DEVICE);
+            });
             assertThat(t.events()).anyMatch(e -> e.contains("disabled-wait PSW 0x0002000180000000 0x0000000048460001"));
         }
 
@@ -117,7 +128,7 @@ class S390xSimulationTests {
             // as an IPL and the kernel's own kexec enter the image: 31-bit addressing (BA only)
             assertThat(t.handoff()).isInstanceOfSatisfying(Handoff.Jumped.class, j -> {
                 assertThat(j.entry()).isEqualTo(0x10000);
-                assertThat(j.register(Handoff.PSW_MASK)).isEqualTo(0x0000000080000000L);
+                assertThat(j.register(S390xSimulator.PSW_MASK)).isEqualTo(0x0000000080000000L);
             });
             assertThat(t.events()).noneMatch(e -> e.contains("r2 = 0"));
         }
@@ -135,7 +146,7 @@ class S390xSimulationTests {
             HandoffImage image = S390Files.plan(S390Files.profile("s390x-ccw-dump"),
                     S390Files.kdump(real.get(), Optional.empty(), "root=/dev/dasda1"));
             assertThat(image.plan().facts().get("kernel version")).startsWith("6.").contains("s390x");
-            Trace t = new ReferenceMachine(BE, ReferenceMachine.Options.defaults()).run(image);
+            Trace t = machine(ReferenceMachine.Options.defaults()).run(image);
             assertThat(t.handoff()).isInstanceOf(Handoff.Jumped.class);
         }
 

@@ -4,6 +4,8 @@ import io.handoff.api.Capabilities;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.ImageFormat;
+import io.handoff.api.arch.ArchitectureSimulator;
+import io.handoff.api.arch.ArchitectureSteps;
 import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.Platform;
 import io.handoff.api.spi.ShippedPurgatory;
@@ -123,6 +125,16 @@ public final class X86_64Platform implements Platform {
     @Override
     public Set<String> capabilities() {
         return Set.of(Capabilities.PORT_IO);
+    }
+
+    @Override
+    public ArchitectureSteps architectureSteps() {
+        return X86_64Steps.ALL;
+    }
+
+    @Override
+    public Optional<ArchitectureSimulator> simulator() {
+        return Optional.of(new X86_64Simulator());
     }
 
     @Override

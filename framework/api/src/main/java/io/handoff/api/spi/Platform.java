@@ -4,6 +4,8 @@ import io.handoff.api.Capabilities;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.ImageFormat;
+import io.handoff.api.arch.ArchitectureSimulator;
+import io.handoff.api.arch.ArchitectureSteps;
 import io.handoff.api.LayoutConstraints;
 import io.handoff.api.machine.SystemView;
 import io.handoff.api.plan.PlanContext;
@@ -89,6 +91,23 @@ public interface Platform extends ExtensionPoint {
      * @throws HandoffException {@code UNREADABLE_FILE} when the plugin's resource exists but cannot be read
      */
     default Optional<byte[]> purgatoryImage() {
+        return Optional.empty();
+    }
+
+    /**
+     * Return this platform's architecture step kinds (a jump with its registers, a PSW load, a firmware call) and
+     * the code ranges they come from; its purgatory sources implement them. None by default.
+     */
+    default ArchitectureSteps architectureSteps() {
+        return ArchitectureSteps.NONE;
+    }
+
+    /**
+     * Return how this platform's architecture behaves on the reference machine ({@code handoff simulate},
+     * PlatformTestKit): its host library and its answers to architecture operations. Empty by default: the
+     * machine then runs the framework's library, where every architecture step fails as unknown.
+     */
+    default Optional<ArchitectureSimulator> simulator() {
         return Optional.empty();
     }
 

@@ -129,7 +129,13 @@ public final class BundleWriter {
         image.plan().registers().forEach((k, v) -> regs.put(k, hex(v)));
         m.put("registers", regs);
         m.put("commandLine", image.plan().commandLine());
-        image.crashRegion().ifPresent(r -> m.put("crashRegion", Map.of("start", hex(r.start()), "end", hex(r.end()))));
+        image.crashRegion().ifPresent(r -> {
+            // ordered: Map.of's order changes from one run to the next, and a bundle must not
+            Map<String, Object> region = new LinkedHashMap<>();
+            region.put("start", hex(r.start()));
+            region.put("end", hex(r.end()));
+            m.put("crashRegion", region);
+        });
         if (image.linkedPurgatory().isPresent()) {
             m.put("purgatory", purgatory(image.linkedPurgatory().get()));
         } else {

@@ -17,6 +17,9 @@ import com.typesafe.config.ConfigFactory;
 import io.handoff.api.spi.Contribution;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
+import io.handoff.api.arch.ArchitectureSteps;
+import io.handoff.api.arch.StepCodeRange;
+import io.handoff.core.purgatory.GenericStep;
 import io.handoff.api.spi.Platform;
 import io.handoff.core.config.ConfigSettings;
 import io.handoff.core.config.HandoffConfig;
@@ -328,6 +331,7 @@ public final class PlatformRegistry implements AutoCloseable {
                     + " but its platform id is '" + id + "'");
         }
         checkReserved(id, platform, plugin, label);
+        checkStepCodes(id, platform, label);
         LoadedPlatform first = platforms.get(id);
         if (first != null) {
             throw new Refusal(FailureKind.PLATFORM, id, "platform id '" + id + "' is provided by both "
@@ -404,6 +408,33 @@ public final class PlatformRegistry implements AutoCloseable {
         if (!builtIn) {
             throw new Refusal(FailureKind.PLATFORM, null, label + " claims reserved platform id '" + id
                     + "'; reserved ids belong to the built-in platforms");
+        }
+    }
+
+    /** A platform's architecture step codes must meet neither the framework's nor another loaded platform's. */
+    private void checkStepCodes(String id, Platform platform, String label) {
+        ArchitectureSteps steps;
+        try {
+            steps = platform.architectureSteps();
+        } catch (RuntimeException e) {
+            throw new Refusal(FailureKind.PLATFORM, id, label + ": its architecture step kinds are invalid: "
+                    + describe(e));
+        }
+        for (StepCodeRange range : steps.codes()) {
+            for (StepCodeRange own : GenericStep.RESERVED) {
+                if (range.overlaps(own)) {
+                    throw new Refusal(FailureKind.PLATFORM, id, label + ": step codes " + range
+                            + " meet the framework's own codes " + own);
+                }
+            }
+            for (LoadedPlatform other : platforms.values()) {
+                for (StepCodeRange theirs : other.platform().architectureSteps().codes()) {
+                    if (range.overlaps(theirs) && !other.platform().id().equals(id)) {
+                        throw new Refusal(FailureKind.PLATFORM, id, label + ": step codes " + range
+                                + " meet platform " + other.platform().id() + "'s codes " + theirs);
+                    }
+                }
+            }
         }
     }
 

@@ -49,7 +49,7 @@ public final class PurgatoryLinker {
             Direction.TOP_DOWN);
 
     private static final Logger LOG = LoggerFactory.getLogger(PurgatoryLinker.class);
-    private static final Set<StepKind> SETUP = Set.of(StepKind.CONSOLE, StepKind.RTC, StepKind.PRINT);
+    private static final Set<GenericStep> SETUP = Set.of(GenericStep.CONSOLE, GenericStep.RTC, GenericStep.PRINT);
 
     private final SegmentDigester digester;
     private final PurgatorySettings settings;
@@ -106,7 +106,8 @@ public final class PurgatoryLinker {
         checkBudget(draft);
         List<SegmentDigest> otherDigests = digester.digest(others);
         StepProgram program = draft.withDigests(new DigestTable(digester.chunkSize(), otherDigests));
-        byte[] area = StepEncoder.encode(program, platform.byteOrder(), settings.iterationCap());
+        byte[] area = StepEncoder.encode(program, platform.byteOrder(), settings.iterationCap(),
+                new StepKinds(platform.architectureSteps()));
         PurgatoryImage image = placed.image();
         if (area.length > image.paramSize()) {
             throw new HandoffException(FailureKind.DOES_NOT_FIT, String.format(
@@ -126,27 +127,29 @@ public final class PurgatoryLinker {
         long entry = own.mem() + image.entryOffset();
         LOG.debug("linked purgatory at {} (entry {}): {} steps, {} fallback steps, {} bytes of parameters",
                 hex(own.mem()), hex(entry), program.steps().size(), program.fallback().size(), area.length);
-        return new Result(new LinkedPurgatory(image, own, program, entry), all, warnings);
+        return new Result(new LinkedPurgatory(image, own, program, entry, new StepKinds(platform.architectureSteps())),
+                all, warnings);
     }
 
     /** Build the program without digests (they are hashed only once the program fits the budget). */
     StepProgram program(Platform platform, PlanContext context, List<Segment> covered, List<String> warnings) {
+        StepKinds kinds = new StepKinds(platform.architectureSteps());
         List<PurgatoryStep> setup = new ArrayList<>();
         List<PurgatoryStep> body = new ArrayList<>();
         List<PurgatoryStep> terminal = new ArrayList<>();
         for (PurgatoryStepContributor contributor : context.contributions(PurgatoryStepContributor.class)) {
             List<PurgatoryStep> steps = contributor.steps(context);
             int first = 0;
-            while (first < steps.size() && SETUP.contains(kind(steps.get(first)))) {
+            while (first < steps.size() && SETUP.contains(generic(steps.get(first)))) {
                 first++;
             }
             int last = steps.size();
-            while (last > first && isTerminal(steps.get(last - 1))) {
+            while (last > first && isTerminal(kinds, steps.get(last - 1))) {
                 last--;
             }
             for (int i = 0; i < steps.size(); i++) {
                 PurgatoryStep s = steps.get(i);
-                if (s.kind().equals(StepKind.VERIFY_DIGESTS.id())) {
+                if (s.kind().equals(GenericStep.VERIFY_DIGESTS.id())) {
                     throw new HandoffException(FailureKind.PLATFORM, String.format(
                             "purgatory step contributor %s: contributes verify-digests, which is the framework's own "
                                     + "step", contributor.id()));
@@ -155,12 +158,12 @@ public final class PurgatoryLinker {
             }
         }
         List<PurgatoryStep> main = new ArrayList<>();
-        setup.stream().filter(s -> kind(s) == StepKind.CONSOLE).forEach(main::add);
-        setup.stream().filter(s -> kind(s) != StepKind.CONSOLE).forEach(main::add);
+        setup.stream().filter(s -> generic(s) == GenericStep.CONSOLE).forEach(main::add);
+        setup.stream().filter(s -> generic(s) != GenericStep.CONSOLE).forEach(main::add);
         main.add(verifyDigests(covered));
         main.addAll(body);
         main.addAll(terminal);
-        checkTerminal(platform, main);
+        checkTerminal(platform, kinds, main);
         List<PurgatoryStep> fallback = fallback(context);
         if (fallback.isEmpty()) {
             warnings.add("platform " + platform.id() + " has no dump fallback: when a required purgatory step fails "
@@ -178,7 +181,7 @@ public final class PurgatoryLinker {
         long micros = BigInteger.valueOf(bytes).multiply(BigInteger.valueOf(1_000_000))
                 .add(BigInteger.valueOf(settings.digestRate() - 1)).divide(BigInteger.valueOf(settings.digestRate()))
                 .longValueExact();
-        return new PurgatoryStep(StepKind.VERIFY_DIGESTS.id(), PurgatoryStep.FailurePolicy.REQUIRED,
+        return new PurgatoryStep(GenericStep.VERIFY_DIGESTS.id(), PurgatoryStep.FailurePolicy.REQUIRED,
                 Duration.of(micros, ChronoUnit.MICROS), List.of(), String.format(
                         "verify the SHA-256 of %d chunks and the zero tails of %d segments (%#x bytes at %d bytes/s)",
                         chunks, covered.size(), bytes, settings.digestRate()));
@@ -197,10 +200,10 @@ public final class PurgatoryLinker {
                 seconds(settings.budget()), String.join(", ", bounds)));
     }
 
-    private static void checkTerminal(Platform platform, List<PurgatoryStep> main) {
+    private static void checkTerminal(Platform platform, StepKinds kinds, List<PurgatoryStep> main) {
         List<Integer> terminals = new ArrayList<>();
         for (int i = 0; i < main.size(); i++) {
-            if (isTerminal(main.get(i))) {
+            if (isTerminal(kinds, main.get(i))) {
                 terminals.add(i);
             }
         }
@@ -225,13 +228,14 @@ public final class PurgatoryLinker {
                 .orElse(List.of());
     }
 
-    private static StepKind kind(PurgatoryStep step) {
-        return StepKind.ofId(step.kind()).orElse(null);
+    /** Return the step's generic kind, or {@link GenericStep#VERIFY_DIGESTS} as a stand-in for a platform's kind. */
+    private static GenericStep generic(PurgatoryStep step) {
+        // verify-digests: never a contributor's (refused below), so no set-up or console filter takes it
+        return GenericStep.ofId(step.kind()).orElse(GenericStep.VERIFY_DIGESTS);
     }
 
-    private static boolean isTerminal(PurgatoryStep step) {
-        StepKind kind = kind(step);
-        return kind != null && kind.terminal();
+    private static boolean isTerminal(StepKinds kinds, PurgatoryStep step) {
+        return kinds.byId(step.kind()).map(StepKinds.Kind::terminal).orElse(false);
     }
 
     /** Return a duration as seconds with up to microsecond precision, such as {@code 0.0125 s}. */

@@ -10,6 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -19,9 +20,6 @@ import java.util.stream.Collectors;
  * @since 0.1
  */
 public final class StepDecoder {
-    private static final List<String> X86_REGISTERS = List.of("rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp",
-            "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "rip");
-
     private StepDecoder() {
     }
 
@@ -70,25 +68,31 @@ public final class StepDecoder {
      * @param segments the segments of a {@code verify-digests} step, else empty
      * @param request the request bytes of an {@code ipmi-request} step in wire order, as upper-case hex pairs
      *     ({@code 18 22}), else empty
+     * @param summary the operands as a person reads them (an architecture kind's from its declaration)
      */
     public record Step(int kind, String name, boolean required, long worstCaseUs, List<Long> operands, String text,
-                       List<Segment> segments, String request) {
+                       List<Segment> segments, String request, String summary) {
         public Step {
             operands = List.copyOf(operands);
             segments = List.copyOf(segments);
             Objects.requireNonNull(request, "request");
+            Objects.requireNonNull(summary, "summary");
         }
 
-        /** Create a step without a request. */
-        public Step(int kind, String name, boolean required, long worstCaseUs, List<Long> operands, String text,
-                    List<Segment> segments) {
-            this(kind, name, required, worstCaseUs, operands, text, segments, "");
+        private static Step of(int kind, StepKinds kinds, boolean required, long worstCaseUs, List<Long> operands,
+                               String text, List<Segment> segments, String request) {
+            Optional<StepKinds.Kind> k = kinds.byCode(kind);
+            String name = k.map(StepKinds.Kind::id).orElse("unknown-" + kind);
+            String summary = k.flatMap(StepKinds.Kind::declared).map(d -> d.summary(operands))
+                    .orElseGet(() -> generic(name, operands, text, segments, request));
+            return new Step(kind, name, required, worstCaseUs, operands, text, segments, request, summary);
         }
 
-        /** Return the operands as a person reads them. */
-        public String summary() {
-            boolean wellFormed = StepKind.ofId(name).map(k -> k.operandCount() < 0 || k.operandCount() == operands.size())
-                    .orElse(false);
+        /** Return a generic step's operands as a person reads them. */
+        private static String generic(String name, List<Long> operands, String text, List<Segment> segments,
+                                      String request) {
+            boolean wellFormed = GenericStep.ofId(name)
+                    .map(k -> k.operandCount() < 0 || k.operandCount() == operands.size()).orElse(false);
             if (!wellFormed) {
                 return operands.stream().map(v -> String.format("%#x", v)).collect(Collectors.joining(" "));
             }
@@ -103,12 +107,8 @@ public final class StepDecoder {
                 case "ipmi-request" -> request.isEmpty() ? hex(operands) : String.format(
                         "\"%s\": request %s, %s", text, request, transport(operands));
                 case "cpu-ip-records" -> cpuIp(operands);
-                case "jump-x86_64" -> jump(operands);
                 case "halt" -> "reason " + operands.get(0);
                 case "reset" -> "method " + operands.get(0);
-                case "load-psw" -> String.format("psw %#018x %#x", operands.get(0), operands.get(1));
-                case "dump-reipl" -> String.format("diag 308 with a %d-byte IPL parameter block", operands.get(0));
-                case "disabled-wait" -> String.format("code %#x", operands.get(0));
                 default -> operands.stream().map(v -> String.format("%#x", v)).collect(Collectors.joining(" "));
             };
         }
@@ -123,7 +123,7 @@ public final class StepDecoder {
         }
 
         private static String cpuIp(List<Long> ops) {
-            if (StepEncoder.lastWordsShape(StepKind.CPU_IP_RECORDS, ops).isPresent()) {
+            if (StepEncoder.lastWordsShape(GenericStep.CPU_IP_RECORDS, ops).isPresent()) {
                 return hex(ops);
             }
             int t = StepEncoder.TRANSPORT_OPERANDS;
@@ -139,15 +139,6 @@ public final class StepDecoder {
                     ops.get(t + 2), notes, transport(ops));
         }
 
-        private static String jump(List<Long> regs) {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < regs.size(); i++) {
-                if (regs.get(i) != 0 || X86_REGISTERS.get(i).equals("rip")) {
-                    b.append(String.format("%s=%#x ", X86_REGISTERS.get(i), regs.get(i)));
-                }
-            }
-            return b.append("(others 0)").toString();
-        }
     }
 
     /**
@@ -173,6 +164,19 @@ public final class StepDecoder {
      * @throws HandoffException {@code INTERNAL} naming the offset when the area is malformed
      */
     public static Program decode(byte[] area, ByteOrder order) {
+        return decode(area, order, StepKinds.GENERIC);
+    }
+
+    /**
+     * Decode a parameter area whose steps may be of the platform's architecture kinds.
+     *
+     * @param area the parameter area (at least {@code total_length} bytes)
+     * @param order the target's byte order
+     * @param kinds the platform's vocabulary
+     * @return the program
+     * @throws HandoffException {@code INTERNAL} naming the offset when the area is malformed
+     */
+    public static Program decode(byte[] area, ByteOrder order, StepKinds kinds) {
         ByteBuffer b = ByteBuffer.wrap(area).order(order);
         need(area, 0, StepEncoder.AREA_HEADER_SIZE, "parameter area header");
         int magic = b.getInt(0);
@@ -188,12 +192,12 @@ public final class StepDecoder {
         if (total > area.length) {
             throw bad(20, String.format("total_length %#x is past the end of the area (%#x bytes)", total, area.length));
         }
-        List<Step> steps = steps(b, stepsOffset, count, total);
-        List<Step> fallback = steps(b, fallbackOffset, fallbackCount, total);
+        List<Step> steps = steps(b, stepsOffset, count, total, kinds);
+        List<Step> fallback = steps(b, fallbackOffset, fallbackCount, total, kinds);
         return new Program(version, b.getLong(24), b.getLong(32), total, steps, fallback);
     }
 
-    private static List<Step> steps(ByteBuffer b, long offset, long count, long total) {
+    private static List<Step> steps(ByteBuffer b, long offset, long count, long total, StepKinds kinds) {
         List<Step> out = new ArrayList<>();
         long at = offset;
         for (long i = 0; i < count; i++) {
@@ -208,28 +212,27 @@ public final class StepDecoder {
                 throw bad(pos + 4, String.format("step length %#x is not a multiple of 8 inside total_length %#x",
                         length, total));
             }
-            out.add(step(b, pos, kind, (flags & StepEncoder.FLAG_REQUIRED) != 0, b.getLong(pos + 8),
-                    pos + StepEncoder.STEP_HEADER_SIZE, pos + (int) length));
+            out.add(step(b, kind, (flags & StepEncoder.FLAG_REQUIRED) != 0, b.getLong(pos + 8),
+                    pos + StepEncoder.STEP_HEADER_SIZE, pos + (int) length, kinds));
             at += length;
         }
         return out;
     }
 
-    private static Step step(ByteBuffer b, int start, int kind, boolean required, long worstCaseUs, int from,
-                             int end) {
-        String name = StepKind.ofCode(kind).map(StepKind::id).orElse("unknown-" + kind);
+    private static Step step(ByteBuffer b, int kind, boolean required, long worstCaseUs, int from, int end,
+                             StepKinds kinds) {
         List<Long> operands = new ArrayList<>();
-        if (kind == StepKind.PRINT.code()) {
+        if (kind == GenericStep.PRINT.code()) {
             long n = b.getLong(from);
             if (from + 8 + n > end) {
                 throw bad(from, "print text of " + n + " bytes runs past its step");
             }
             byte[] text = new byte[(int) n];
             b.get(from + 8, text);
-            return new Step(kind, name, required, worstCaseUs, List.of(n), new String(text, StandardCharsets.UTF_8),
-                    List.of());
+            return Step.of(kind, kinds, required, worstCaseUs, List.of(n), new String(text, StandardCharsets.UTF_8),
+                    List.of(), "");
         }
-        if (kind == StepKind.VERIFY_DIGESTS.code()) {
+        if (kind == GenericStep.VERIFY_DIGESTS.code()) {
             long chunkSize = b.getLong(from);
             long segmentCount = b.getLong(from + 8);
             List<Segment> segments = new ArrayList<>();
@@ -253,13 +256,13 @@ public final class StepDecoder {
                 segments.add(new Segment(b.getLong(at), b.getLong(at + 8), b.getLong(at + 16), digests));
                 at = d;
             }
-            return new Step(kind, name, required, worstCaseUs, List.of(chunkSize, segmentCount), "", segments);
+            return Step.of(kind, kinds, required, worstCaseUs, List.of(chunkSize, segmentCount), "", segments, "");
         }
         for (int at = from; at + 8 <= end; at += 8) {
             operands.add(b.getLong(at));
         }
-        if (kind == StepKind.IPMI_REQUEST.code()
-                && StepEncoder.lastWordsShape(StepKind.IPMI_REQUEST, operands).isEmpty()) {
+        if (kind == GenericStep.IPMI_REQUEST.code()
+                && StepEncoder.lastWordsShape(GenericStep.IPMI_REQUEST, operands).isEmpty()) {
             // the payloads are bytes in memory order: read them where they lie, no byte order involved
             int requestAt = from + 8 * (StepEncoder.TRANSPORT_OPERANDS + 1);
             byte[] request = new byte[Math.toIntExact(operands.get(StepEncoder.TRANSPORT_OPERANDS))];
@@ -267,10 +270,10 @@ public final class StepDecoder {
             int labelLengthAt = requestAt + StepEncoder.pad8(request.length);
             byte[] label = new byte[Math.toIntExact(b.getLong(labelLengthAt))];
             b.get(labelLengthAt + 8, label);
-            return new Step(kind, name, required, worstCaseUs, operands, new String(label, StandardCharsets.US_ASCII),
+            return Step.of(kind, kinds, required, worstCaseUs, operands, new String(label, StandardCharsets.US_ASCII),
                     List.of(), HexFormat.ofDelimiter(" ").withUpperCase().formatHex(request));
         }
-        return new Step(kind, name, required, worstCaseUs, operands, "", List.of());
+        return Step.of(kind, kinds, required, worstCaseUs, operands, "", List.of(), "");
     }
 
     private static void need(byte[] area, int offset, int length, String what) {

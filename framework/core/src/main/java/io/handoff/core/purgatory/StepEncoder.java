@@ -54,17 +54,31 @@ public final class StepEncoder {
      * @throws HandoffException {@code INTERNAL} for a step the runtime cannot read
      */
     public static byte[] encode(StepProgram program, ByteOrder order, long iterationCap) {
+        return encode(program, order, iterationCap, StepKinds.GENERIC);
+    }
+
+    /**
+     * Encode a program whose steps may be of the platform's architecture kinds.
+     *
+     * @param program the program
+     * @param order the target's byte order
+     * @param iterationCap the default iteration cap of every bounded wait
+     * @param kinds the platform's vocabulary
+     * @return the parameter area, {@code total_length} bytes
+     * @throws HandoffException {@code INTERNAL} for a step the runtime cannot read
+     */
+    public static byte[] encode(StepProgram program, ByteOrder order, long iterationCap, StepKinds kinds) {
         if (program.steps().size() > 0xFFFF) {
             throw new HandoffException(FailureKind.INTERNAL, "purgatory program: " + program.steps().size()
                     + " main steps, the parameter area counts at most 65535");
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (int i = 0; i < program.steps().size(); i++) {
-            body.writeBytes(step(program, program.steps().get(i), "main", i, order));
+            body.writeBytes(step(program, program.steps().get(i), "main", i, order, kinds));
         }
         int fallbackOffset = AREA_HEADER_SIZE + body.size();
         for (int i = 0; i < program.fallback().size(); i++) {
-            body.writeBytes(step(program, program.fallback().get(i), "fallback", i, order));
+            body.writeBytes(step(program, program.fallback().get(i), "fallback", i, order, kinds));
         }
         int total = AREA_HEADER_SIZE + body.size();
         ByteBuffer header = ByteBuffer.allocate(AREA_HEADER_SIZE).order(order);
@@ -89,39 +103,43 @@ public final class StepEncoder {
         return Math.addExact(us, (d.getNano() + 999) / 1000);
     }
 
-    private static byte[] step(StepProgram program, PurgatoryStep step, String list, int index, ByteOrder order) {
-        StepKind kind = StepKind.ofId(step.kind()).orElseThrow(() -> bad(step, list, index,
-                "unknown step kind; known: " + Arrays.stream(StepKind.values()).map(StepKind::id).toList()));
-        byte[] operands = switch (kind) {
-            case PRINT -> {
-                requireNoOperands(step, list, index, "its text is the description");
-                yield text(step.description(), order);
-            }
-            case VERIFY_DIGESTS -> {
-                requireNoOperands(step, list, index, "the framework builds them from the digests");
-                yield digests(program.digests().orElseThrow(() -> bad(step, list, index,
-                        "the program has no digest table")), order);
-            }
-            case IPMI_REQUEST, CPU_IP_RECORDS -> {
-                lastWordsShape(kind, step.operands()).ifPresent(problem -> {
-                    throw bad(step, list, index, problem);
-                });
-                yield longs(step.operands(), order);
-            }
-            case DUMP_REIPL -> {
-                dumpReiplShape(step.operands()).ifPresent(problem -> {
-                    throw bad(step, list, index, problem);
-                });
-                yield longs(step.operands(), order);
-            }
-            default -> {
-                if (step.operands().size() != kind.operandCount()) {
-                    throw bad(step, list, index, String.format("takes %d operands, got %d", kind.operandCount(),
-                            step.operands().size()));
+    private static byte[] step(StepProgram program, PurgatoryStep step, String list, int index, ByteOrder order,
+                               StepKinds kinds) {
+        StepKinds.Kind kind = kinds.byId(step.kind()).orElseThrow(() -> bad(step, list, index,
+                "unknown step kind; known: " + kinds.ids()));
+        byte[] operands;
+        if (kind.declared().isPresent()) {
+            kind.declared().get().checkOperands(step.operands()).ifPresent(problem -> {
+                throw bad(step, list, index, problem);
+            });
+            operands = longs(step.operands(), order);
+        } else {
+            GenericStep generic = kind.generic().orElseThrow();
+            operands = switch (generic) {
+                case PRINT -> {
+                    requireNoOperands(step, list, index, "its text is the description");
+                    yield text(step.description(), order);
                 }
-                yield longs(step.operands(), order);
-            }
-        };
+                case VERIFY_DIGESTS -> {
+                    requireNoOperands(step, list, index, "the framework builds them from the digests");
+                    yield digests(program.digests().orElseThrow(() -> bad(step, list, index,
+                            "the program has no digest table")), order);
+                }
+                case IPMI_REQUEST, CPU_IP_RECORDS -> {
+                    lastWordsShape(generic, step.operands()).ifPresent(problem -> {
+                        throw bad(step, list, index, problem);
+                    });
+                    yield longs(step.operands(), order);
+                }
+                default -> {
+                    if (step.operands().size() != generic.operandCount()) {
+                        throw bad(step, list, index, String.format("takes %d operands, got %d",
+                                generic.operandCount(), step.operands().size()));
+                    }
+                    yield longs(step.operands(), order);
+                }
+            };
+        }
         int length = STEP_HEADER_SIZE + operands.length;
         ByteBuffer b = ByteBuffer.allocate(length).order(order);
         b.putShort((short) kind.code())
@@ -136,9 +154,9 @@ public final class StepEncoder {
     static final int TRANSPORT_OPERANDS = 5;
 
     /** Return what is wrong with the shape of an {@code ipmi-request} or {@code cpu-ip-records} operand list. */
-    static Optional<String> lastWordsShape(StepKind kind, List<Long> ops) {
+    static Optional<String> lastWordsShape(GenericStep kind, List<Long> ops) {
         int t = TRANSPORT_OPERANDS;
-        if (kind == StepKind.CPU_IP_RECORDS) {
+        if (kind == GenericStep.CPU_IP_RECORDS) {
             if (ops.size() < t + 3) {
                 return Optional.of("takes at least " + (t + 3) + " operands (transport, flags, rip offset, CPU count), got "
                         + ops.size());
@@ -169,23 +187,6 @@ public final class StepEncoder {
             return Optional.of(String.format("request and label take %d operands, got %d", end, ops.size()));
         }
         return Optional.empty();
-    }
-
-    /** The largest diag 308 IPL parameter block a {@code dump-reipl} step carries (FORMAT.md §8): one page. */
-    static final int MAX_IPL_BLOCK = 4096;
-
-    /** Return what is wrong with a {@code dump-reipl} operand list: a byte length, then the packed bytes. */
-    static Optional<String> dumpReiplShape(List<Long> ops) {
-        if (ops.isEmpty()) {
-            return Optional.of("takes the block length and its bytes, got no operands");
-        }
-        long n = ops.get(0);
-        if (n < 8 || n > MAX_IPL_BLOCK) {
-            return Optional.of("IPL parameter block length " + n + " is outside 8.." + MAX_IPL_BLOCK);
-        }
-        long words = 1 + (n + 7) / 8;
-        return ops.size() == words ? Optional.empty() : Optional.of(String.format(
-                "a %d-byte IPL parameter block takes %d operands, got %d", n, words, ops.size()));
     }
 
     private static void requireNoOperands(PurgatoryStep step, String list, int index, String why) {

@@ -50,7 +50,8 @@ final class TestImages {
             Segment segment = new Segment("purgatory", new SegmentData.Bytes(blob), 0x3df54000L, 0x9000L);
             segments.add(segment);
             linked = Optional.of(new LinkedPurgatory(PurgatoryImage.read(blob, "synthetic", ByteOrder.LITTLE_ENDIAN),
-                    segment, new StepProgram(List.of(), List.of(), Optional.empty()), PURGATORY_ENTRY));
+                    segment, new StepProgram(List.of(), List.of(), Optional.empty()), PURGATORY_ENTRY,
+                    io.handoff.core.purgatory.StepKinds.GENERIC));
         }
         segments.add(new Segment("elfcorehdr", new SegmentData.Bytes(new byte[0x400]), 0x3df5d000L, 0x4000L));
         segments.add(new Segment("backup", new SegmentData.Zeros(), 0x3df61000L, 0x9f000L));

@@ -90,7 +90,7 @@ class PurgatoryLinkerTests {
 
         @Override
         public List<String> stepNames() {
-            return List.of("console", "print", "copy", "jump-x86_64");
+            return List.of("console", "print", "copy", "jump");
         }
 
         @Override
@@ -109,7 +109,7 @@ class PurgatoryLinkerTests {
                 steps.add(new PurgatoryStep("copy", FailurePolicy.REQUIRED, Duration.ofMillis(2),
                         List.of(0x1000L, role(context, "backup").mem(), 0x1000L), "backup"));
             }
-            steps.add(new PurgatoryStep("jump-x86_64", FailurePolicy.REQUIRED, Duration.ZERO, regs, "jump"));
+            steps.add(new PurgatoryStep("jump", FailurePolicy.REQUIRED, Duration.ZERO, regs, "jump"));
             return steps;
         }
 
@@ -287,7 +287,7 @@ class PurgatoryLinkerTests {
             LinkedPurgatory linked = kdump().linkedPurgatory().orElseThrow();
 
             assertThat(linked.program().steps()).extracting(PurgatoryStep::kind)
-                    .containsExactly("console", "print", "verify-digests", "copy", "jump-x86_64");
+                    .containsExactly("console", "print", "verify-digests", "copy", "jump");
             assertThat(linked.program().steps().get(2).policy()).isEqualTo(FailurePolicy.REQUIRED);
         }
 
@@ -301,7 +301,7 @@ class PurgatoryLinkerTests {
                     List.of(early, new ToySteps()), PurgatorySettings.DEFAULTS);
 
             assertThat(image.linkedPurgatory().orElseThrow().program().steps()).extracting(PurgatoryStep::kind)
-                    .containsExactly("console", "rtc", "print", "verify-digests", "copy", "jump-x86_64");
+                    .containsExactly("console", "rtc", "print", "verify-digests", "copy", "jump");
         }
 
         @Test
@@ -315,7 +315,8 @@ class PurgatoryLinkerTests {
         void isWrittenIntoTheParameterAreaAndNothingElseOfTheBlobChanges() {
             HandoffImage image = kdump();
             LinkedPurgatory linked = image.linkedPurgatory().orElseThrow();
-            byte[] area = StepEncoder.encode(linked.program(), ByteOrder.LITTLE_ENDIAN, 1_000_000);
+            byte[] area = StepEncoder.encode(linked.program(), ByteOrder.LITTLE_ENDIAN, 1_000_000,
+                    new StepKinds(io.handoff.core.testing.ToyPlatform.STEPS));
             byte[] loaded = bytes(purgatory(image));
             byte[] blob = SyntheticPurgatory.blob();
             int from = SyntheticPurgatory.PARAM_OFFSET;
@@ -384,7 +385,7 @@ class PurgatoryLinkerTests {
                     List.of(new ToySteps()), PurgatorySettings.DEFAULTS);
 
             assertThat(image.linkedPurgatory().orElseThrow().program().steps()).extracting(PurgatoryStep::kind)
-                    .containsExactly("console", "print", "verify-digests", "jump-x86_64");
+                    .containsExactly("console", "print", "verify-digests", "jump");
             assertThat(image.entry()).isEqualTo(purgatory(image).mem() + SyntheticPurgatory.ENTRY);
         }
     }
@@ -407,7 +408,7 @@ class PurgatoryLinkerTests {
                             e -> assertThat(e.kind()).isEqualTo(FailureKind.DOES_NOT_FIT))
                     .hasMessage("purgatory program needs at most " + seconds(totalUs) + " s but "
                             + "handoff.purgatory.budget is 1 s: console 0.001 s, print 0.001 s, verify-digests "
-                            + seconds(verifyUs) + " s, copy 0.002 s, jump-x86_64 0 s, fallback print 0.001 s, "
+                            + seconds(verifyUs) + " s, copy 0.002 s, jump 0 s, fallback print 0.001 s, "
                             + "fallback halt 0 s");
         }
 

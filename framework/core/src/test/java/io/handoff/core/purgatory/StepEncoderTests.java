@@ -23,6 +23,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class StepEncoderTests {
+    /** The toy platform's vocabulary: the generic kinds and its jump (kind 16). */
+    static final StepKinds KINDS = new StepKinds(io.handoff.core.testing.ToyPlatform.STEPS);
+
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final ByteOrder BE = ByteOrder.BIG_ENDIAN;
 
@@ -57,7 +60,7 @@ class StepEncoderTests {
     }
 
     static Stream<Arguments> kinds() {
-        PurgatoryStep jump = step("jump-x86_64", FailurePolicy.REQUIRED, 0,
+        PurgatoryStep jump = step("jump", FailurePolicy.REQUIRED, 0,
                 List.of(0L, 0L, 0L, 0L, 0x3df4e000L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0x39e00200L), "jump");
         return Stream.of(
                 Arguments.of("console", step("console", FailurePolicy.BEST_EFFORT, 1000, List.of(0x3f8L, 1L), "uart"),
@@ -92,7 +95,7 @@ class StepEncoderTests {
                 Arguments.of("rtc", step("rtc", FailurePolicy.BEST_EFFORT, 0, List.of(0x70L, 0x71L), "cmos"),
                         hex("0600 0000 20000000 0000000000000000", "7000000000000000 7100000000000000"),
                         hex("0006 0000 00000020 0000000000000000", "0000000000000070 0000000000000071")),
-                Arguments.of("jump-x86_64", jump,
+                Arguments.of("jump", jump,
                         hex("1000 0100 98000000 0000000000000000", repeat("00", 32), "00e0f43d00000000",
                                 repeat("00", 88), "0002e03900000000"),
                         hex("0010 0001 00000098 0000000000000000", repeat("00", 32), "000000003df4e000",
@@ -126,7 +129,7 @@ class StepEncoderTests {
     }
 
     static byte[] encodeOne(PurgatoryStep step, ByteOrder order) {
-        byte[] area = StepEncoder.encode(new StepProgram(List.of(step), List.of(), Optional.of(TABLE)), order, 7);
+        byte[] area = StepEncoder.encode(new StepProgram(List.of(step), List.of(), Optional.of(TABLE)), order, 7, KINDS);
         return Arrays.copyOfRange(area, StepEncoder.AREA_HEADER_SIZE, area.length);
     }
 
@@ -150,8 +153,8 @@ class StepEncoderTests {
                                                              String big) {
             for (ByteOrder order : List.of(LE, BE)) {
                 byte[] area = StepEncoder.encode(new StepProgram(List.of(step), List.of(), Optional.of(TABLE)),
-                        order, 7);
-                StepDecoder.Step decoded = StepDecoder.decode(area, order).steps().get(0);
+                        order, 7, KINDS);
+                StepDecoder.Step decoded = StepDecoder.decode(area, order, KINDS).steps().get(0);
                 assertThat(decoded.name()).isEqualTo(step.kind());
                 assertThat(decoded.required()).isEqualTo(step.policy() == FailurePolicy.REQUIRED);
                 assertThat(decoded.worstCaseUs()).isEqualTo(StepEncoder.micros(step.worstCase()));
@@ -174,7 +177,7 @@ class StepEncoderTests {
 
         @Test
         void countsOffsetsLengthBudgetAndCapInLittleEndian() {
-            byte[] area = StepEncoder.encode(program, LE, 1_000_000);
+            byte[] area = StepEncoder.encode(program, LE, 1_000_000, KINDS);
 
             assertThat(area).hasSize(0x80);
             assertThat(HexFormat.of().formatHex(Arrays.copyOf(area, 0x30))).isEqualTo(hex(
@@ -184,7 +187,7 @@ class StepEncoderTests {
 
         @Test
         void countsOffsetsLengthBudgetAndCapInBigEndian() {
-            byte[] area = StepEncoder.encode(program, BE, 1_000_000);
+            byte[] area = StepEncoder.encode(program, BE, 1_000_000, KINDS);
 
             assertThat(HexFormat.of().formatHex(Arrays.copyOf(area, 0x30))).isEqualTo(hex(
                     "50504f48 0001 0002 00000030 00000001 00000068 00000080",
@@ -193,7 +196,7 @@ class StepEncoderTests {
 
         @Test
         void putsTheFallbackAfterTheMainSteps() {
-            StepDecoder.Program decoded = StepDecoder.decode(StepEncoder.encode(program, LE, 5), LE);
+            StepDecoder.Program decoded = StepDecoder.decode(StepEncoder.encode(program, LE, 5, KINDS), LE, KINDS);
 
             assertThat(decoded.steps()).extracting(StepDecoder.Step::name).containsExactly("console", "halt");
             assertThat(decoded.fallback()).extracting(StepDecoder.Step::operands).containsExactly(List.of(1L));
@@ -219,8 +222,8 @@ class StepEncoderTests {
         @Test
         void anIpmiRequestIsListedWithItsLabelRequestBytesAndTransport() {
             byte[] area = StepEncoder.encode(new StepProgram(List.of(WATCHDOG_START), List.of(), Optional.empty()), LE,
-                    1);
-            StepDecoder.Step decoded = StepDecoder.decode(area, LE).steps().get(0);
+                    1, KINDS);
+            StepDecoder.Step decoded = StepDecoder.decode(area, LE, KINDS).steps().get(0);
 
             assertThat(decoded.text()).isEqualTo("watchdog start");
             assertThat(decoded.request()).isEqualTo("18 22");
@@ -232,8 +235,8 @@ class StepEncoderTests {
         void aBigEndianTargetsPayloadReadsTheSameFromMemory() {
             PurgatoryStep be = step("ipmi-request", FailurePolicy.BEST_EFFORT, 0, List.of(0xCA2L, 0xCA3L, 5_000_000L,
                     3L, 10_000_000L, 2L, 0x1822000000000000L, 14L, 0x7761746368646f67L, 0x2073746172740000L), "w");
-            byte[] area = StepEncoder.encode(new StepProgram(List.of(be), List.of(), Optional.empty()), BE, 1);
-            StepDecoder.Step decoded = StepDecoder.decode(area, BE).steps().get(0);
+            byte[] area = StepEncoder.encode(new StepProgram(List.of(be), List.of(), Optional.empty()), BE, 1, KINDS);
+            StepDecoder.Step decoded = StepDecoder.decode(area, BE, KINDS).steps().get(0);
 
             assertThat(decoded.text()).isEqualTo("watchdog start");
             assertThat(decoded.request()).isEqualTo("18 22");
@@ -243,9 +246,9 @@ class StepEncoderTests {
         void cpuIpRecordsListTheirOutputsRipOffsetAndNotes() {
             PurgatoryStep cpuIp = step("cpu-ip-records", FailurePolicy.BEST_EFFORT, 0, List.of(0xCA2L, 0xCA3L,
                     5_000_000L, 3L, 10_000_000L, 3L, 0xF0L, 2L, 0x3ec3a400L, 368L, 0x3ed3a400L, 368L), "c");
-            byte[] area = StepEncoder.encode(new StepProgram(List.of(cpuIp), List.of(), Optional.empty()), LE, 1);
+            byte[] area = StepEncoder.encode(new StepProgram(List.of(cpuIp), List.of(), Optional.empty()), LE, 1, KINDS);
 
-            assertThat(StepDecoder.decode(area, LE).listing().get(1)).isEqualTo("main      1 cpu-ip-records "
+            assertThat(StepDecoder.decode(area, LE, KINDS).listing().get(1)).isEqualTo("main      1 cpu-ip-records "
                     + "best-effort <= 0 us  to console and SEL, rip at NT_PRSTATUS desc + 0xf0, 2 CPUs (cpu 0 "
                     + "0x3ec3a400+368, cpu 1 0x3ed3a400+368), kcs 0xca2/0xca3, attempt 5000000 us, 3 retries, "
                     + "last-words deadline 10000000 us");
@@ -285,7 +288,7 @@ class StepEncoderTests {
         void isAnInternalErrorNamingTheStep(PurgatoryStep step, String message) {
             StepProgram program = new StepProgram(List.of(step), List.of(), Optional.empty());
 
-            assertThatThrownBy(() -> StepEncoder.encode(program, LE, 1))
+            assertThatThrownBy(() -> StepEncoder.encode(program, LE, 1, KINDS))
                     .isInstanceOfSatisfying(HandoffException.class,
                             e -> assertThat(e.kind()).isEqualTo(FailureKind.INTERNAL))
                     .hasMessageStartingWith("purgatory program: " + message);
@@ -296,7 +299,7 @@ class StepEncoderTests {
             StepProgram program = new StepProgram(List.of(), List.of(step("halt", FailurePolicy.REQUIRED, 0,
                     List.of(), "h")), Optional.empty());
 
-            assertThatThrownBy(() -> StepEncoder.encode(program, BE, 1))
+            assertThatThrownBy(() -> StepEncoder.encode(program, BE, 1, KINDS))
                     .hasMessage("purgatory program: fallback step 1 (halt, \"h\"): takes 1 operands, got 0");
         }
     }

@@ -1,5 +1,8 @@
 package io.handoff.core.testing;
 
+import io.handoff.api.arch.ArchitectureSteps;
+import io.handoff.api.arch.SimpleStepKind;
+import io.handoff.api.arch.StepCodeRange;
 import io.handoff.api.spi.Platform;
 import io.handoff.api.machine.SystemView;
 import io.handoff.api.plan.Direction;
@@ -39,6 +42,19 @@ public final class ToyPlatform implements Platform {
     /** Create the platform. */
     public ToyPlatform() {
         this(ctx -> { });
+    }
+
+    /** The toy's one architecture kind: a jump with 17 register operands, the last the entry. */
+    public static final SimpleStepKind JUMP = new SimpleStepKind("jump", 16,
+            java.util.stream.IntStream.rangeClosed(0, 16).mapToObj(i -> i == 16 ? "entry" : "r" + i).toList(), true,
+            java.time.Duration.ZERO, "purgatory: jump to ");
+    /** The toy's architecture kinds. */
+    public static final ArchitectureSteps STEPS = new ArchitectureSteps(List.of(new StepCodeRange(16, 16)),
+            List.of(JUMP));
+
+    @Override
+    public ArchitectureSteps architectureSteps() {
+        return STEPS;
     }
 
     @Override

@@ -1,35 +1,16 @@
 /*
- * The s390 steps (FORMAT.md section 8). The PSW and the diag 308 instruction are the HAL's; this file only
- * reads the operands, says what it does on the console (silent on s390, which has no UART) and calls it.
+ * The s390x architecture steps (FORMAT.md section 8), handed over by the runtime (hal.h). The PSW and the
+ * diag 308 instruction are the HAL's; this file only reads the operands, says what it does on the console
+ * (silent on s390, which has no UART) and calls it. The same file runs on the machine and in the host library.
  */
 #include "hal.h"
 #include "pg_bytes.h"
 #include "pg_internal.h"
-#include "s390.h"
+#include "steps-s390x.h"
 
 #define STEP_HEADER 16u
 
-/* Weak defaults for HALs without s390 hardware: they return, and the step fails by its flags. */
-__attribute__((weak)) void hal_load_psw(uint64_t mask, uint64_t addr)
-{
-    (void)mask;
-    (void)addr;
-}
-
-__attribute__((weak)) uint64_t hal_diag308(uint64_t subcode, const void *block, uint64_t len)
-{
-    (void)subcode;
-    (void)block;
-    (void)len;
-    return PG_DIAG308_UNAVAILABLE;
-}
-
-__attribute__((weak)) void hal_disabled_wait(uint64_t code)
-{
-    (void)code;
-}
-
-int pg_s390_operands_fit(uint16_t kind, const uint8_t *s, uint32_t len)
+int hal_arch_operands_fit(uint16_t kind, const uint8_t *s, uint32_t len)
 {
     switch (kind) {
     case K_LOAD_PSW:
@@ -43,20 +24,15 @@ int pg_s390_operands_fit(uint16_t kind, const uint8_t *s, uint32_t len)
         return n >= 8 && n <= PG_IPL_BLOCK_MAX && n <= len - (STEP_HEADER + 8);
     }
     default:
-        return 0;
+        return PG_ARCH_UNKNOWN;
     }
 }
 
-static void say(struct pg_ctx *c, const char *s)
-{
-    pg_puts(c, "purgatory: ");
-    pg_puts(c, s);
-}
 
-void pg_step_load_psw(struct pg_ctx *c, const uint8_t *s)
+static void step_load_psw(struct pg_ctx *c, const uint8_t *s)
 {
     uint64_t mask = PG_LD64(s + STEP_HEADER), addr = PG_LD64(s + STEP_HEADER + 8);
-    say(c, "load psw ");
+    pg_say(c, "load psw ");
     pg_puthex(c, mask);
     pg_putc(c, ' ');
     pg_puthex(c, addr);
@@ -65,10 +41,10 @@ void pg_step_load_psw(struct pg_ctx *c, const uint8_t *s)
     hal_load_psw(mask, addr);
 }
 
-void pg_step_disabled_wait(struct pg_ctx *c, const uint8_t *s)
+static void step_disabled_wait(struct pg_ctx *c, const uint8_t *s)
 {
     uint64_t code = PG_LD64(s + STEP_HEADER);
-    say(c, "disabled wait, code ");
+    pg_say(c, "disabled wait, code ");
     pg_puthex(c, code);
     pg_putc(c, '\n');
     pg_console_flush(c);
@@ -79,11 +55,11 @@ void pg_step_disabled_wait(struct pg_ctx *c, const uint8_t *s)
  * diag 308 SET with the block (its bytes lie in the parameter area in memory order), then LOAD_NORMAL_DUMP,
  * retried while the machine answers busy as Linux's diag308_dump() does. Success never returns.
  */
-uint64_t pg_step_dump_reipl(struct pg_ctx *c, const uint8_t *s)
+static uint64_t step_dump_reipl(struct pg_ctx *c, const uint8_t *s)
 {
     uint64_t len = PG_LD64(s + STEP_HEADER);
     const uint8_t *block = s + STEP_HEADER + 8;
-    say(c, "dump re-ipl, ");
+    pg_say(c, "dump re-ipl, ");
     pg_putdec(c, len);
     pg_puts(c, "-byte ipl parameter block\n");
     pg_console_flush(c);
@@ -96,4 +72,20 @@ uint64_t pg_step_dump_reipl(struct pg_ctx *c, const uint8_t *s)
             break;
     }
     return rc;
+}
+
+int hal_arch_step(struct pg_ctx *c, uint16_t kind, const uint8_t *s, struct fail *f)
+{
+    switch (kind) {
+    case K_LOAD_PSW:
+        step_load_psw(c, s);
+        return failed(f, "no PSW to load on this machine", NUM_NONE, 0);
+    case K_DUMP_REIPL:
+        return failed(f, "dump re-ipl failed, diag 308 rc ", NUM_HEX, step_dump_reipl(c, s));
+    case K_DISABLED_WAIT:
+        step_disabled_wait(c, s);
+        return failed(f, "no disabled wait on this machine", NUM_NONE, 0);
+    default:
+        return PG_ARCH_UNKNOWN;
+    }
 }

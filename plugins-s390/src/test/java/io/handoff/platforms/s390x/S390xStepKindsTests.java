@@ -1,9 +1,13 @@
-package io.handoff.core.purgatory;
+package io.handoff.platforms.s390x;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.handoff.api.FailureKind;
+import io.handoff.core.purgatory.StepDecoder;
+import io.handoff.core.purgatory.StepEncoder;
+import io.handoff.core.purgatory.StepKinds;
+import io.handoff.core.purgatory.StepProgram;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PurgatoryStep;
 import java.nio.ByteBuffer;
@@ -18,23 +22,26 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The s390 step kinds of FORMAT.md §8 as the encoder writes them (big-endian) and the decoder reads them back. */
-class S390StepKindsTests {
+class S390xStepKindsTests {
+    static final StepKinds KINDS = new StepKinds(S390xSteps.ALL);
+
     static PurgatoryStep step(String kind, List<Long> operands) {
         return new PurgatoryStep(kind, PurgatoryStep.FailurePolicy.REQUIRED, Duration.ZERO, operands, kind);
     }
 
     static byte[] encode(PurgatoryStep... steps) {
         return StepEncoder.encode(new StepProgram(List.of(steps), List.of(), Optional.empty()), ByteOrder.BIG_ENDIAN,
-                1);
+                1, KINDS);
     }
 
     @ParameterizedTest(name = "{0} is kind {1}, terminal {2}")
     @CsvSource({"load-psw, 32, true", "dump-reipl, 33, false", "disabled-wait, 34, true"})
     void kindsAndTerminality(String id, int code, boolean terminal) {
-        StepKind kind = StepKind.ofId(id).orElseThrow();
+        StepKinds.Kind kind = KINDS.byId(id).orElseThrow();
         assertThat(kind.code()).isEqualTo(code);
         assertThat(kind.terminal()).isEqualTo(terminal);
-        assertThat(StepKind.ofCode(code)).contains(kind);
+        assertThat(KINDS.byCode(code)).contains(kind);
+        assertThat(StepKinds.GENERIC.byId(id)).as("not the framework's").isEmpty();
     }
 
     @Nested
@@ -53,7 +60,7 @@ class S390StepKindsTests {
         @Test
         void decodesForPlanTxt() {
             StepDecoder.Program p = StepDecoder.decode(encode(step("load-psw", List.of(0x0000000180000000L, 0x10010L)),
-                    step("disabled-wait", List.of(0x48460001L))), ByteOrder.BIG_ENDIAN);
+                    step("disabled-wait", List.of(0x48460001L))), ByteOrder.BIG_ENDIAN, KINDS);
             assertThat(p.steps()).extracting(StepDecoder.Step::summary)
                     .containsExactly("psw 0x0000000180000000 0x10010", "code 0x48460001");
         }

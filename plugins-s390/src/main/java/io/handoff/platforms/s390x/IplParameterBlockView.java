@@ -1,4 +1,4 @@
-package io.handoff.testkit;
+package io.handoff.platforms.s390x;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,7 +14,7 @@ import java.util.Optional;
  *
  * @since 0.1
  */
-public final class IplParameterBlockView {
+final class IplParameterBlockView {
     private IplParameterBlockView() {
     }
 
@@ -25,7 +25,7 @@ public final class IplParameterBlockView {
      * @return one line such as {@code ccw dump device 0.0.5219 (version 0, 200 bytes)}, or empty when the bytes are
      *     not a CCW or FCP block whose lengths agree
      */
-    public static Optional<String> describe(byte[] block) {
+    static Optional<String> describe(byte[] block) {
         if (block.length < 16) {
             return Optional.empty();
         }

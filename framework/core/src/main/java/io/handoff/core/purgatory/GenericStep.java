@@ -4,12 +4,13 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The step kinds of {@code FORMAT.md} §3: the {@code PurgatoryStep.kind()} string, the number the runtime
- * reads, and how many u64 operands a step of that kind carries (-1: variable, built by the encoder).
+ * The generic step kinds of {@code FORMAT.md} §3, the runtime's own: the {@code PurgatoryStep.kind()} string, the
+ * number the runtime reads, and how many u64 operands a step of that kind carries (-1: variable, built by the
+ * encoder). Every other kind is a platform's ({@link io.handoff.api.arch.StepKindDeclaration}).
  *
  * @since 0.1
  */
-public enum StepKind {
+public enum GenericStep {
     /** Initialise the 16550 UART: port base, baud divisor. */
     CONSOLE("console", 1, 2),
     /** Print a line on the console; the text is the step's description. */
@@ -32,27 +33,16 @@ public enum StepKind {
      * five transport operands, flags, rip offset, CPU count C, then C × (crash_notes address, size).
      */
     CPU_IP_RECORDS("cpu-ip-records", 8, -1),
-    /** Enter a 64-bit x86 kernel: rax rbx rcx rdx rsi rdi rsp rbp r8-r15 rip. */
-    JUMP_X86_64("jump-x86_64", 16, 17),
     /** Stop the CPU: reason code. */
     HALT("halt", 17, 1),
     /** Reset the machine: method. */
-    RESET("reset", 18, 1),
-    /** Load an s390 PSW (FORMAT.md §8): mask, address; never returns. */
-    LOAD_PSW("load-psw", 32, 2),
-    /**
-     * Re-IPL the s390 stand-alone dump tool with diag 308 (FORMAT.md §8): the IPL parameter block as a byte
-     * payload (its length, then its bytes packed 8 per u64 in the target's order).
-     */
-    DUMP_REIPL("dump-reipl", 33, -1),
-    /** Stop an s390 CPU in a disabled wait whose PSW address is the code (FORMAT.md §8). */
-    DISABLED_WAIT("disabled-wait", 34, 1);
+    RESET("reset", 18, 1);
 
     private final String id;
     private final int code;
     private final int operandCount;
 
-    StepKind(String id, int code, int operandCount) {
+    GenericStep(String id, int code, int operandCount) {
         this.id = id;
         this.code = code;
         this.operandCount = operandCount;
@@ -75,16 +65,23 @@ public enum StepKind {
 
     /** Tell whether a step of this kind never returns (it ends the main program). */
     public boolean terminal() {
-        return this == JUMP_X86_64 || this == HALT || this == RESET || this == LOAD_PSW || this == DISABLED_WAIT;
+        return this == HALT || this == RESET;
     }
 
+    /**
+     * The codes the framework keeps for its own kinds, present and future: 1 to 31 except 16, which the x86_64
+     * platform's jump has had since format version 1.
+     */
+    public static final java.util.List<io.handoff.api.arch.StepCodeRange> RESERVED = java.util.List.of(
+            new io.handoff.api.arch.StepCodeRange(1, 15), new io.handoff.api.arch.StepCodeRange(17, 31));
+
     /** Return the kind spelled {@code id}, if known. */
-    public static Optional<StepKind> ofId(String id) {
+    public static Optional<GenericStep> ofId(String id) {
         return Arrays.stream(values()).filter(k -> k.id.equals(id)).findFirst();
     }
 
     /** Return the kind numbered {@code code}, if known. */
-    public static Optional<StepKind> ofCode(int code) {
+    public static Optional<GenericStep> ofCode(int code) {
         return Arrays.stream(values()).filter(k -> k.code == code).findFirst();
     }
 }
