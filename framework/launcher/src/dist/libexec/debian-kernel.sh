@@ -1,21 +1,39 @@
 #!/usr/bin/env bash
-# Print the path of a Debian amd64 kernel image (vmlinuz), downloading the current linux-image-*-amd64
-# package into a cache when it is not there yet. Used by the tests, the benchmarks and the QEMU runs.
-#   HANDOFF_CACHE (default ~/.cache/handoff) holds debian-kernel/<version>/{boot,lib}.
+# Print the path of a Debian kernel image (vmlinuz) of one architecture, downloading the current
+# linux-image-FLAVOUR package into a cache when it is not there yet. Used by handoff plan/simulate without
+# --kernel (with the architecture and flavour the platform plugin names), the tests, the benchmarks and the QEMU runs.
+#   debian-kernel.sh [ARCHITECTURE [FLAVOUR]]   ARCHITECTURE: a Debian one (default amd64); FLAVOUR: the
+#                                               meta package's suffix (default: the architecture)
+#   HANDOFF_CACHE (default ~/.cache/handoff) holds debian-kernel-ARCHITECTURE/<version>/{boot,lib};
+#   amd64 keeps the directory name it always had, debian-kernel.
+# A foreign architecture must be known to dpkg (dpkg --add-architecture ARCH; added here when run as root).
 set -euo pipefail
-cache="${HANDOFF_CACHE:-$HOME/.cache/handoff}/debian-kernel"
+arch=${1:-amd64}
+flavour=${2:-$arch}
+me=$(basename "$0")
+case "$arch$flavour" in *[!a-z0-9-]*) echo "$me: bad architecture or flavour: $arch $flavour" >&2; exit 2;; esac
+if [ "$arch" = amd64 ]; then dir=debian-kernel; else dir=debian-kernel-$arch; fi
+cache="${HANDOFF_CACHE:-$HOME/.cache/handoff}/$dir"
 existing=$(ls -d "$cache"/*/boot/vmlinuz-* 2>/dev/null | sort -V | tail -1 || true)
 if [ -n "$existing" ] && [ -z "${HANDOFF_REFRESH_KERNEL:-}" ]; then
   echo "$existing"; exit 0
 fi
-command -v apt-get >/dev/null || { echo "debian-kernel.sh: apt-get not found; pass --kernel" >&2; exit 3; }
-if ! apt-cache show linux-image-amd64 >/dev/null 2>&1; then apt-get update -qq >&2; fi
-# linux-image-amd64 is a meta package; its dependency names the versioned image package
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
-[ -n "$pkg" ] || { echo "debian-kernel.sh: cannot resolve linux-image-amd64" >&2; exit 3; }
+command -v apt-get >/dev/null || { echo "$me: apt-get not found; pass --kernel" >&2; exit 3; }
+if [ "$(dpkg --print-architecture)" != "$arch" ] && ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+  [ "$(id -u)" = 0 ] || { echo "$me: run 'dpkg --add-architecture $arch && apt-get update' as root first" >&2; exit 3; }
+  dpkg --add-architecture "$arch"
+  apt-get update -qq >&2
+fi
+meta="linux-image-$flavour:$arch"
+if ! apt-cache show "$meta" >/dev/null 2>&1; then apt-get update -qq >&2; fi
+# linux-image-FLAVOUR is a meta package; its dependency names the versioned image package
+pkg=$(apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+pkg=${pkg%%:*}
+[ -n "$pkg" ] || { echo "$me: cannot resolve $meta" >&2; exit 3; }
 ver=${pkg#linux-image-}
 mkdir -p "$cache/$ver" "$cache/.dl"
-(cd "$cache/.dl" && apt-get download "$pkg" >/dev/null 2>&1) || { echo "debian-kernel.sh: apt-get download $pkg failed" >&2; exit 3; }
+(cd "$cache/.dl" && apt-get download "$pkg:$arch" >/dev/null 2>&1) \
+  || { echo "$me: apt-get download $pkg:$arch failed" >&2; exit 3; }
 dpkg-deb -x "$cache/.dl/${pkg}"_*.deb "$cache/$ver"
 rm -rf "$cache/.dl"
 ls "$cache/$ver"/boot/vmlinuz-* | head -1

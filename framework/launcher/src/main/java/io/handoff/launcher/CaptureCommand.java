@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,8 +18,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "capture", mixinStandardHelpOptions = true,
         description = {"Write the machine's profile to DIR: exactly the files the planner reads",
-            "(/proc/iomem, crash notes, vmcoreinfo, kcore headers …), for --root, tests and bug reports."})
+            "(/proc/iomem, crash notes, vmcoreinfo, kcore headers …) and those each loaded platform names",
+            "(see 'handoff platforms'), for --root, tests and bug reports."})
 final class CaptureCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
     @Spec
     CommandSpec spec;
 
@@ -31,7 +36,11 @@ final class CaptureCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        List<String> written = ProfileCapture.capture(new DirectorySystemView(root), target);
+        List<String> platformFiles;
+        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+            platformFiles = runtime.captureFiles();
+        }
+        List<String> written = ProfileCapture.capture(new DirectorySystemView(root), target, platformFiles);
         out.printf("captured %d files from %s into %s%n", written.size(), root, target.toAbsolutePath().normalize());
         written.forEach(f -> out.printf("  %s%n", f));
         return 0;

@@ -1,10 +1,10 @@
 package io.handoff.launcher;
 
-import io.handoff.core.load.JnaKexecSyscalls;
 import io.handoff.core.load.Loader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,6 +16,9 @@ import picocli.CommandLine.Spec;
         description = {"Reboot now into the kernel 'handoff load' loaded (file systems are synced; services are",
             "not stopped: use 'systemctl kexec' for an orderly shutdown)."})
 final class ExecCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
     @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", hidden = true,
             description = "Machine root (tests only): where the kexec status is read.")
     Path root;
@@ -25,7 +28,10 @@ final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Loader loader = new Loader(JnaKexecSyscalls.create(), root);
+        Loader loader;
+        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+            loader = new Loader(runtime.syscalls(), root);
+        }
         spec.commandLine().getOut().println("rebooting into the loaded kernel");
         spec.commandLine().getOut().flush();
         loader.exec();

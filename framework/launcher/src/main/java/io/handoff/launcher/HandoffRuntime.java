@@ -4,10 +4,14 @@ import io.handoff.api.spi.Contribution;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.machine.SystemView;
+import io.handoff.api.spi.Platform;
 import io.handoff.core.CoreModule;
 import io.handoff.core.config.HandoffConfig;
+import io.handoff.core.load.JnaKexecSyscalls;
+import io.handoff.core.load.KexecSyscalls;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.core.plan.Planner;
+import io.handoff.core.plugin.HostPlatform;
 import io.handoff.core.plugin.LoadedPlatform;
 import io.handoff.core.plugin.PlatformRegistry;
 import io.handoff.api.plan.PlanRequest;
@@ -77,6 +81,33 @@ final class HandoffRuntime implements AutoCloseable {
                 : "several platforms recognise the machine at " + view.root() + ": "
                         + matches.stream().map(p -> p.platform().id()).collect(Collectors.joining(", "))
                         + "; pass --platform");
+    }
+
+    /** Return the loaded platform this host runs natively (by {@code os.arch}), whose kexec calls handoff makes here. */
+    HostPlatform host() {
+        return HostPlatform.find(registry.platforms(), System.getProperty("os.arch"));
+    }
+
+    /** Return the real kexec syscalls, with the numbers of the host's platform. */
+    KexecSyscalls syscalls() {
+        return JnaKexecSyscalls.create(host().syscallNumbers());
+    }
+
+    /** Return the paths the loaded platforms ask {@code handoff capture} to copy, each once, in platform order. */
+    List<String> captureFiles() {
+        return registry.platforms().stream().flatMap(p -> p.platform().captureFiles().stream()).distinct().toList();
+    }
+
+    /**
+     * Return the platform whose bundled profile and kernel {@code simulate} uses when the user names neither a
+     * platform nor a machine: the only one loaded, else the one this host runs natively.
+     */
+    Platform defaultPlatform(String id) {
+        if (id != null) {
+            return registry.require(id).platform();
+        }
+        List<LoadedPlatform> loaded = registry.platforms();
+        return loaded.size() == 1 ? loaded.get(0).platform() : host().platform();
     }
 
     /** Plan a handoff with the chosen platform. */

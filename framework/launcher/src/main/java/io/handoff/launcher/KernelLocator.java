@@ -1,7 +1,9 @@
 package io.handoff.launcher;
 
+import io.handoff.api.DebianKernel;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
+import io.handoff.api.spi.Platform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,50 +15,65 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Finds a kernel image when {@code handoff plan} is given none: the running system's, a cached Debian
- * kernel, or the current Debian {@code linux-image-*-amd64} package downloaded into the cache.
+ * Finds a kernel image for a platform when {@code handoff plan} or {@code simulate} is given none: the host's
+ * newest {@code /boot/vmlinuz-*} when the host runs the platform natively, else the Debian kernel package the
+ * platform names ({@link Platform#debianKernel()}), downloaded once into the cache by
+ * {@code libexec/debian-kernel.sh ARCHITECTURE FLAVOUR}.
  */
 final class KernelLocator {
-    private final Path boot;
+    static final String SCRIPT = "libexec/debian-kernel.sh";
+
+    private final String platformId;
+    private final Optional<Path> boot;
     private final Path home;
-    private final String script;
-
-    KernelLocator(Path boot, Path home) {
-        this(boot, home, "debian-kernel.sh");
-    }
-
-    private KernelLocator(Path boot, Path home, String script) {
-        this.boot = boot;
-        this.home = home;
-        this.script = script;
-    }
-
-    static KernelLocator standard() {
-        return new KernelLocator(Path.of("/boot"), Distribution.home());
-    }
+    private final Optional<DebianKernel> debian;
 
     /**
-     * Return the locator for a platform: s390x never takes the host's /boot (an x86 host's kernel is no s390 image)
-     * and downloads Debian's linux-image-*-s390x instead.
+     * Create a locator.
+     *
+     * @param platformId the platform the kernel is for, for messages
+     * @param boot the host's boot directory when the host runs the platform, else empty
+     * @param home the distribution home, whose {@value #SCRIPT} downloads Debian kernels
+     * @param debian the Debian kernel package of the platform, if it names one
      */
-    static KernelLocator forPlatform(String platform) {
-        return "s390x".equals(platform)
-                ? new KernelLocator(Path.of("/nonexistent-boot"), Distribution.home(), "debian-kernel-s390x.sh")
-                : standard();
+    KernelLocator(String platformId, Optional<Path> boot, Path home, Optional<DebianKernel> debian) {
+        this.platformId = platformId;
+        this.boot = boot;
+        this.home = home;
+        this.debian = debian;
+    }
+
+    /** Return the locator for a platform on this host. */
+    static KernelLocator forPlatform(Platform platform) {
+        return forPlatform(platform, System.getProperty("os.arch"), Path.of("/boot"), Distribution.home());
+    }
+
+    /** Return the locator for a platform on a host of this {@code os.arch}: its /boot only applies to its own. */
+    static KernelLocator forPlatform(Platform platform, String osArch, Path boot, Path home) {
+        return new KernelLocator(platform.id(),
+                platform.hostArchitectures().contains(osArch) ? Optional.of(boot) : Optional.empty(), home,
+                platform.debianKernel());
     }
 
     /** Return a kernel image, saying on stderr where it came from, or fail with a message saying how to pass one. */
     Path find(java.io.PrintWriter err) {
-        Optional<Path> local = newest(boot, "vmlinuz-");
+        Optional<Path> local = boot.flatMap(dir -> newest(dir, "vmlinuz-"));
         if (local.isPresent()) {
             err.println("handoff: no --kernel given; using the running system's " + local.get());
             return local.get();
         }
-        Path script = home.resolve("libexec/" + this.script);
+        String where = boot.map(dir -> "no kernel image found in " + dir + " and ")
+                .orElse("this host does not run " + platformId + " and ");
+        if (debian.isEmpty()) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, where + "platform " + platformId
+                    + " names no Debian kernel package; pass --kernel FILE");
+        }
+        Path script = home.resolve(SCRIPT);
         String why;
         if (Files.isExecutable(script)) {
             try {
-                Process p = new ProcessBuilder(script.toString()).redirectErrorStream(false).start();
+                Process p = new ProcessBuilder(script.toString(), debian.get().architecture(), debian.get().flavour())
+                        .redirectErrorStream(false).start();
                 String out;
                 try (var in = p.getInputStream()) {
                     out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -80,8 +97,7 @@ final class KernelLocator {
         } else {
             why = script + " is missing";
         }
-        throw new HandoffException(FailureKind.UNREADABLE_FILE, "no kernel image found in " + boot
-                + " and " + why + "; pass --kernel FILE");
+        throw new HandoffException(FailureKind.UNREADABLE_FILE, where + why + "; pass --kernel FILE");
     }
 
     private static Optional<Path> newest(Path dir, String prefix) {

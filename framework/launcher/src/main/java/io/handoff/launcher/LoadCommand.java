@@ -1,7 +1,6 @@
 package io.handoff.launcher;
 
 import io.handoff.core.bundle.BundleWriter;
-import io.handoff.core.load.JnaKexecSyscalls;
 import io.handoff.core.load.KexecSegments;
 import io.handoff.core.load.LoadMethod;
 import io.handoff.core.load.Loader;
@@ -58,28 +57,24 @@ final class LoadCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        planning.resolveFiles(spec.commandLine().getErr());
         LoadMethod how = LoadMethodOptions.of(method);
         Loader.Result result;
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
+            planning.resolveFiles(spec.commandLine().getErr(), () -> planning.choose(runtime, machine).platform());
             if (how == LoadMethod.FILE_LOAD) {
                 // the kernel plans for itself: handoff's plan would not be what runs
-                result = loader().fileLoad(planning.request(machine), List.of());
+                result = new Loader(runtime.syscalls(), root).fileLoad(planning.request(machine), List.of());
             } else {
                 HandoffImage image = planning.plan(runtime, machine);
                 if (bundle != null) {
                     BundleWriter.write(image, machine, bundle);
                 }
-                result = loader().load(image, how, Optional.ofNullable(corruptSegment));
+                result = new Loader(runtime.syscalls(), root).load(image, how, Optional.ofNullable(corruptSegment));
             }
         }
         print(out, result);
         return 0;
-    }
-
-    private Loader loader() {
-        return new Loader(JnaKexecSyscalls.create(), root);
     }
 
     private void print(PrintWriter out, Loader.Result r) {

@@ -3,6 +3,7 @@ package io.handoff.launcher;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PlanRequest;
+import io.handoff.api.spi.Platform;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.core.plugin.LoadedPlatform;
 import io.handoff.core.system.ProfileMachine;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -23,7 +25,8 @@ final class PlanningOptions {
     String platform;
 
     @Option(names = "--kernel", paramLabel = "FILE",
-            description = "The kernel image (default: the newest /boot/vmlinuz-*, else the current Debian kernel, downloaded once into ~/.cache/handoff).")
+            description = {"The kernel image (default: the newest /boot/vmlinuz-* when this host runs the platform,",
+                "else the platform's Debian kernel package, downloaded once into ~/.cache/handoff)."})
     Path kernel;
 
     @Option(names = "--initrd", paramLabel = "FILE", description = "The initrd to load with it.")
@@ -51,10 +54,15 @@ final class PlanningOptions {
         boolean reuse;
     }
 
-    /** Find the kernel when none was given, and check the input files can be read. */
-    void resolveFiles(PrintWriter err) {
+    /**
+     * Find the kernel when none was given, and check the input files can be read.
+     *
+     * @param err where to say which kernel was taken
+     * @param platform the platform the kernel is for, asked only when no kernel was given
+     */
+    void resolveFiles(PrintWriter err, Supplier<Platform> platform) {
         if (kernel == null) {
-            kernel = KernelLocator.standard().find(err);
+            kernel = KernelLocator.forPlatform(platform.get()).find(err);
         }
         requireReadable(kernel, "kernel");
         if (initrd != null) {
@@ -73,10 +81,14 @@ final class PlanningOptions {
                 Optional.ofNullable(initrd).map(Path::toAbsolutePath), commandLine, options);
     }
 
+    /** Return the chosen (or detected) platform. */
+    LoadedPlatform choose(HandoffRuntime runtime, ProfileMachine machine) {
+        return runtime.choose(platform, machine.view());
+    }
+
     /** Plan with the chosen (or detected) platform. */
     HandoffImage plan(HandoffRuntime runtime, ProfileMachine machine) {
-        LoadedPlatform chosen = runtime.choose(platform, machine.view());
-        return runtime.plan(chosen, machine, request(machine));
+        return runtime.plan(choose(runtime, machine), machine, request(machine));
     }
 
     private static void requireReadable(Path file, String what) {

@@ -3,6 +3,7 @@ package io.handoff.launcher;
 import io.handoff.api.spi.DumpFallback;
 import io.handoff.api.spi.FirmwareAssist;
 import io.handoff.api.spi.FirmwareMemoryMapPatch;
+import io.handoff.api.BundledProfile;
 import io.handoff.api.ImageFormat;
 import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.PurgatoryStepContributor;
@@ -61,6 +62,15 @@ final class PlatformsCommand implements Callable<Integer> {
                 out.printf("  purgatory steps: %s%n", steps.isEmpty()
                         ? "none yet (this build has no purgatory runtime)" : String.join(", ", steps));
                 out.printf("  %s%n", lastWordsSteps.describe(p.platform()));
+                out.printf("  host (os.arch):  %s%n", p.platform().hostArchitectures().isEmpty() ? "none"
+                        : String.join(", ", p.platform().hostArchitectures().stream().sorted().toList()));
+                out.printf("  profiles:        %s%n", p.platform().bundledProfiles().isEmpty() ? "none"
+                        : p.platform().bundledProfiles().stream().map(BundledProfile::name)
+                                .collect(Collectors.joining(", ")) + " (simulate's default: the first)");
+                out.printf("  Debian kernel:   %s%n", p.platform().debianKernel()
+                        .map(k -> k.metaPackage() + ":" + k.architecture()).orElse("none"));
+                out.printf("  capture adds:    %s%n", p.platform().captureFiles().isEmpty() ? "nothing"
+                        : String.join(", ", p.platform().captureFiles()));
             }
             for (PluginProblem problem : runtime.registry().problems()) {
                 spec.commandLine().getErr().printf("handoff: plugin %s (%s): %s%n", problem.pluginId(),

@@ -1,8 +1,10 @@
 package io.handoff.launcher;
 
+import io.handoff.api.BundledProfile;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PlanRequest;
+import io.handoff.api.spi.Platform;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.core.plugin.LoadedPlatform;
 import io.handoff.core.system.DirectorySystemView;
@@ -18,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -40,8 +43,6 @@ import picocli.CommandLine.Model.CommandSpec;
             "BMC recorded, and the jump into the new kernel or the fallback. Faults can be injected. Nothing",
             "touches the real machine."})
 final class SimulateCommand implements Callable<Integer> {
-    private static final String S390X = "s390x";
-
     @Mixin
     CommonOptions common;
 
@@ -55,12 +56,14 @@ final class SimulateCommand implements Callable<Integer> {
     String platform;
 
     @Option(names = "--root", paramLabel = "DIR",
-            description = {"Machine to plan for: a profile directory or the name of a bundled profile",
-                "(default: qemu-pc-x86_64-1g; s390x-ccw-dump with --platform s390x)."})
+            description = {"Machine to plan for: a profile directory or the name of a bundled profile such as",
+                "qemu-pc-x86_64-1g (default: the first profile the platform ships; without --platform, that of",
+                "the only loaded platform, else of the platform this host runs; see 'handoff platforms')."})
     Path root;
 
     @Option(names = "--kernel", paramLabel = "FILE",
-            description = "The kernel image (default: found as 'handoff plan' finds it).")
+            description = {"The kernel image (default: the newest /boot/vmlinuz-* when this host runs the platform,",
+                "else the platform's Debian kernel package, downloaded once into ~/.cache/handoff)."})
     Path kernel;
 
     @Option(names = "--initrd", paramLabel = "FILE", description = "The initrd to load with it.")
@@ -108,23 +111,26 @@ final class SimulateCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         Map<String, String> lastWordsOverrides = lastWords.overrides();
         ReferenceMachine.Options options = machineOptions();
-        if (kernel == null) {
-            kernel = KernelLocator.forPlatform(platform).find(spec.commandLine().getErr());
+        if (kernel != null) {
+            requireReadable(kernel, "kernel");
         }
-        requireReadable(kernel, "kernel");
         if (initrd != null) {
             requireReadable(initrd, "initrd");
         }
-        if (root == null) {
-            root = Path.of(S390X.equals(platform) ? "s390x-ccw-dump" : "qemu-pc-x86_64-1g");
-        }
-        root = Distribution.resolveProfile(root);
-        if (!Files.isDirectory(root)) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, root + ": no such machine profile directory");
-        }
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWordsOverrides)) {
+            if (root == null) {
+                root = Path.of(defaultProfile(runtime.defaultPlatform(platform)).name());
+            }
+            root = Distribution.resolveProfile(root);
+            if (!Files.isDirectory(root)) {
+                throw new HandoffException(FailureKind.UNREADABLE_FILE, root + ": no such machine profile directory");
+            }
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             LoadedPlatform chosen = runtime.choose(platform, machine.view());
+            if (kernel == null) {
+                kernel = KernelLocator.forPlatform(chosen.platform()).find(spec.commandLine().getErr());
+                requireReadable(kernel, "kernel");
+            }
             PlanRequest request = new PlanRequest(reboot ? PlanRequest.Mode.KEXEC : PlanRequest.Mode.KDUMP,
                     kernel.toAbsolutePath(), Optional.ofNullable(initrd).map(Path::toAbsolutePath), append,
                     platformOptions);
@@ -170,6 +176,16 @@ final class SimulateCommand implements Callable<Integer> {
             options = options.uartStuck(true);
         }
         return options;
+    }
+
+    /** Return the platform's default bundled profile, or fail saying --root is needed. */
+    static BundledProfile defaultProfile(Platform platform) {
+        List<BundledProfile> profiles = platform.bundledProfiles();
+        if (profiles.isEmpty()) {
+            throw new HandoffException(FailureKind.USAGE, "platform " + platform.id()
+                    + " ships no machine profile; pass --root DIR");
+        }
+        return profiles.get(0);
     }
 
     private static void requireReadable(Path file, String what) {

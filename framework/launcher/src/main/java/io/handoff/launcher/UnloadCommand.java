@@ -3,10 +3,12 @@ package io.handoff.launcher;
 import io.handoff.core.load.JnaKexecSyscalls;
 import io.handoff.core.load.LoadMethod;
 import io.handoff.core.load.Loader;
+import io.handoff.core.plugin.HostPlatform;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "unload", mixinStandardHelpOptions = true,
         description = "Unload the kernel loaded for 'handoff exec', or with --crash the capture kernel.")
 final class UnloadCommand implements Callable<Integer> {
-    /** kexec_load's architecture field for unloading on this (x86_64) host. */
+    @Mixin
+    CommonOptions common;
 
     @Option(names = {"-p", "--crash"}, description = "Unload the capture kernel (kdump).")
     boolean crash;
@@ -34,15 +37,15 @@ final class UnloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        LoadMethod used = new Loader(JnaKexecSyscalls.create(), root).unload(crash, LoadMethodOptions.of(method),
-                hostElfMachine());
+        LoadMethod used;
+        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+            // kexec_load's architecture bits must name the running kernel's: the host's platform's
+            HostPlatform host = runtime.host();
+            used = new Loader(JnaKexecSyscalls.create(host.syscallNumbers()), root).unload(crash,
+                    LoadMethodOptions.of(method), host.kexecArch());
+        }
         spec.commandLine().getOut().printf("unloaded the %s with %s%n",
                 crash ? "capture kernel" : "kernel loaded for 'handoff exec'", used.syscall());
         return 0;
-    }
-
-    // kexec_load's architecture flag must name the running kernel's; the syscalls refuse other hosts first
-    private static int hostElfMachine() {
-        return "s390x".equals(System.getProperty("os.arch")) ? 22 : 62;
     }
 }

@@ -31,6 +31,7 @@ class CliTests {
             import io.handoff.api.FailureKind;
             import io.handoff.api.HandoffException;
             import io.handoff.api.ImageFormat;
+            import io.handoff.api.SyscallNumbers;
             import io.handoff.api.machine.SystemView;
             import io.handoff.api.plan.*;
             import io.handoff.api.spi.Platform;
@@ -40,12 +41,18 @@ class CliTests {
             import java.nio.file.Path;
             import java.util.List;
             import java.util.Map;
+            import java.util.Optional;
+            import java.util.Set;
 
             public class ToyPlatform implements Platform {
                 public String id() { return "toy"; }
                 public boolean detect(SystemView view) { return view.exists("/proc/iomem"); }
                 public List<ImageFormat> imageFormats() { return List.of(new ImageFormat("toy", "TOY! images")); }
                 public int elfMachine() { return 62; }
+                // the toy claims x86_64 hosts, with their syscall numbers, so that load, unload and exec reach the kernel
+                public Set<String> hostArchitectures() { return Set.of("amd64", "x86_64"); }
+                public Optional<SyscallNumbers> syscallNumbers() { return Optional.of(new SyscallNumbers(246, 320, 169)); }
+                public List<String> captureFiles() { return List.of("/sys/firmware/toy"); }
                 public PlatformPlan plan(PlanContext ctx) {
                     PlanRequest r = ctx.request();
                     try (InputStream in = Files.newInputStream(r.kernel())) {
@@ -135,6 +142,19 @@ class CliTests {
         }
 
         @Test
+        void listsWhereEachPlatformRunsItsProfilesKernelAndCaptureFiles() throws IOException {
+            PluginJarBuilder.plugin("porty").source("com.example.porty.PortyPlatform", PORTY)
+                    .extension("com.example.porty.PortyPlatform").build(plugins);
+            Run r = run("platforms", "--plugins", plugins.toString());
+            assertThat(r.code()).as(r.err()).isZero();
+            String toy = r.out().substring(r.out().indexOf("toy  1.2.3"));
+            assertThat(toy).contains("  host (os.arch):  amd64, x86_64", "  profiles:        none",
+                    "  Debian kernel:   none", "  capture adds:    /sys/firmware/toy");
+            String porty = r.out().substring(r.out().indexOf("porty  "), r.out().indexOf("toy  1.2.3"));
+            assertThat(porty).contains("  host (os.arch):  none", "  capture adds:    nothing");
+        }
+
+        @Test
         void aPlatformWithoutPortIoCannotSayLastWords() {
             Run r = run("platforms", "--plugins", plugins.toString());
             assertThat(r.out()).contains("  last words: unavailable (no port I/O)");
@@ -199,7 +219,7 @@ class CliTests {
         @Test
         void capturedProfileReplansIdentically() throws IOException {
             Path captured = tmp.resolve("captured");
-            Run c = run("capture", captured.toString(), "--root", profile.toString());
+            Run c = run("capture", captured.toString(), "--plugins", plugins.toString(), "--root", profile.toString());
             assertThat(c.code()).as(c.err()).isZero();
             assertThat(c.out()).contains("/proc/iomem", "/sys/devices/system/cpu/cpu1/crash_notes");
             Run a = run(plan("--crash"));
@@ -209,6 +229,46 @@ class CliTests {
             assertThat(a.code()).isZero();
             assertThat(b.code()).isZero();
             assertThat(Files.readString(tmp.resolve("bundle/manifest.json"))).isEqualTo(first);
+        }
+    }
+
+    @Nested
+    class Capture {
+        Path machine;
+
+        @BeforeEach
+        void machineWithTheToysFirmwareTree() throws IOException {
+            machine = tmp.resolve("machine");
+            Files.createDirectories(machine.resolve("proc"));
+            Files.writeString(machine.resolve("proc/cmdline"), "quiet\n");
+            Files.createDirectories(machine.resolve("sys/firmware/toy/slot0"));
+            Files.writeString(machine.resolve("sys/firmware/toy/slot0/state"), "armed\n");
+            Files.createDirectories(machine.resolve("sys/firmware/other"));
+            Files.writeString(machine.resolve("sys/firmware/other/state"), "not asked for\n");
+        }
+
+        @Test
+        void copiesTheFilesTheLoadedPlatformsAskFor() {
+            Path captured = tmp.resolve("captured");
+            Run r = run("capture", captured.toString(), "--plugins", plugins.toString(), "--root", machine.toString());
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("captured 2 files", "  /proc/cmdline", "  /sys/firmware/toy/slot0/state");
+            assertThat(captured.resolve("sys/firmware/toy/slot0/state")).hasContent("armed");
+            assertThat(captured.resolve("sys/firmware/other")).doesNotExist();
+        }
+
+        @Test
+        void withoutThePlatformItsFilesAreNotCopied() throws IOException {
+            Path others = Files.createDirectories(tmp.resolve("others"));
+            PluginJarBuilder.plugin("porty").source("com.example.porty.PortyPlatform", PORTY)
+                    .extension("com.example.porty.PortyPlatform").build(others);
+            Path captured = tmp.resolve("captured");
+            Run r = run("capture", captured.toString(), "--plugins", others.toString(), "--root", machine.toString());
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("captured 1 files");
+            assertThat(captured.resolve("sys/firmware/toy")).doesNotExist();
         }
     }
 
@@ -304,6 +364,9 @@ class CliTests {
         static HostKexec probe() {
             boolean noKexec = !Files.exists(Path.of("/sys/kernel/kexec_loaded"));
             boolean root = "root".equals(System.getProperty("user.name"));
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    List.of("amd64", "x86_64").contains(System.getProperty("os.arch")),
+                    "the toy platform claims x86_64 hosts only, with their syscall numbers");
             org.junit.jupiter.api.Assumptions.assumeTrue(noKexec || !root,
                     "root on a kernel with kexec: a real load or unload would change this machine");
             return noKexec
@@ -322,10 +385,23 @@ class CliTests {
         @Test
         void unloadOnThisHostGetsTheKernelsAnswerAsOneLine() {
             HostKexec host = HostKexec.probe();
-            Run r = run("unload", "--crash");
+            Run r = run("unload", "--crash", "--plugins", plugins.toString());
 
             assertThat(r.code()).as(r.err()).isEqualTo(host.exitCode);
             assertThat(r.err()).isEqualTo(host.unloadMessage + System.lineSeparator());
+        }
+
+        @Test
+        void unloadWithoutAPlatformForThisHostSaysWhichAreLoaded() throws IOException {
+            Path others = Files.createDirectories(tmp.resolve("others"));
+            PluginJarBuilder.plugin("porty").source("com.example.porty.PortyPlatform", PORTY)
+                    .extension("com.example.porty.PortyPlatform").build(others);
+
+            Run r = run("unload", "--crash", "--plugins", others.toString());
+
+            assertThat(r.code()).isEqualTo(10);
+            assertThat(r.err()).isEqualTo("handoff: no loaded platform runs natively on this host ("
+                    + System.getProperty("os.arch") + "; loaded: porty): install its plugin" + System.lineSeparator());
         }
 
         @Test
@@ -356,7 +432,7 @@ class CliTests {
             Path root = tmp.resolve("idle");
             write(root, "sys/kernel/kexec_loaded", "0");
 
-            Run r = run("exec", "--root", root.toString());
+            Run r = run("exec", "--plugins", plugins.toString(), "--root", root.toString());
 
             assertThat(r.code()).isEqualTo(10);
             assertThat(r.err()).isEqualTo("handoff: reboot: no kernel is loaded (/sys/kernel/kexec_loaded is 0): run"

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.handoff.core.testing.Fixtures;
 import io.handoff.core.testing.PluginJarBuilder;
 import io.handoff.core.testing.ToyArchitectureSource;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
@@ -14,8 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -133,6 +136,87 @@ class SimulateCommandTests {
         Run r = run(option, value);
         assertThat(r.code()).isEqualTo(code);
         assertThat(r.err()).contains(message);
+    }
+
+    @Nested
+    class Defaults {
+        /** The toy, recognising only machines with a marker file, and shipping one profile, toy-machine. */
+        static final String PROFILED_TOY = TOY
+                .replace("public boolean detect(SystemView view) { return true; }",
+                        "public boolean detect(SystemView view) { return view.exists(\"/toy-marker\"); }")
+                .replace("public String id() { return \"toy\"; }", "public String id() { return \"toy\"; }\n"
+                        + "    public List<io.handoff.api.BundledProfile> bundledProfiles() {\n"
+                        + "        return List.of(new io.handoff.api.BundledProfile(\"toy-machine\", \"marked\"));\n"
+                        + "    }");
+
+        Path home;
+        Path profiled;
+
+        @BeforeEach
+        void distributionWithTheToysProfile() throws IOException {
+            home = tmp.resolve("home");
+            Path machine = home.resolve("profiles/toy-machine");
+            copyTree(Fixtures.profile("qemu-pc-x86_64-1g"), machine);
+            Files.writeString(machine.resolve("toy-marker"), "");
+            profiled = Files.createDirectories(tmp.resolve("profiled"));
+            PluginJarBuilder.plugin("toy").source("com.example.toy.ToyPlatform", PROFILED_TOY)
+                    .extension("com.example.toy.ToyPlatform").build(profiled);
+            System.setProperty("handoff.home", home.toString());
+        }
+
+        @AfterEach
+        void forgetTheHome() {
+            System.clearProperty("handoff.home");
+        }
+
+        @Test
+        void withoutRootThePlatformsFirstBundledProfileIsTheMachine() {
+            Run r = simulate("--plugins", profiled.toString(), "--kernel", kernel.toString(), "-O",
+                    "purgatory=" + purgatory);
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Crash region: 0x2e000000-0x3dffffff", "handed off");
+        }
+
+        @Test
+        void aPlatformWithoutBundledProfilesNeedsRoot() {
+            Run r = simulate("--plugins", plugins.toString(), "--kernel", kernel.toString());
+
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err()).isEqualTo("handoff: platform toy ships no machine profile; pass --root DIR"
+                    + System.lineSeparator());
+        }
+
+        @Test
+        void withoutKernelAPlatformNotRunOnThisHostAndWithoutDebianPackageNeedsKernel() {
+            Run r = simulate("--plugins", profiled.toString(), "-O", "purgatory=" + purgatory);
+
+            assertThat(r.code()).isEqualTo(3);
+            assertThat(r.err()).isEqualTo("handoff: this host does not run toy and platform toy names no Debian kernel"
+                    + " package; pass --kernel FILE" + System.lineSeparator());
+        }
+
+        private void copyTree(Path from, Path to) throws IOException {
+            try (Stream<Path> walk = Files.walk(from)) {
+                for (Path p : walk.toList()) {
+                    Path target = to.resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target);
+                    }
+                }
+            }
+        }
+    }
+
+    Run simulate(String... args) {
+        List<String> all = new ArrayList<>(List.of("simulate"));
+        all.addAll(List.of(args));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
     }
 
     @Test

@@ -1,11 +1,14 @@
 package io.handoff.platforms.s390x;
 
+import io.handoff.api.BundledProfile;
 import io.handoff.api.Capabilities;
+import io.handoff.api.DebianKernel;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.ImageFormat;
 import io.handoff.api.arch.ArchitectureSimulator;
 import io.handoff.api.arch.ArchitectureSteps;
+import io.handoff.api.SyscallNumbers;
 import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.machine.RangeType;
 import io.handoff.api.machine.SystemView;
@@ -65,7 +68,16 @@ public final class S390xPlatform implements Platform {
     /** The purgatory window, relative to the load base: [0x2000, 0x10000). */
     public static final long PURGATORY_WINDOW_START = 0x2000;
 
-    private static final String REIPL = "/sys/firmware/reipl";
+    /** The re-IPL settings the kernel publishes (s390 only); {@code handoff capture} copies them. */
+    public static final String REIPL_DIR = "/sys/firmware/reipl";
+    /** The kexec syscalls of s390x Linux (arch/s390/kernel/syscalls/syscall.tbl). */
+    public static final SyscallNumbers SYSCALLS = new SyscallNumbers(277, 381, 88);
+    /** The profiles shipped for s390x: 1 GiB, crashkernel=128M at 0x38000000, 2 CPUs, each dump type. */
+    public static final List<BundledProfile> PROFILES = List.of(
+            new BundledProfile("s390x-ccw-dump", "synthetic s390x, 1 GiB, crashkernel=128M, dump type ccw"),
+            new BundledProfile("s390x-fcp-dump", "synthetic s390x, 1 GiB, crashkernel=128M, dump type fcp"),
+            new BundledProfile("s390x-no-dump", "synthetic s390x, 1 GiB, crashkernel=128M, dump type none"));
+
     private static final String KCORE = "/proc/kcore";
     private static final long PAGE = 4096;
 
@@ -92,7 +104,7 @@ public final class S390xPlatform implements Platform {
      */
     @Override
     public boolean detect(SystemView view) {
-        return view.exists(REIPL) || view.exists(DumpDevice.DUMP_DIR) || kcoreMachine(view) == EM_S390;
+        return view.exists(REIPL_DIR) || view.exists(DumpDevice.DUMP_DIR) || kcoreMachine(view) == EM_S390;
     }
 
     @Override
@@ -109,6 +121,34 @@ public final class S390xPlatform implements Platform {
     @Override
     public ByteOrder byteOrder() {
         return ByteOrder.BIG_ENDIAN;
+    }
+
+    @Override
+    public Set<String> hostArchitectures() {
+        return Set.of("s390x");
+    }
+
+    @Override
+    public Optional<SyscallNumbers> syscallNumbers() {
+        return Optional.of(SYSCALLS);
+    }
+
+    /** Return the dump device and re-IPL trees, which the dump re-IPL fallback and {@link #detect} read. */
+    @Override
+    public List<String> captureFiles() {
+        return List.of(DumpDevice.DUMP_DIR, REIPL_DIR);
+    }
+
+    /** Return the three synthetic profiles, ccw (the default), fcp and none as the dump device. */
+    @Override
+    public List<BundledProfile> bundledProfiles() {
+        return PROFILES;
+    }
+
+    /** Return Debian's {@code linux-image-s390x}; no s390 image is ever in an x86 host's /boot. */
+    @Override
+    public Optional<DebianKernel> debianKernel() {
+        return Optional.of(new DebianKernel("s390x", "s390x"));
     }
 
     /** Return {@code dump-reipl}: diag 308 re-IPL; no port I/O, so no KCS, RTC or UART last words. */

@@ -3,9 +3,12 @@ package io.handoff.platforms.s390x;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.handoff.api.BundledProfile;
 import io.handoff.api.Capabilities;
+import io.handoff.api.DebianKernel;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
+import io.handoff.api.SyscallNumbers;
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
 import io.handoff.core.plan.HandoffImage;
@@ -71,6 +74,35 @@ class S390xPlatformTests {
             assertThat(p.byteOrder()).isEqualTo(ByteOrder.BIG_ENDIAN);
             assertThat(p.capabilities()).containsExactly(Capabilities.DUMP_REIPL).doesNotContain(Capabilities.PORT_IO);
             assertThat(p.imageFormats()).extracting(f -> f.id()).containsExactly("s390-image");
+        }
+
+        @Test
+        void runsNativelyOnS390xHostsWithTheKernelsSyscallTable() {
+            S390xPlatform p = new S390xPlatform();
+            assertThat(p.hostArchitectures()).containsExactly("s390x");
+            // arch/s390/kernel/syscalls/syscall.tbl: 277 kexec_load, 381 kexec_file_load, 88 reboot
+            assertThat(p.syscallNumbers()).contains(new SyscallNumbers(277, 381, 88));
+            assertThat(p.kexecArch()).isEqualTo(22 << 16);
+        }
+
+        @Test
+        void captureCopiesTheDumpAndReiplTreesItReads() {
+            assertThat(new S390xPlatform().captureFiles()).containsExactly("/sys/firmware/dump", "/sys/firmware/reipl");
+        }
+
+        @Test
+        void shipsTheCcwProfileFirstAndDetectsEachOfItsProfiles() {
+            S390xPlatform p = new S390xPlatform();
+            assertThat(p.bundledProfiles()).extracting(BundledProfile::name)
+                    .containsExactly("s390x-ccw-dump", "s390x-fcp-dump", "s390x-no-dump");
+            for (BundledProfile profile : p.bundledProfiles()) {
+                assertThat(p.detect(new DirectorySystemView(S390Files.profile(profile.name())))).as(profile.name()).isTrue();
+            }
+        }
+
+        @Test
+        void takesDebiansS390xKernel() {
+            assertThat(new S390xPlatform().debianKernel()).contains(new DebianKernel("s390x", "s390x"));
         }
 
         @Test

@@ -1,11 +1,14 @@
 package io.handoff.platforms.x86_64;
 
+import io.handoff.api.BundledProfile;
 import io.handoff.api.Capabilities;
+import io.handoff.api.DebianKernel;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.ImageFormat;
 import io.handoff.api.arch.ArchitectureSimulator;
 import io.handoff.api.arch.ArchitectureSteps;
+import io.handoff.api.SyscallNumbers;
 import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.Platform;
 import io.handoff.api.spi.ShippedPurgatory;
@@ -68,6 +71,12 @@ public final class X86_64Platform implements Platform {
     /** The lowest address of a setup_data node. */
     public static final long MIN_SETUP_DATA_ADDRESS = 0x10_0000;
 
+    /** The kexec syscalls of x86_64 Linux (arch/x86/entry/syscalls/syscall_64.tbl). */
+    public static final SyscallNumbers SYSCALLS = new SyscallNumbers(246, 320, 169);
+    /** The bundled profile {@code handoff simulate --platform x86_64} runs on by default. */
+    public static final BundledProfile QEMU_PC = new BundledProfile("qemu-pc-x86_64-1g",
+            "QEMU pc, 1 GiB, crashkernel=256M, 2 CPUs");
+
     /** The resource the plugin's purgatory image is built into (from {@code framework/purgatory}). */
     public static final String PURGATORY_RESOURCE = "/purgatory/x86_64.bin";
 
@@ -120,6 +129,28 @@ public final class X86_64Platform implements Platform {
     @Override
     public ByteOrder byteOrder() {
         return ByteOrder.LITTLE_ENDIAN;
+    }
+
+    /** Return {@code amd64} (what a JVM on x86_64 Linux says) and {@code x86_64}. */
+    @Override
+    public Set<String> hostArchitectures() {
+        return Set.of("amd64", "x86_64");
+    }
+
+    @Override
+    public Optional<SyscallNumbers> syscallNumbers() {
+        return Optional.of(SYSCALLS);
+    }
+
+    @Override
+    public List<BundledProfile> bundledProfiles() {
+        return List.of(QEMU_PC);
+    }
+
+    /** Return Debian's {@code linux-image-amd64}. */
+    @Override
+    public Optional<DebianKernel> debianKernel() {
+        return Optional.of(new DebianKernel("amd64", "amd64"));
     }
 
     @Override

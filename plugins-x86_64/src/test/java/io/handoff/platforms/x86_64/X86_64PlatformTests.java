@@ -3,7 +3,10 @@ package io.handoff.platforms.x86_64;
 import io.handoff.core.testing.Fixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.handoff.api.BundledProfile;
+import io.handoff.api.DebianKernel;
 import io.handoff.api.ImageFormat;
+import io.handoff.api.SyscallNumbers;
 import io.handoff.api.machine.KcoreLoad;
 import io.handoff.api.machine.KernelText;
 import io.handoff.api.machine.SystemView;
@@ -41,6 +44,43 @@ class X86_64PlatformTests {
         @Override
         public List<String> list(String machineDir) {
             throw new UnsupportedOperationException();
+        }
+    }
+
+    @Nested
+    class HostAndDistribution {
+        X86_64Platform platform = new X86_64Platform();
+
+        @Test
+        void runsNativelyWhereAJvmSaysAmd64AndUsesTheKernelsSyscallTable() {
+            assertThat(platform.hostArchitectures()).containsExactlyInAnyOrder("amd64", "x86_64");
+            // arch/x86/entry/syscalls/syscall_64.tbl: 246 kexec_load, 320 kexec_file_load, 169 reboot
+            assertThat(platform.syscallNumbers()).contains(new SyscallNumbers(246, 320, 169));
+            assertThat(platform.kexecArch()).isEqualTo(0x3e0000);
+        }
+
+        @Test
+        void simulatesOnTheBundledQemuProfileByDefaultAndDetectsIt() {
+            assertThat(platform.bundledProfiles()).extracting(BundledProfile::name).containsExactly("qemu-pc-x86_64-1g");
+            Path profile = distributionProfile(platform.bundledProfiles().get(0).name());
+            assertThat(platform.detect(new DirView(profile))).isTrue();
+        }
+
+        @Test
+        void takesDebiansAmd64KernelAndAsksCaptureForNothingOfItsOwn() {
+            assertThat(platform.debianKernel()).contains(new DebianKernel("amd64", "amd64"));
+            assertThat(platform.captureFiles()).isEmpty();
+        }
+
+        private Path distributionProfile(String name) {
+            for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+                Path candidate = dir.resolve("framework/launcher/src/dist/profiles").resolve(name);
+                if (Files.isDirectory(candidate)) {
+                    return candidate;
+                }
+            }
+            throw new AssertionError("no framework/launcher/src/dist/profiles/" + name + " above "
+                    + Path.of("").toAbsolutePath());
         }
     }
 

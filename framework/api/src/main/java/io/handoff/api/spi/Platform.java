@@ -1,12 +1,15 @@
 package io.handoff.api.spi;
 
+import io.handoff.api.BundledProfile;
 import io.handoff.api.Capabilities;
+import io.handoff.api.DebianKernel;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.ImageFormat;
 import io.handoff.api.arch.ArchitectureSimulator;
 import io.handoff.api.arch.ArchitectureSteps;
 import io.handoff.api.LayoutConstraints;
+import io.handoff.api.SyscallNumbers;
 import io.handoff.api.machine.SystemView;
 import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PlatformPlan;
@@ -54,9 +57,72 @@ public interface Platform extends ExtensionPoint {
         return List.of();
     }
 
-    /** Return the ELF machine number ({@code e_machine}); also the kexec_load arch id when shifted left 16. */
+    /** Return the ELF machine number ({@code e_machine}); {@link #kexecArch()} derives the kexec_load arch from it. */
     default int elfMachine() {
         return 0;
+    }
+
+    /**
+     * Return the architecture bits of {@code kexec_load}'s flags ({@code KEXEC_ARCH_*}): {@code elfMachine() << 16}.
+     *
+     * <p>Loads take them from the plan's platform; an unload takes them from the platform the host runs natively
+     * (see {@link #hostArchitectures()}), since the running kernel refuses any other.
+     */
+    default int kexecArch() {
+        return elfMachine() << 16;
+    }
+
+    /**
+     * Return the JVM {@code os.arch} values of the hosts this platform runs on natively, such as {@code amd64}.
+     *
+     * <p>On such a host the framework makes the kexec calls with this platform's {@link #syscallNumbers()} and
+     * {@link #kexecArch()}, and takes a default kernel from the host's {@code /boot}. Empty (the default) means the
+     * platform is only planned and simulated, never loaded from a host of its own.
+     */
+    default Set<String> hostArchitectures() {
+        return Set.of();
+    }
+
+    /**
+     * Return the kexec syscall numbers on this platform's native hosts; empty (the default) when it has none.
+     *
+     * <p>A platform with {@link #hostArchitectures()} declares them, or handoff cannot load on those hosts.
+     */
+    default Optional<SyscallNumbers> syscallNumbers() {
+        return Optional.empty();
+    }
+
+    /**
+     * Return the machine paths, files or directories, that {@code handoff capture} copies for this platform.
+     *
+     * <p>These come on top of what the framework's planner reads (iomem, crash notes, vmcoreinfo …): the files this
+     * platform's {@link #detect} and {@link #plan} read that no other part does, such as s390's
+     * {@code /sys/firmware/dump}. Directories are copied recursively without following links; absent paths are
+     * skipped. Capture copies the union over all loaded platforms, since it runs before any is chosen.
+     */
+    default List<String> captureFiles() {
+        return List.of();
+    }
+
+    /**
+     * Return the machine profiles the distribution ships for this platform; the first is its default.
+     *
+     * <p>{@code handoff simulate --platform ID} without {@code --root} runs on the first. Empty (the default)
+     * means the platform ships none, and {@code simulate} then needs {@code --root}.
+     */
+    default List<BundledProfile> bundledProfiles() {
+        return List.of();
+    }
+
+    /**
+     * Return the Debian kernel package that provides a kernel for this platform when none is given.
+     *
+     * <p>{@code handoff simulate} and {@code handoff plan} without {@code --kernel} take the newest
+     * {@code /boot/vmlinuz-*} when the host runs this platform natively (see {@link #hostArchitectures()}), else
+     * this package, downloaded once. Empty (the default) means {@code --kernel} is needed off such a host.
+     */
+    default Optional<DebianKernel> debianKernel() {
+        return Optional.empty();
     }
 
     /** Return the target's byte order (purgatory parameters and ELF core headers use it). */

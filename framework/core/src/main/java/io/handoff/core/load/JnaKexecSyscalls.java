@@ -7,6 +7,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
+import io.handoff.api.SyscallNumbers;
 import io.handoff.api.plan.SegmentData;
 import java.io.IOException;
 import java.lang.ref.Reference;
@@ -18,12 +19,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The kexec syscalls through libc's {@code syscall(2)} (JNA), on x86_64 and s390x Linux.
+ * The kexec syscalls through libc's {@code syscall(2)} (JNA), with the numbers the host's platform declares.
  *
  * <p>File-backed segments (kernel, initrd) are memory-mapped read-only and handed to the kernel by address,
  * so an image is never copied into the Java heap; the kernel copies the pages during the call. A segment to
@@ -32,28 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class JnaKexecSyscalls implements KexecSyscalls {
     private static final Logger LOG = LoggerFactory.getLogger(JnaKexecSyscalls.class);
 
-    /**
-     * The syscall numbers of one architecture.
-     *
-     * @param reboot {@code reboot}
-     * @param kexecLoad {@code kexec_load}
-     * @param kexecFileLoad {@code kexec_file_load}
-     */
-    record SyscallNumbers(long reboot, long kexecLoad, long kexecFileLoad) {
-        /** x86_64: arch/x86/entry/syscalls/syscall_64.tbl. */
-        static final SyscallNumbers X86_64 = new SyscallNumbers(169, 246, 320);
-        /** s390x: arch/s390/kernel/syscalls/syscall.tbl. */
-        static final SyscallNumbers S390X = new SyscallNumbers(88, 277, 381);
-
-        /** Return the numbers for a JVM's {@code os.arch}, if this loader knows them. */
-        static Optional<SyscallNumbers> forArch(String osArch) {
-            return switch (osArch) {
-                case "amd64", "x86_64" -> Optional.of(X86_64);
-                case "s390x" -> Optional.of(S390X);
-                default -> Optional.empty();
-            };
-        }
-    }
     private static final long LINUX_REBOOT_MAGIC1 = 0xfee1deadL;
     private static final long LINUX_REBOOT_MAGIC2 = 672274793L;
     private static final long LINUX_REBOOT_CMD_KEXEC = 0x45584543L;
@@ -94,20 +74,21 @@ public final class JnaKexecSyscalls implements KexecSyscalls {
     }
 
     /**
-     * Return the real syscalls.
+     * Return the real syscalls with the host's numbers.
      *
-     * @throws HandoffException NOT_AVAILABLE when this is not x86_64 Linux or libc cannot be loaded
+     * @param numbers the syscall numbers of the running kernel's architecture, as its platform declares them
+     *     ({@link io.handoff.core.plugin.HostPlatform}), never {@code null}
+     * @throws HandoffException NOT_AVAILABLE when this is not Linux or libc cannot be loaded
      */
-    public static JnaKexecSyscalls create() {
-        String arch = System.getProperty("os.arch");
+    public static JnaKexecSyscalls create(SyscallNumbers numbers) {
+        Objects.requireNonNull(numbers, "numbers");
         String os = System.getProperty("os.name");
-        Optional<SyscallNumbers> numbers = SyscallNumbers.forArch(arch);
-        if (!"Linux".equals(os) || numbers.isEmpty()) {
-            throw new HandoffException(FailureKind.NOT_AVAILABLE, "kexec syscalls: this loader knows x86_64 and s390x "
-                    + "Linux (this is " + os + "/" + arch + ")");
+        if (!"Linux".equals(os)) {
+            throw new HandoffException(FailureKind.NOT_AVAILABLE, "kexec syscalls: kexec is Linux's (this is " + os
+                    + "/" + System.getProperty("os.arch") + ")");
         }
         try {
-            return new JnaKexecSyscalls(Native.load("c", LibC.class), numbers.get());
+            return new JnaKexecSyscalls(Native.load("c", LibC.class), numbers);
         } catch (UnsatisfiedLinkError e) {
             throw new HandoffException(FailureKind.NOT_AVAILABLE, "kexec syscalls: cannot load libc through JNA: "
                     + e.getMessage().lines().findFirst().orElse("") + " (set -Djna.tmpdir to a writable directory)", e);

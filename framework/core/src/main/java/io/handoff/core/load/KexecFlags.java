@@ -18,7 +18,7 @@ public final class KexecFlags {
     private KexecFlags() {
     }
 
-    /** Return the kexec_load architecture bits for an ELF machine number (62 = x86_64). */
+    /** Return the kexec_load architecture bits for an ELF machine number, as {@code Platform.kexecArch()} does by default. */
     public static long arch(int elfMachine) {
         return ((long) elfMachine << 16) & KEXEC_ARCH_MASK;
     }

@@ -168,14 +168,15 @@ public final class Loader {
      * @param crash the capture kernel
      * @param method {@link LoadMethod#FILE_LOAD} unloads through kexec_file_load (needed under lockdown, which
      *     {@link LoadMethod#AUTO} detects)
-     * @param elfMachine the architecture for kexec_load's flags (62 = x86_64)
+     * @param kexecArch kexec_load's architecture bits, the running kernel's ({@link
+     *     io.handoff.api.spi.Platform#kexecArch()} of the host's platform)
      * @return the syscall used
      */
-    public LoadMethod unload(boolean crash, LoadMethod method, int elfMachine) {
+    public LoadMethod unload(boolean crash, LoadMethod method, int kexecArch) {
         KexecStatus status = status();
         boolean viaFile = method == LoadMethod.FILE_LOAD || method == LoadMethod.AUTO && status.lockedDown();
         if (!viaFile) {
-            long flags = (crash ? KexecFlags.KEXEC_ON_CRASH : 0) | KexecFlags.arch(elfMachine);
+            long flags = (crash ? KexecFlags.KEXEC_ON_CRASH : 0) | (kexecArch & KexecFlags.KEXEC_ARCH_MASK);
             int errno = syscalls.kexecLoad(0, List.of(), flags);
             if (errno == 0) {
                 return LoadMethod.KEXEC_LOAD;

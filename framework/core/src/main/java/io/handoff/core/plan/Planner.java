@@ -11,6 +11,7 @@ import io.handoff.api.spi.Platform;
 import io.handoff.core.config.PurgatorySettings;
 import io.handoff.core.digest.SegmentDigest;
 import io.handoff.core.digest.SegmentDigester;
+import io.handoff.core.load.KexecFlags;
 import io.handoff.core.memory.SegmentRules;
 import io.handoff.core.purgatory.LinkedPurgatory;
 import io.handoff.core.purgatory.PlacedPurgatory;
@@ -104,7 +105,7 @@ public final class Planner {
         long hashed = System.nanoTime();
         LOG.debug("planned {} segments in {} ms, hashed and linked in {} ms", segments.size(),
                 (placed - started) / 1_000_000, (hashed - placed) / 1_000_000);
-        long flags = ((long) platform.elfMachine() << 16) | (request.crash() ? HandoffImage.KEXEC_ON_CRASH : 0);
+        long flags = (platform.kexecArch() & KexecFlags.KEXEC_ARCH_MASK) | (request.crash() ? HandoffImage.KEXEC_ON_CRASH : 0);
         return new HandoffImage(platform.id(), request, plan, segments, digests, flags, session.crashRegion(), linked);
     }
 

@@ -3,7 +3,9 @@ package io.handoff.core.system;
 import java.util.List;
 
 /**
- * The machine paths a loader reads, in one place so the readers and {@link ProfileCapture} agree.
+ * The machine paths the framework reads, in one place so the readers and {@link ProfileCapture} agree.
+ *
+ * <p>Paths only a platform reads are that platform's ({@link io.handoff.api.spi.Platform#captureFiles()}).
  */
 public final class MachinePaths {
     public static final String IOMEM = "/proc/iomem";
@@ -19,8 +21,6 @@ public final class MachinePaths {
     public static final String FIRMWARE_MEMMAP_DIR = "/sys/firmware/memmap";
     public static final String EFI_DIR = "/sys/firmware/efi";
     public static final String EFI_RUNTIME_MAP_DIR = "/sys/firmware/efi/runtime-map";
-    public static final String S390_DUMP_DIR = "/sys/firmware/dump";
-    public static final String S390_REIPL_DIR = "/sys/firmware/reipl";
     public static final String LOCKDOWN = "/sys/kernel/security/lockdown";
 
     /** The EFI files read next to the runtime map (x86 EFI kexec boot). */

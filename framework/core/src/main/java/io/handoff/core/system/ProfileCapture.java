@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -20,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * Writes a machine profile ({@code handoff capture DIR}): exactly the files the planner reads, under a
  * directory laid out like the machine's {@code /}, so that a {@link DirectorySystemView} on it plans the same.
  *
- * <p>Absent files are skipped (a profile of an s390 has no boot_params, an x86 no reipl). Two files are
- * cut down: {@code /proc/kcore} to its first 64 KiB (the headers) and {@code /proc/kallsyms} to the
- * symbols a loader uses.
+ * <p>The files the framework reads come first; then the paths the loaded platforms declare
+ * ({@link io.handoff.api.spi.Platform#captureFiles()}), files or whole directories. Absent files are skipped (a
+ * profile of one architecture lacks another's files). Two files are cut down: {@code /proc/kcore} to its first
+ * 64 KiB (the headers) and {@code /proc/kallsyms} to the symbols a loader uses.
  */
 public final class ProfileCapture {
     /** The kallsyms symbols a profile keeps. */
@@ -38,7 +41,7 @@ public final class ProfileCapture {
     }
 
     /**
-     * Copy the machine files the planner reads from {@code source} into {@code targetDir}.
+     * Copy the machine files the framework's planner reads from {@code source} into {@code targetDir}.
      *
      * @param source the machine to capture, never {@code null}
      * @param targetDir the profile directory to write, created when missing
@@ -47,6 +50,27 @@ public final class ProfileCapture {
      *     {@code OUTPUT} when the profile cannot be written
      */
     public static List<String> capture(SystemView source, Path targetDir) {
+        return capture(source, targetDir, List.of());
+    }
+
+    /**
+     * Copy the machine files the planner reads, and the platforms' own paths, from {@code source} into {@code targetDir}.
+     *
+     * @param source the machine to capture, never {@code null}
+     * @param targetDir the profile directory to write, created when missing
+     * @param platformPaths absolute machine paths the platforms declare, files or directories (copied recursively,
+     *     links not followed); duplicates are copied once, never {@code null}
+     * @return the machine paths written, in the order written
+     * @throws HandoffException {@code UNREADABLE_FILE} when a present file cannot be read,
+     *     {@code OUTPUT} when the profile cannot be written
+     * @throws IllegalArgumentException when a platform path is not absolute or leaves the machine's root
+     */
+    public static List<String> capture(SystemView source, Path targetDir, Collection<String> platformPaths) {
+        for (String path : platformPaths) {
+            if (!path.startsWith("/") || !Path.of(path).normalize().toString().equals(path)) {
+                throw new IllegalArgumentException("a platform's capture path must be absolute and normalised: " + path);
+            }
+        }
         Writer out = new Writer(source, targetDir.toAbsolutePath().normalize());
         out.copy(MachinePaths.IOMEM);
         out.copy(MachinePaths.CMDLINE);
@@ -69,8 +93,9 @@ public final class ProfileCapture {
             out.copy(MachinePaths.EFI_DIR + "/" + file);
         }
         out.tree(MachinePaths.EFI_RUNTIME_MAP_DIR, 0);
-        out.tree(MachinePaths.S390_DUMP_DIR, 0);
-        out.tree(MachinePaths.S390_REIPL_DIR, 0);
+        for (String path : new LinkedHashSet<>(platformPaths)) {
+            out.fileOrTree(path);
+        }
         out.copy(MachinePaths.LOCKDOWN);
         LOG.info("captured {} files from {} into {}", out.written.size(), source.root(), targetDir);
         return List.copyOf(out.written);
@@ -122,6 +147,14 @@ public final class ProfileCapture {
                     .map(line -> line + "\n")
                     .collect(Collectors.joining());
             write(MachinePaths.KALLSYMS, kept.getBytes(StandardCharsets.UTF_8));
+        }
+
+        void fileOrTree(String machinePath) {
+            if (Files.isRegularFile(source.resolve(machinePath), LinkOption.NOFOLLOW_LINKS)) {
+                copyOptional(machinePath);
+            } else {
+                tree(machinePath, 0);
+            }
         }
 
         void tree(String machineDir, int depth) {

@@ -264,7 +264,7 @@ class LoaderTests {
     class Unload {
         @Test
         void isAKexecLoadWithoutSegmentsAndTheArchitecture() {
-            assertThat(loader.unload(true, LoadMethod.KEXEC_LOAD, 62)).isEqualTo(LoadMethod.KEXEC_LOAD);
+            assertThat(loader.unload(true, LoadMethod.KEXEC_LOAD, 62 << 16)).isEqualTo(LoadMethod.KEXEC_LOAD);
 
             FakeKexec.Call call = kernel.calls.get(0);
             assertThat(call.syscall()).isEqualTo("kexec_load");
@@ -277,7 +277,7 @@ class LoaderTests {
         void underLockdownAutoUnloadsThroughKexecFileLoad() throws IOException {
             lockdown("none [integrity] confidentiality");
 
-            assertThat(loader.unload(true, LoadMethod.AUTO, 62)).isEqualTo(LoadMethod.FILE_LOAD);
+            assertThat(loader.unload(true, LoadMethod.AUTO, 62 << 16)).isEqualTo(LoadMethod.FILE_LOAD);
 
             assertThat(kernel.syscalls()).containsExactly("kexec_file_load");
             assertThat(kernel.calls.get(0).flags()).isEqualTo(KexecFlags.FILE_UNLOAD | KexecFlags.FILE_ON_CRASH);
@@ -288,7 +288,7 @@ class LoaderTests {
         void aKernelWithoutKexecSaysSo() {
             kernel.loadErrno = Errno.ENOSYS;
 
-            HandoffException e = catchThrowableOfType(() -> loader.unload(false, LoadMethod.KEXEC_LOAD, 62),
+            HandoffException e = catchThrowableOfType(() -> loader.unload(false, LoadMethod.KEXEC_LOAD, 62 << 16),
                     HandoffException.class);
 
             assertThat(e.kind()).isEqualTo(FailureKind.NOT_AVAILABLE);

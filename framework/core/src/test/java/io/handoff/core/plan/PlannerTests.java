@@ -142,6 +142,44 @@ class PlannerTests {
         }
 
         @Test
+        void theArchBitsAreThePlatformsKexecArchNotItsElfMachine() {
+            ToyPlatform toy = new ToyPlatform();
+            io.handoff.api.spi.Platform archDefault = new io.handoff.api.spi.Platform() {
+                @Override
+                public String id() {
+                    return toy.id();
+                }
+
+                @Override
+                public boolean detect(io.handoff.api.machine.SystemView view) {
+                    return true;
+                }
+
+                @Override
+                public io.handoff.api.plan.PlatformPlan plan(io.handoff.api.plan.PlanContext context) {
+                    return toy.plan(context);
+                }
+
+                @Override
+                public int elfMachine() {
+                    return 62;
+                }
+
+                // KEXEC_ARCH_DEFAULT: the kernel takes the image as its own
+                @Override
+                public int kexecArch() {
+                    return 0;
+                }
+            };
+            PlanRequest request = new PlanRequest(PlanRequest.Mode.KEXEC, kernel, Optional.of(initrd), "", Map.of());
+
+            HandoffImage image = new Planner(new SegmentDigester(1 << 20, 2)).plan(archDefault, MapSettings.empty(),
+                    type -> List.of(), machine, request);
+
+            assertThat(image.kexecFlags()).isZero();
+        }
+
+        @Test
         void bottomUpTakesTheLowestHoleAboveTheMinimum() {
             HandoffImage image = plan(PlanRequest.Mode.KEXEC, ctx -> ctx.place("low", new SegmentData.Zeros(), 5000,
                     new Placement(4096, 0x3000, Long.MAX_VALUE, Direction.BOTTOM_UP)));

@@ -97,7 +97,7 @@ class ProfileCaptureTests {
         }
 
         @Test
-        void copiesFirmwareTreesAndLockdown() {
+        void copiesFirmwareTreesAndLockdownButNoPlatformsFilesUnasked() {
             ProfileFiles.write(source, "/sys/firmware/efi/systab", "ACPI20=0x7fb7e014\n");
             ProfileFiles.write(source, "/sys/firmware/efi/fw_vendor", "0x7fbe5018\n");
             ProfileFiles.write(source, "/sys/firmware/efi/efivars/Boot0000-8be4df61", "not captured");
@@ -111,18 +111,9 @@ class ProfileCaptureTests {
             assertThat(written).containsExactly(
                     "/sys/firmware/efi/systab", "/sys/firmware/efi/fw_vendor",
                     "/sys/firmware/efi/runtime-map/0/phys_addr", "/sys/firmware/efi/runtime-map/10/type",
-                    "/sys/firmware/dump/dump_type", "/sys/firmware/reipl/ccw/device",
                     "/sys/kernel/security/lockdown");
             assertThat(target.resolve("sys/kernel/security/lockdown"))
                     .hasContent("[none] integrity confidentiality");
-        }
-
-        @Test
-        void doesNotFollowSymbolicLinks() throws IOException {
-            ProfileFiles.write(source, "/sys/firmware/reipl/reipl_type", "ccw\n");
-            Files.createSymbolicLink(source.resolve("sys/firmware/reipl/loop"), source.resolve("sys/firmware"));
-            assertThat(ProfileCapture.capture(new DirectorySystemView(source), target))
-                    .containsExactly("/sys/firmware/reipl/reipl_type");
         }
 
         @Test
@@ -138,6 +129,49 @@ class ProfileCaptureTests {
                     .isInstanceOfSatisfying(HandoffException.class,
                             e -> assertThat(e.kind()).isEqualTo(FailureKind.OUTPUT))
                     .hasMessageStartingWith(blocker.resolve("proc/cmdline") + ": cannot write:");
+        }
+    }
+
+    @Nested
+    class PlatformPaths {
+        @TempDir
+        Path source;
+
+        @Test
+        void declaredTreesAndFilesAreCopiedAfterTheFrameworksInTheOrderGiven() {
+            ProfileFiles.write(source, "/sys/firmware/reipl/ccw/device", "0.0.1234\n");
+            ProfileFiles.write(source, "/sys/firmware/dump/dump_type", "ccw\n");
+            ProfileFiles.write(source, "/sys/firmware/dump/ccw/device", "0.0.5219\n");
+            ProfileFiles.write(source, "/sys/hypervisor/type", "xen\n");
+            ProfileFiles.write(source, "/sys/kernel/security/lockdown", "[none]\n");
+
+            List<String> written = ProfileCapture.capture(new DirectorySystemView(source), target,
+                    List.of("/sys/firmware/dump", "/sys/hypervisor/type", "/sys/firmware/reipl"));
+
+            assertThat(written).containsExactly("/sys/firmware/dump/ccw/device", "/sys/firmware/dump/dump_type",
+                    "/sys/hypervisor/type", "/sys/firmware/reipl/ccw/device", "/sys/kernel/security/lockdown");
+            assertThat(target.resolve("sys/firmware/dump/ccw/device")).hasContent("0.0.5219");
+            assertThat(target.resolve("sys/hypervisor/type")).hasContent("xen");
+        }
+
+        @Test
+        void aPathTwoPlatformsDeclareIsCopiedOnceAndAnAbsentOneIsSkipped() {
+            ProfileFiles.write(source, "/sys/firmware/dump/dump_type", "none\n");
+
+            List<String> written = ProfileCapture.capture(new DirectorySystemView(source), target,
+                    List.of("/sys/firmware/dump", "/sys/firmware/opal", "/sys/firmware/dump"));
+
+            assertThat(written).containsExactly("/sys/firmware/dump/dump_type");
+        }
+
+        @Test
+        void aRelativeOrEscapingPathIsRefusedBeforeAnythingIsWritten() {
+            ProfileFiles.write(source, "/proc/cmdline", "quiet\n");
+            for (String bad : List.of("sys/firmware/dump", "/sys/../../etc", "/sys/firmware/dump/")) {
+                assertThatThrownBy(() -> ProfileCapture.capture(new DirectorySystemView(source), target, List.of(bad)))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad);
+            }
+            assertThat(target.resolve("proc/cmdline")).doesNotExist();
         }
     }
 }
