@@ -18,7 +18,7 @@ final class CommonOptions {
     Path config;
 
     @Option(names = {"-D", "--set"}, paramLabel = "PATH=VALUE",
-            description = "Override one configuration value, e.g. -D handoff.platforms.x86_64.memmap=cmdline.")
+            description = "Override one configuration value, e.g. -D handoff.purgatory.budget=20s.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
     /** Return the plugin directory: --plugins, else the distribution's. */

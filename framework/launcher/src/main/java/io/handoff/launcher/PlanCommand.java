@@ -36,7 +36,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
             description = {"Machine to plan for: / or a profile directory written by 'handoff capture',",
-                "or the name of a bundled profile such as qemu-pc-x86_64-1g (default: ${DEFAULT-VALUE})."})
+                "or the name of a bundled profile, as 'handoff platforms' lists them (default: ${DEFAULT-VALUE})."})
     Path root;
 
     @Option(names = "--out", paramLabel = "DIR", required = true, description = "Bundle directory to write.")

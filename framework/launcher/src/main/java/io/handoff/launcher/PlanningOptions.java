@@ -39,7 +39,7 @@ final class PlanningOptions {
     boolean crash;
 
     @Option(names = "--memmap", paramLabel = "STRATEGY",
-            description = "How the capture kernel learns its memory map (x86_64: e820 or cmdline).")
+            description = "How the capture kernel learns its memory map (the platform's strategies: 'handoff platforms').")
     String memmap;
 
     @Option(names = {"-O", "--platform-option"}, paramLabel = "KEY=VALUE", description = "A platform-specific option.")

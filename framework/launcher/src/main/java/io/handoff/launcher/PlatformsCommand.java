@@ -1,8 +1,7 @@
 package io.handoff.launcher;
 
+import io.handoff.api.arch.ArchitectureSteps;
 import io.handoff.api.spi.DumpFallback;
-import io.handoff.api.spi.FirmwareAssist;
-import io.handoff.api.spi.FirmwareMemoryMapPatch;
 import io.handoff.api.BundledProfile;
 import io.handoff.api.ImageFormat;
 import io.handoff.api.spi.MemoryMapPassing;
@@ -54,9 +53,11 @@ final class PlatformsCommand implements Callable<Integer> {
                 out.printf("  capabilities:    %s%n", p.platform().capabilities().isEmpty() ? "none"
                         : String.join(", ", p.platform().capabilities().stream().sorted().toList()));
                 out.printf("  memory map:      %s%n", ids(p.contributions(MemoryMapPassing.class)));
-                out.printf("  firmware memmap: %s%n", ids(p.contributions(FirmwareMemoryMapPatch.class)));
                 out.printf("  dump fallback:   %s%n", ids(p.contributions(DumpFallback.class)));
-                out.printf("  firmware assist: %s%n", ids(p.contributions(FirmwareAssist.class)));
+                ArchitectureSteps arch = p.platform().architectureSteps();
+                out.printf("  arch steps:      %s%n", arch.kinds().isEmpty() ? "none" : arch.kinds().stream()
+                        .map(k -> k.id() + " (" + k.code() + (k.terminal() ? ", terminal" : "") + ")")
+                        .collect(Collectors.joining(", ")) + " in codes " + arch.codes());
                 List<String> steps = new ArrayList<>();
                 p.contributions(PurgatoryStepContributor.class).forEach(c -> steps.addAll(c.stepNames()));
                 out.printf("  purgatory steps: %s%n", steps.isEmpty()

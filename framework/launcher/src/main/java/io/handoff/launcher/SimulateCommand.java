@@ -38,8 +38,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Plan a handoff, then run it on the simulated reference machine: the segments are copied into",
             "simulated memory, the machine \"crashes\", and the real purgatory runtime (its host build) runs the",
             "step program against a simulated serial port, CMOS clock and BMC on virtual time. At the crash the",
-            "simulator writes each CPU's NT_PRSTATUS note (rip in the kernel text) where the profile says its",
-            "crash_notes are. Prints the plan, each step with its outcome and virtual time, the console, what the",
+            "simulator writes each CPU's NT_PRSTATUS note (its instruction pointer in the kernel text) where the",
+            "profile says its crash_notes are. Prints the plan, each step with its outcome and virtual time, the console, what the",
             "BMC recorded, and the jump into the new kernel or the fallback. Faults can be injected. Nothing",
             "touches the real machine."})
 final class SimulateCommand implements Callable<Integer> {
@@ -57,7 +57,7 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--root", paramLabel = "DIR",
             description = {"Machine to plan for: a profile directory or the name of a bundled profile such as",
-                "qemu-pc-x86_64-1g (default: the first profile the platform ships; without --platform, that of",
+                "one 'handoff platforms' lists (default: the first profile the platform ships; without --platform, that of",
                 "the only loaded platform, else of the platform this host runs; see 'handoff platforms')."})
     Path root;
 
@@ -78,12 +78,13 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--corrupt", paramLabel = "SEGMENT:OFFSET",
             description = {"Flip one byte of a loaded segment before purgatory runs, e.g. kernel:0x1234;",
-                "an offset past the segment's data lands in its zero tail. On s390x the byte flips after the",
-                "kernel's checksum probe (r2 = 0), so purgatory's own check and fallback run; see --before-probe."})
+                "an offset past the segment's data lands in its zero tail. Where the crashed kernel probes purgatory",
+                "before entering it, the byte flips after the probe, so purgatory's own check and fallback run;",
+                "see --before-probe."})
     String corrupt;
 
-    @Option(names = "--before-probe", description = {"s390x: flip the --corrupt byte before the kernel's checksum probe,",
-        "which then refuses to start the capture kernel."})
+    @Option(names = "--before-probe", description = {"Where the crashed kernel probes purgatory first: flip the",
+        "--corrupt byte before the probe, which then refuses to start the capture kernel."})
     boolean beforeProbe;
 
     @Option(names = "--rtc", paramLabel = "FAULT",

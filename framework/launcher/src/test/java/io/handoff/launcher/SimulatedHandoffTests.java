@@ -107,6 +107,16 @@ class SimulatedHandoffTests {
     }
 
     @Test
+    void platformsListsTheArchitectureStepsThePluginDeclares() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.run(new String[] {"platforms", "--plugins", plugins.toString()},
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("  arch steps:      jump-x86_64 (16, terminal) in codes [16]");
+    }
+
+    @Test
     void simulatePrintsTheWholeStoryForTheBundledProfile() {
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();

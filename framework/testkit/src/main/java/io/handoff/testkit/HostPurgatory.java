@@ -35,13 +35,15 @@ import org.slf4j.LoggerFactory;
  * port I/O, memory access, jump, halt and reset are function pointers; here they call back into the
  * reference machine's {@link PortBus} and {@link PhysicalMemory}, charge virtual time, and record how
  * the run ended. The library comes from {@code -Dhandoff.purgatory.host=PATH}, else from the class-path
- * resource {@value #RESOURCE} (the {@code framework-purgatory} jar), extracted once to a temporary file.
+ * resource {@link #RESOURCE} (the {@code framework-purgatory} jar), extracted once to a temporary file.
  */
 public final class HostPurgatory {
     /** The class-path resource holding the host build for x86_64 Linux hosts. */
-    public static final String RESOURCE = "native/linux-x86-64/libhandoff-purgatory-host.so";
+    public static final String RESOURCE = "native/" + com.sun.jna.Platform.RESOURCE_PREFIX
+            + "/libhandoff-purgatory-host.so";
     /** The class-path resource holding the build for big-endian targets (s390x programs), FORMAT.md §6. */
-    public static final String RESOURCE_BE = "native/linux-x86-64/libhandoff-purgatory-host-be.so";
+    public static final String RESOURCE_BE = "native/" + com.sun.jna.Platform.RESOURCE_PREFIX
+            + "/libhandoff-purgatory-host-be.so";
     /** The system property naming the big-endian library file directly. */
     public static final String PROPERTY_BE = "handoff.purgatory.host-be";
     /** The system property naming the library file directly. */
@@ -180,7 +182,7 @@ public final class HostPurgatory {
 
     /**
      * Load the host build for programs in this byte order: the plain library for little-endian targets, the
-     * byte-swapping one ({@code -Dhandoff.purgatory.host-be}, else {@value #RESOURCE_BE}) for big-endian ones.
+     * byte-swapping one ({@code -Dhandoff.purgatory.host-be}, else {@link #RESOURCE_BE}) for big-endian ones.
      *
      * @throws HandoffException NOT_AVAILABLE saying where it looked when there is none
      */

@@ -113,10 +113,9 @@ public final class TraceReport {
         Handoff h = trace.handoff();
         if (h instanceof Handoff.Jumped j) {
             String planned = image.map(i -> {
-                Long rip = i.plan().registers().get("rip");
-                Long rsi = i.plan().registers().get("rsi");
-                boolean same = (rip != null ? rip == j.entry() : i.plan().entry() == j.entry())
-                        && (rsi == null || j.registers().get("rsi") != null && rsi.longValue() == j.registers().get("rsi"));
+                // as planned: every register the platform planned has its value at the jump
+                boolean same = i.plan().registers().entrySet().stream()
+                        .allMatch(e -> e.getValue().equals(j.registers().get(e.getKey())));
                 return same ? " (as planned)" : " (NOT what the plan says)";
             }).orElse("");
             return "purgatory " + j.describe() + planned + ": the new kernel would start now.";

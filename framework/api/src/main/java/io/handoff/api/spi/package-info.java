@@ -39,14 +39,9 @@
  *   <li><b>efi</b>: {@code efi-memmap}: the runtime map placed as a segment, pointed to from the zero
  *     page's {@code efi_info} (0x1C0).</li>
  *   <li><b>s390x</b>: {@code oldmem}: OLDMEM_BASE/OLDMEM_SIZE at 0x10418/0x10420 of the parameter area.</li>
- *   <li><b>ia64</b>: {@code efi-memmap} patched by a {@link io.handoff.api.spi.FirmwareMemoryMapPatch}, plus
+ *   <li><b>ia64</b> (to come): {@code efi-memmap}, the EFI memory map patched for the capture kernel, plus
  *     {@code max_addr=}/{@code min_addr=} on the command line.</li>
  * </ul>
- *
- * <h2>{@link io.handoff.api.spi.FirmwareMemoryMapPatch}: firmware memory-map patching</h2>
- * ia64 only today: EFI_LOADER_DATA becomes EFI_CONVENTIONAL_MEMORY (the old kernel's memory is free) and
- * each descriptor holding a loaded segment is split in three, the segment itself EFI_LOADER_DATA.
- * x86_64 and s390x contribute none; efi may reuse it for a firmware-assisted dump.
  *
  * <h2>{@link io.handoff.api.spi.DumpFallback}: when purgatory finds corruption</h2>
  * The fallback steps of a plan are those of the first fallback, by priority then id, whose {@code steps}
@@ -56,12 +51,8 @@
  *     from {@code /sys/firmware/dump}), then a disabled-wait PSW whose code says why.</li>
  *   <li><b>x86_64</b>: {@code x86_64-halt} (priority 100, always available): print why on the serial
  *     console, then halt with reason 1 (kexec-tools loops forever, silently).</li>
- *   <li><b>ia64</b>: halt; <b>efi</b>: a warm reset through {@link io.handoff.api.spi.FirmwareAssist}.</li>
+ *   <li><b>ia64</b> (to come): halt; <b>efi</b> (to come): a warm reset through the firmware.</li>
  * </ul>
- *
- * <h2>{@link io.handoff.api.spi.FirmwareAssist}: firmware assistance</h2>
- * efi: {@code ResetSystem(EfiResetWarm)} so the firmware reboots with the crash region preserved
- * (Dave Young's "efi assisted kdump"); the others have none (s390's re-IPL is a dump fallback).
  *
  * <h2>Purgatory images: {@link io.handoff.api.spi.Platform#purgatoryImage()}</h2>
  * A platform ships its purgatory as a flat blob ({@code framework/purgatory/FORMAT.md}: a 64-byte "HOPG"

@@ -62,7 +62,7 @@ public final class KexecFailures {
                             + " kernel image must be signed by a key the running kernel trusts" + why);
             case Errno.ENOEXEC -> new HandoffException(FailureKind.UNSUPPORTED_IMAGE, call
                     + ": the running kernel cannot load this image format" + (fileLoad
-                    ? " with kexec_file_load (x86_64 needs a 64-bit bzImage); load without --file-load" : "") + why);
+                    ? " with kexec_file_load (it takes fewer formats than kexec_load); load without --file-load" : "") + why);
             default -> refused(call + " failed" + why);
         };
     }

@@ -463,6 +463,68 @@ class PlatformRegistryTests {
     }
 
     @Nested
+    class StepCodes {
+        /** A plugin whose platform declares one architecture kind, {@code id}, with code {@code code} in a range. */
+        PluginJarBuilder declaring(String pluginId, String id, int first, int last, int code) {
+            String pkg = "com." + pluginId;
+            String extra = "    @Override public io.handoff.api.arch.ArchitectureSteps architectureSteps() {\n"
+                    + "        return new io.handoff.api.arch.ArchitectureSteps(java.util.List.of(\n"
+                    + "            new io.handoff.api.arch.StepCodeRange(" + first + ", " + last + ")),\n"
+                    + "            java.util.List.of(new io.handoff.api.arch.SimpleStepKind(\"" + id + "-step\", " + code
+                    + ", java.util.List.of(\"a\"), true, java.time.Duration.ZERO, \"purgatory: " + id + "\")));\n"
+                    + "    }\n";
+            return PluginJarBuilder.plugin(pluginId).source(pkg + ".P", platformSource(pkg, "P", id, extra))
+                    .extension(pkg + ".P");
+        }
+
+        @Test
+        void aRangeInVendorSpaceLoadsAndItsKindsAreThePlatforms() {
+            declaring("vendor", "vendor", 0x100, 0x10F, 0x101).build(plugins);
+
+            PlatformRegistry registry = load();
+
+            assertThat(registry.problems()).isEmpty();
+            assertThat(registry.require("vendor").platform().architectureSteps().byCode(0x101))
+                    .hasValueSatisfying(k -> assertThat(k.id()).isEqualTo("vendor-step"));
+        }
+
+        @Test
+        void aRangeMeetingTheFrameworksOwnCodesIsRefused() {
+            declaring("greedy", "greedy", 8, 9, 9).build(plugins);
+            acme().build(plugins);
+
+            PlatformRegistry registry = load();
+
+            assertThat(registry.problems()).extracting(PluginProblem::message).containsExactly(
+                    "plugin greedy (greedy.jar): step codes 8..9 meet the framework's own codes 1..15");
+            assertThat(platformIds(registry)).containsExactly("acme");
+        }
+
+        @Test
+        void aRangeMeetingAnotherPlatformsIsRefusedAndTheFirstJarKeepsIt() {
+            declaring("a", "first", 0x100, 0x10F, 0x100).build(plugins);
+            declaring("b", "second", 0x108, 0x110, 0x110).build(plugins);
+
+            PlatformRegistry registry = load();
+
+            assertThat(registry.problems()).extracting(PluginProblem::message).containsExactly(
+                    "plugin b (b.jar): step codes 264..272 meet platform first's codes 256..271");
+            assertThat(platformIds(registry)).containsExactly("first");
+        }
+
+        @Test
+        void aKindOutsideItsOwnRangeIsRefused() {
+            declaring("sloppy", "sloppy", 0x100, 0x10F, 0x200).build(plugins);
+
+            PlatformRegistry registry = load();
+
+            assertThat(registry.problems()).singleElement().satisfies(p -> assertThat(p.message())
+                    .startsWith("plugin sloppy (sloppy.jar): its architecture step kinds are invalid:")
+                    .contains("code 512 is outside the platform's ranges [256..271]"));
+        }
+    }
+
+    @Nested
     class Injection {
         private PluginJarBuilder acmeWithSteps() {
             String extra = "    @Override public Set<String> capabilities() { return Set.of(\"port-io\"); }\n";
