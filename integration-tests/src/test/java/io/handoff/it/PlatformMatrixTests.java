@@ -8,10 +8,8 @@ import io.handoff.core.config.HandoffConfig;
 import io.handoff.core.plugin.PlatformRegistry;
 import io.handoff.core.testing.Fixtures;
 import io.handoff.it.kexec.Prerequisites;
-import io.handoff.testkit.CmosRtc;
-import io.handoff.testkit.Handoff;
+import io.handoff.testkit.PlatformScenarioSuite;
 import io.handoff.testkit.PlatformTestKit;
-import io.handoff.testkit.ReferenceMachine;
 import io.handoff.testkit.Scenario;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,11 +30,8 @@ import org.junit.jupiter.api.TestFactory;
  * the planner's worst case.
  */
 class PlatformMatrixTests {
-    /** The machine profile each platform is exercised on: a shared fixture, or a profile bundled in the launcher. */
-    private static final Map<String, String> PROFILES = Map.of("x86_64", "qemu-pc-x86_64-1g", "s390x", "s390x-ccw-dump");
-    /** How each platform's fallback ends a run on its profile. */
-    private static final Map<String, Class<? extends Handoff>> FALLBACK_ENDS = Map.of("x86_64", Handoff.Halted.class,
-            "s390x", Handoff.Stopped.class);
+    /** The machine each platform is exercised on: the first profile it ships (its plugin says), by platform id. */
+    private static final Map<String, String> PROFILES = new java.util.concurrent.ConcurrentHashMap<>();
 
     @TestFactory
     Stream<DynamicNode> everyPlatformThroughEveryScenario() throws Exception {
@@ -44,6 +39,8 @@ class PlatformMatrixTests {
         try (PlatformRegistry registry = PlatformRegistry.load(BuiltPlugins.dir(), HandoffConfig.withoutFile(Map.of()),
                 List.of())) {
             ids = registry.platforms().stream().map(p -> p.id()).toList();
+            registry.platforms().forEach(p -> p.platform().bundledProfiles().stream().findFirst()
+                    .ifPresent(profile -> PROFILES.put(p.id(), profile.name())));
         }
         assertThat(ids).as("platforms in %s", BuiltPlugins.dir()).contains("x86_64", "s390x");
         return ids.stream().map(id -> dynamicContainer(id, platform(id)));
@@ -52,30 +49,23 @@ class PlatformMatrixTests {
     private static Stream<DynamicNode> platform(String id) {
         // resolved in each test, so a platform whose kernel is missing skips its own tests only
         Supplier<Path> kernel = () -> id.equals("s390x") ? Prerequisites.s390xKernel() : Prerequisites.kernel();
+        // the one scenario suite every platform's tests extend, here for whatever plugins were built
+        PlatformScenarioSuite suite = new PlatformScenarioSuite() {
+            @Override
+            protected PlatformTestKit kit() {
+                return PlatformMatrixTests.kit(id, kernel);
+            }
+        };
+        List<Scenario> ran = Arrays.stream(Scenario.values()).filter(s -> s != Scenario.BUDGET_EXCEEDED).toList();
         return Stream.of(
                 dynamicContainer("healthy machine", Arrays.stream(Scenario.values()).map(s -> dynamicTest(s.name(),
-                        () -> kit(id, kernel).scenario(s).execute().assertAsExpected()))),
-                dynamicContainer("RTC stuck in an update", Arrays.stream(Scenario.values())
-                        .filter(s -> s != Scenario.BUDGET_EXCEEDED)
-                        .map(s -> dynamicTest(s.name(), () -> kit(id, kernel).scenario(s)
-                                .machine(ReferenceMachine.Options.defaults().rtc(CmosRtc.Fault.UIP_STUCK))
-                                .execute().assertAsExpected().assertWithinBudget()))),
-                dynamicContainer("frozen RTC and a UART that never drains", Arrays.stream(Scenario.values())
-                        .filter(s -> s != Scenario.BUDGET_EXCEEDED)
-                        .map(s -> dynamicTest(s.name(), () -> silentMachine(id, kernel, s)))));
-    }
-
-    // Nothing reaches the console here, so the outcome is judged from the handoff itself.
-    private static void silentMachine(String id, Supplier<Path> kernel, Scenario scenario) {
-        PlatformTestKit.Execution run = kit(id, kernel).scenario(scenario)
-                .machine(ReferenceMachine.Options.defaults().uartStuck(true).rtc(CmosRtc.Fault.FROZEN)).execute();
-        run.assertWithinBudget();
-        if (scenario == Scenario.KDUMP || scenario == Scenario.KEXEC_REBOOT) {
-            run.assertJumpMatchesPlan();
-        } else {
-            assertThat(run.trace().handoff()).as(run.report()).isInstanceOf(FALLBACK_ENDS.getOrDefault(id,
-                    Handoff.Halted.class));
-        }
+                        () -> suite.onAHealthyMachine(s)))),
+                dynamicContainer("RTC stuck in an update", ran.stream().map(s -> dynamicTest(s.name(),
+                        () -> suite.withTheRtcStuckInAnUpdate(s)))),
+                dynamicContainer("frozen RTC and a UART that never drains", ran.stream().map(s -> dynamicTest(s.name(),
+                        () -> suite.withAFrozenRtcAndAUartThatNeverDrains(s)))),
+                dynamicContainer("a BMC that answers nothing", Stream.of(Scenario.KDUMP, Scenario.CORRUPTED_SEGMENT)
+                        .map(s -> dynamicTest(s.name(), () -> suite.withABmcThatAnswersNothing(s)))));
     }
 
     private static Path profile(String name) {
