@@ -1,6 +1,5 @@
 package io.handoff.launcher;
 
-import io.handoff.api.spi.Contribution;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.machine.SystemView;
@@ -113,9 +112,7 @@ final class HandoffRuntime implements AutoCloseable {
     /** Plan a handoff with the chosen platform. */
     HandoffImage plan(LoadedPlatform platform, ProfileMachine machine, PlanRequest request) {
         Planner planner = registry.rootInjector().getInstance(Planner.class);
-        return planner.plan(platform.platform(), platform.settings(),
-                type -> Contribution.class.isAssignableFrom(type)
-                        ? platform.contributions(type.asSubclass(Contribution.class)) : List.of(), machine, request);
+        return planner.plan(platform, machine, request);
     }
 
     @Override

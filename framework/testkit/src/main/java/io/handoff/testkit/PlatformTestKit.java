@@ -4,7 +4,6 @@ import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.Segment;
-import io.handoff.api.spi.Contribution;
 import io.handoff.core.CoreModule;
 import io.handoff.core.config.HandoffConfig;
 import io.handoff.core.plan.HandoffImage;
@@ -148,10 +147,7 @@ public final class PlatformTestKit {
             Planner planner = registry.rootInjector().getInstance(Planner.class);
             HandoffImage image;
             try {
-                image = planner.plan(chosen.platform(), chosen.settings(),
-                        type -> Contribution.class.isAssignableFrom(type)
-                                ? chosen.contributions(type.asSubclass(Contribution.class)) : List.of(),
-                        target, request);
+                image = planner.plan(chosen, target, request);
             } catch (HandoffException e) {
                 Trace refused = new Trace(Optional.empty(), List.of(), "", List.of(),
                         new Handoff.Refused(e.kind().exitCode(), e.getMessage()), Duration.ZERO,

@@ -1,5 +1,6 @@
 package io.handoff.platforms.s390x;
 
+import io.handoff.core.plan.Contributions;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.spi.DumpFallback;
 import io.handoff.api.spi.MemoryMapPassing;
@@ -64,12 +65,10 @@ final class S390Files {
 
     /** Plan through the real planner with the plugin's own contributions. */
     static HandoffImage plan(Path profile, PlanRequest request) {
-        Map<Class<?>, List<?>> contributions = Map.of(
-                MemoryMapPassing.class, List.of(new OldmemPassing()),
-                PurgatoryStepContributor.class, List.of(new S390xPurgatorySteps()),
-                DumpFallback.class, List.of(new S390xDisabledWait(), new S390xDumpReipl()));
+        Contributions contributions = Contributions.of(List.of(new OldmemPassing()), List.of(new S390xPurgatorySteps()),
+                List.of(new S390xDisabledWait(), new S390xDumpReipl()));
         return new Planner(new SegmentDigester(1 << 20, 2)).plan(new S390xPlatform(),
-                new MapSettings(Map.of("memmap", "oldmem")), type -> contributions.getOrDefault(type, List.of()),
+                new MapSettings(Map.of("memmap", "oldmem")), contributions,
                 ProfileMachine.at(profile), request);
     }
 

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -43,7 +42,7 @@ public final class PlanSession implements PlanContext {
     private final PlanRequest request;
     private final Settings settings;
     private final LayoutConstraints layout;
-    private final Function<Class<?>, List<?>> contributions;
+    private final Contributions contributions;
     private final List<MemoryRange> loadable;
     private final Optional<MemoryRange> crashRegion;
     private final HoleFinder holes;
@@ -61,10 +60,10 @@ public final class PlanSession implements PlanContext {
      * @param request what the user asked for
      * @param settings the platform's settings
      * @param layout the platform's layout rules
-     * @param contributions looks up the contributions that apply to the platform, by type
+     * @param contributions the contributions that apply to the platform
      */
     public PlanSession(Machine machine, PlanRequest request, Settings settings, LayoutConstraints layout,
-                       Function<Class<?>, List<?>> contributions) {
+                       Contributions contributions) {
         this(machine, request, settings, layout, contributions, Optional.empty());
     }
 
@@ -75,11 +74,11 @@ public final class PlanSession implements PlanContext {
      * @param request what the user asked for
      * @param settings the platform's settings
      * @param layout the platform's layout rules
-     * @param contributions looks up the contributions that apply to the platform, by type
+     * @param contributions the contributions that apply to the platform
      * @param purgatoryImage the platform's checked purgatory image, or empty when it ships none
      */
     public PlanSession(Machine machine, PlanRequest request, Settings settings, LayoutConstraints layout,
-                       Function<Class<?>, List<?>> contributions, Optional<PurgatoryImage> purgatoryImage) {
+                       Contributions contributions, Optional<PurgatoryImage> purgatoryImage) {
         this(Optional.empty(), machine, request, settings, layout, contributions, purgatoryImage);
     }
 
@@ -91,16 +90,16 @@ public final class PlanSession implements PlanContext {
      * @param machine the machine
      * @param request what the user asked for
      * @param settings the platform's settings
-     * @param contributions looks up the contributions that apply to the platform, by type
+     * @param contributions the contributions that apply to the platform
      * @param purgatoryImage the platform's checked purgatory image, or empty when it ships none
      */
     public PlanSession(Platform platform, Machine machine, PlanRequest request, Settings settings,
-                       Function<Class<?>, List<?>> contributions, Optional<PurgatoryImage> purgatoryImage) {
+                       Contributions contributions, Optional<PurgatoryImage> purgatoryImage) {
         this(Optional.of(platform), machine, request, settings, platform.layout(), contributions, purgatoryImage);
     }
 
     private PlanSession(Optional<Platform> platform, Machine machine, PlanRequest request, Settings settings,
-                        LayoutConstraints layout, Function<Class<?>, List<?>> contributions,
+                        LayoutConstraints layout, Contributions contributions,
                         Optional<PurgatoryImage> purgatoryImage) {
         this.platformId = platform.map(Platform::id);
         // EM_NONE (0) is what a platform that does not say declares
@@ -252,9 +251,8 @@ public final class PlanSession implements PlanContext {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> List<T> contributions(Class<T> type) {
-        return (List<T>) contributions.apply(type);
+        return contributions.of(type);
     }
 
     @Override

@@ -20,7 +20,6 @@ import io.handoff.core.purgatory.PurgatoryLinker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +61,20 @@ public final class Planner {
     }
 
     /**
+     * Plan a handoff for a loaded platform, with its settings and the contributions offered to it: the one path of
+     * the CLI, {@code simulate} and PlatformTestKit.
+     *
+     * @param platform the platform as the registry loaded it
+     * @param machine the machine
+     * @param request what was asked
+     * @return the image
+     */
+    public HandoffImage plan(io.handoff.core.plugin.LoadedPlatform platform, Machine machine, PlanRequest request) {
+        return plan(platform.platform(), platform.settings(), new Contributions(platform.contributions()), machine,
+                request);
+    }
+
+    /**
      * Plan a handoff.
      *
      * @param platform the platform
@@ -71,9 +84,8 @@ public final class Planner {
      * @param request what was asked
      * @return the image
      */
-    public HandoffImage plan(Platform platform, Settings settings,
-                             Function<Class<?>, List<?>> contributions,
-                             Machine machine, PlanRequest request) {
+    public HandoffImage plan(Platform platform, Settings settings, Contributions contributions, Machine machine,
+                             PlanRequest request) {
         long started = System.nanoTime();
         Optional<PurgatoryImage> image = platform.purgatoryImage()
                 .map(blob -> PurgatoryImage.read(blob, "platform " + platform.id() + " purgatory image",

@@ -3,6 +3,7 @@ package io.handoff.core.bundle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.handoff.core.plan.Contributions;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PlanContext;
@@ -51,7 +52,7 @@ class BundleWriterTests {
         Path initrd = Files.write(tmp.resolve("initrd"), new byte[70_000]);
         machine = ProfileMachine.at(Fixtures.profile("qemu-pc-x86_64-1g"));
         image = new Planner(new SegmentDigester(1 << 20, 2)).plan(new ToyPlatform(), MapSettings.empty(),
-                type -> List.of(), machine,
+                Contributions.NONE, machine,
                 new PlanRequest(PlanRequest.Mode.KDUMP, kernel, Optional.of(initrd), "console=ttyS0", Map.of()));
     }
 
@@ -125,7 +126,7 @@ class BundleWriterTests {
             };
             linked = new Planner(new SegmentDigester(1 << 20, 2)).plan(
                     new ToyPlatform(ctx -> { }, Optional.of(SyntheticPurgatory.blob())), MapSettings.empty(),
-                    type -> type == PurgatoryStepContributor.class ? List.of(jump) : List.of(), machine,
+                    Contributions.of(List.of(jump)), machine,
                     image.request());
         }
 

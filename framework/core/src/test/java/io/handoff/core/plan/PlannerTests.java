@@ -50,7 +50,7 @@ class PlannerTests {
     HandoffImage plan(PlanRequest.Mode mode, Consumer<io.handoff.api.plan.PlanContext> extra) {
         PlanRequest request = new PlanRequest(mode, kernel, Optional.of(initrd), "console=ttyS0", Map.of());
         return new Planner(new SegmentDigester(1 << 20, 2)).plan(new ToyPlatform(extra), MapSettings.empty(),
-                type -> List.of(), machine, request);
+                Contributions.NONE, machine, request);
     }
 
     @Nested
@@ -174,7 +174,7 @@ class PlannerTests {
             PlanRequest request = new PlanRequest(PlanRequest.Mode.KEXEC, kernel, Optional.of(initrd), "", Map.of());
 
             HandoffImage image = new Planner(new SegmentDigester(1 << 20, 2)).plan(archDefault, MapSettings.empty(),
-                    type -> List.of(), machine, request);
+                    Contributions.NONE, machine, request);
 
             assertThat(image.kexecFlags()).isZero();
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.handoff.core.plan.Contributions;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.machine.Machine;
@@ -149,8 +150,7 @@ class PurgatoryLinkerTests {
                       List<PurgatoryStepContributor> steps, PurgatorySettings settings) {
         PlanRequest request = new PlanRequest(mode, kernel, Optional.of(initrd), "console=ttyS0", Map.of());
         return new Planner(new SegmentDigester(CHUNK, 2), settings).plan(new ToyPlatform(extra, blob),
-                MapSettings.empty(), type -> type == PurgatoryStepContributor.class ? steps
-                        : type == DumpFallback.class ? FALLBACKS : List.of(), machine, request);
+                MapSettings.empty(), Contributions.of(steps, FALLBACKS), machine, request);
     }
 
     HandoffImage kdump() {
