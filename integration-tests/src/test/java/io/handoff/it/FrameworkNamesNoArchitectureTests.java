@@ -44,9 +44,9 @@ class FrameworkNamesNoArchitectureTests {
      * its NT_PRSTATUS layout.
      */
     static final Map<String, Integer> DEBT = Map.of(
-            "framework/testkit/src/main/java/io/handoff/testkit/ReferenceMachine.java", 3,
-            "framework/testkit/src/main/java/io/handoff/testkit/CrashedCpu.java", 5,
-            "framework/testkit/src/main/java/io/handoff/testkit/bmc/SelEntry.java", 2,
+            "framework/simulator/src/main/java/io/handoff/simulator/ReferenceMachine.java", 3,
+            "framework/simulator/src/main/java/io/handoff/simulator/CrashedCpu.java", 5,
+            "framework/simulator/src/main/java/io/handoff/simulator/bmc/SelEntry.java", 2,
             "framework/lastwords/src/main/java/io/handoff/lastwords/Target.java", 3,
             "framework/lastwords/src/main/java/io/handoff/lastwords/LastWordsSteps.java", 3,
             "framework/lastwords/src/main/java/io/handoff/lastwords/SelRecord.java", 1,

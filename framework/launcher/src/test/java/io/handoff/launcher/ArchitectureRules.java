@@ -40,6 +40,19 @@ final class ArchitectureRules {
             .should().dependOnClassesThat().resideInAnyPackage("io.handoff.launcher..", "io.handoff.platforms..")
             .because("framework/testkit sees platforms only as plugin jars loaded by PF4J");
 
+    /** The simulator is what the CLI's simulate runs on: no launcher, no plugin, no test library. */
+    static final ArchRule SIMULATOR_DOES_NOT_DEPEND_ON_LAUNCHER_PLUGINS_OR_TESTKIT = noClasses()
+            .that().resideInAPackage("io.handoff.simulator..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.handoff.launcher..", "io.handoff.platforms..",
+                    "io.handoff.testkit..", "org.junit..")
+            .because("framework/simulator ships in the distribution; platforms reach it through the api's SPI");
+
+    /** The production CLI carries no test library. */
+    static final ArchRule LAUNCHER_DOES_NOT_DEPEND_ON_TESTKIT = noClasses()
+            .that().resideInAPackage("io.handoff.launcher..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.handoff.testkit..", "org.junit..")
+            .because("handoff simulate runs on framework/simulator; framework/testkit is for tests");
+
     /** The api is the only handoff code plugins see; it never reaches back into core. */
     static final ArchRule API_DOES_NOT_DEPEND_ON_CORE = noClasses()
             .that().resideInAPackage("io.handoff.api..")

@@ -38,6 +38,9 @@ class ArchitectureTests {
                 Arguments.of("lastwords depends on api only", ArchitectureRules.LASTWORDS_DEPENDS_ON_API_ONLY),
                 Arguments.of("testkit never depends on launcher or plugins",
                         ArchitectureRules.TESTKIT_DOES_NOT_DEPEND_ON_LAUNCHER_OR_PLUGINS),
+                Arguments.of("simulator never depends on launcher, plugins or testkit",
+                        ArchitectureRules.SIMULATOR_DOES_NOT_DEPEND_ON_LAUNCHER_PLUGINS_OR_TESTKIT),
+                Arguments.of("launcher never depends on testkit", ArchitectureRules.LAUNCHER_DOES_NOT_DEPEND_ON_TESTKIT),
                 Arguments.of("no package cycles", ArchitectureRules.NO_PACKAGE_CYCLES),
                 Arguments.of("no java.util.logging", ArchitectureRules.NO_JUL),
                 Arguments.of("no System.out/err outside the launcher",
@@ -54,6 +57,7 @@ class ArchitectureTests {
             assertThat(production.containPackage("io.handoff.launcher")).isTrue();
             assertThat(production.containPackage("io.handoff.lastwords")).isTrue();
             assertThat(production.containPackage("io.handoff.testkit")).isTrue();
+            assertThat(production.containPackage("io.handoff.simulator")).isTrue();
             assertThat(production.size()).isGreaterThan(40);
         }
 

@@ -1,6 +1,8 @@
 package io.handoff.testkit;
 
-import io.handoff.testkit.bmc.BmcFault;
+import io.handoff.simulator.CmosRtc;
+import io.handoff.simulator.ReferenceMachine;
+import io.handoff.simulator.bmc.BmcFault;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

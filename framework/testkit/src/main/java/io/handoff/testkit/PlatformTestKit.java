@@ -1,5 +1,12 @@
 package io.handoff.testkit;
 
+import io.handoff.simulator.Corruption;
+import io.handoff.simulator.Handoff;
+import io.handoff.simulator.HostPurgatory;
+import io.handoff.simulator.ReferenceMachine;
+import io.handoff.simulator.StepRun;
+import io.handoff.simulator.Trace;
+import io.handoff.simulator.TraceReport;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PlanRequest;
@@ -14,7 +21,7 @@ import io.handoff.core.system.DirectorySystemView;
 import io.handoff.core.system.ProfileMachine;
 import io.handoff.lastwords.LastWordsModule;
 import io.handoff.lastwords.LastWordsOptions;
-import io.handoff.testkit.bmc.BmcReport;
+import io.handoff.simulator.bmc.BmcReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

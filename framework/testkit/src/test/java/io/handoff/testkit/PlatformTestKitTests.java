@@ -1,5 +1,8 @@
 package io.handoff.testkit;
 
+import io.handoff.simulator.Handoff;
+import io.handoff.simulator.TraceReport;
+import io.handoff.simulator.ProgramBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,12 +3,12 @@ package io.handoff.platforms.s390x;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.handoff.core.plan.HandoffImage;
-import io.handoff.testkit.Corruption;
-import io.handoff.testkit.Handoff;
-import io.handoff.testkit.HostPurgatory;
-import io.handoff.testkit.ReferenceMachine;
-import io.handoff.testkit.StepRun;
-import io.handoff.testkit.Trace;
+import io.handoff.simulator.Corruption;
+import io.handoff.simulator.Handoff;
+import io.handoff.simulator.HostPurgatory;
+import io.handoff.simulator.ReferenceMachine;
+import io.handoff.simulator.StepRun;
+import io.handoff.simulator.Trace;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
