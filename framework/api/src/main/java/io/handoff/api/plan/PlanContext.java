@@ -55,6 +55,19 @@ public interface PlanContext {
         return Optional.empty();
     }
 
+    /**
+     * Return what the platform handed back from {@code plan}, once it has: step contributors, which run after it,
+     * take the terminal step and the memory moves from here instead of deriving them again.
+     *
+     * <p>The default returns empty, for test doubles; the framework's context has it while the purgatory program is
+     * built.
+     *
+     * @since 0.2
+     */
+    default Optional<PlatformPlan> platformPlan() {
+        return Optional.empty();
+    }
+
     /** Return this platform's validated settings ({@code handoff.platforms.<id>}). */
     Settings settings();
 

@@ -11,6 +11,7 @@ import io.handoff.api.plan.ElfCoreRequest;
 import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.Placement;
+import io.handoff.api.plan.PlatformPlan;
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
 import io.handoff.api.spi.Platform;
@@ -52,6 +53,7 @@ public final class PlanSession implements PlanContext {
     private final OptionalInt elfMachine;
     private final Optional<ByteOrder> byteOrder;
     private PlacedPurgatory purgatory;
+    private PlatformPlan platformPlan;
 
     /**
      * Start a plan.
@@ -147,6 +149,21 @@ public final class PlanSession implements PlanContext {
     @Override
     public Optional<String> platformId() {
         return platformId;
+    }
+
+    /** Return the platform's plan once {@link #recordPlatformPlan} has recorded it. */
+    @Override
+    public Optional<PlatformPlan> platformPlan() {
+        return Optional.ofNullable(platformPlan);
+    }
+
+    /**
+     * Record what the platform's {@code plan} returned, for the step contributors that run after it.
+     *
+     * @param plan the platform's plan, never {@code null}
+     */
+    public void recordPlatformPlan(PlatformPlan plan) {
+        this.platformPlan = java.util.Objects.requireNonNull(plan, "plan");
     }
 
     @Override

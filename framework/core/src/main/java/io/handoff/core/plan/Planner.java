@@ -93,6 +93,7 @@ public final class Planner {
         image.ifPresent(i -> checkArch(platform, i));
         PlanSession session = new PlanSession(platform, machine, request, settings, contributions, image);
         PlatformPlan plan = platform.plan(session);
+        session.recordPlatformPlan(plan);
         if (session.hasPurgatoryImage() && session.placedPurgatory().isEmpty()) {
             session.placePurgatory(PurgatoryLinker.DEFAULT_PLACEMENT);
         }
@@ -109,7 +110,7 @@ public final class Planner {
             if (!result.warnings().isEmpty()) {
                 List<String> warnings = new ArrayList<>(plan.warnings());
                 warnings.addAll(result.warnings());
-                plan = new PlatformPlan(plan.entry(), plan.registers(), plan.commandLine(), plan.facts(), warnings);
+                plan = plan.withWarnings(warnings);
             }
         } else {
             digests = digester.digest(segments);
