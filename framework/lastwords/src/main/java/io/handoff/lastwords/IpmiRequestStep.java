@@ -2,6 +2,7 @@ package io.handoff.lastwords;
 
 import io.handoff.api.plan.PurgatoryStep;
 import io.handoff.api.plan.PurgatoryStep.FailurePolicy;
+import io.handoff.api.support.BytePayloads;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,7 +16,7 @@ import java.util.Objects;
  * printed with a short label.
  *
  * <p>Operands: the {@link KcsTransport} (data port, status port, wait_us, retries, deadline_us), then the
- * request and the label each as a byte payload ({@link StepOperands}: a u64 length, then the bytes packed 8 per
+ * request and the label each as a byte payload ({@link BytePayloads}: a u64 length, then the bytes packed 8 per
  * u64 in the target's byte order).
  *
  * <p>Its worst case is not its own: all last-words steps share one deadline, whose bound {@link LastWordsSteps}
@@ -44,8 +45,8 @@ public record IpmiRequestStep(KcsTransport transport, IpmiRequest request, Strin
     /** Return the operands for a target of the given byte order. */
     public List<Long> operands(ByteOrder order) {
         List<Long> operands = new ArrayList<>(transport.operands());
-        StepOperands.appendBytes(operands, request.bytes(), order);
-        StepOperands.appendBytes(operands, label.getBytes(StandardCharsets.US_ASCII), order);
+        BytePayloads.append(operands, request.bytes(), order);
+        BytePayloads.append(operands, label.getBytes(StandardCharsets.US_ASCII), order);
         return operands;
     }
 
@@ -73,18 +74,18 @@ public record IpmiRequestStep(KcsTransport transport, IpmiRequest request, Strin
             throw new IllegalArgumentException("ipmi-request: " + operands.size() + " operands, need at least 7");
         }
         KcsTransport transport = KcsTransport.decode(operands);
-        byte[] wire = StepOperands.readBytes(operands, 5, order);
+        byte[] wire = BytePayloads.read(operands, 5, order);
         if (wire.length < 2) {
             throw new IllegalArgumentException("ipmi-request: request of " + wire.length + " bytes");
         }
         byte[] data = Arrays.copyOfRange(wire, 2, wire.length);
         IpmiRequest request = new IpmiRequest((wire[0] & 0xFF) >> 2, wire[0] & 3, wire[1] & 0xFF, data);
-        int labelAt = 6 + StepOperands.words(wire.length);
+        int labelAt = 6 + BytePayloads.words(wire.length);
         if (labelAt >= operands.size()) {
             throw new IllegalArgumentException("ipmi-request: no label after the request");
         }
-        String label = new String(StepOperands.readBytes(operands, labelAt, order), StandardCharsets.US_ASCII);
-        int end = labelAt + 1 + StepOperands.words(label.length());
+        String label = new String(BytePayloads.read(operands, labelAt, order), StandardCharsets.US_ASCII);
+        int end = labelAt + 1 + BytePayloads.words(label.length());
         if (end != operands.size()) {
             throw new IllegalArgumentException("ipmi-request: " + (operands.size() - end) + " operands after the label");
         }

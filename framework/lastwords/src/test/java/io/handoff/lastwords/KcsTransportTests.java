@@ -3,10 +3,7 @@ package io.handoff.lastwords;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -47,47 +44,6 @@ class KcsTransportTests {
         void decodingNeedsAllFiveOperands() {
             assertThatThrownBy(() -> KcsTransport.decode(List.of(0xCA2L, 0xCA3L, 1L, 0L)))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("KCS transport: 4 operands, need 5");
-        }
-    }
-
-    @Nested
-    class BytePayloads {
-        private final byte[] eleven = "0123456789A".getBytes(StandardCharsets.US_ASCII);
-
-        @Test
-        void littleEndianPutsTheFirstByteInTheLowBits() {
-            assertThat(StepOperands.pack(eleven, ByteOrder.LITTLE_ENDIAN))
-                    .containsExactly(0x3736353433323130L, 0x0000000000413938L);
-        }
-
-        @Test
-        void bigEndianPutsTheFirstByteInTheHighBits() {
-            assertThat(StepOperands.pack(eleven, ByteOrder.BIG_ENDIAN))
-                    .containsExactly(0x3031323334353637L, 0x3839410000000000L);
-        }
-
-        @Test
-        void lengthThenWordsRoundTrip() {
-            for (ByteOrder order : List.of(ByteOrder.LITTLE_ENDIAN, ByteOrder.BIG_ENDIAN)) {
-                List<Long> operands = new ArrayList<>(List.of(7L));
-                StepOperands.appendBytes(operands, eleven, order);
-                assertThat(operands).hasSize(1 + 1 + 2);
-                assertThat(operands.get(1)).isEqualTo(11L);
-                assertThat(StepOperands.readBytes(operands, 1, order)).isEqualTo(eleven);
-            }
-        }
-
-        @Test
-        void emptyPayloadIsJustItsLength() {
-            List<Long> operands = new ArrayList<>();
-            StepOperands.appendBytes(operands, new byte[0], ByteOrder.LITTLE_ENDIAN);
-            assertThat(operands).containsExactly(0L);
-        }
-
-        @Test
-        void payloadRunningPastTheOperandsIsRejected() {
-            assertThatThrownBy(() -> StepOperands.readBytes(List.of(9L, 1L), 0, ByteOrder.LITTLE_ENDIAN))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("runs past the 2 operands");
         }
     }
 }
