@@ -1,6 +1,7 @@
 package io.handoff.platforms.x86_64;
 
 import io.handoff.api.plan.SegmentData;
+import io.handoff.api.support.FileSlices;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Objects;
@@ -79,7 +80,7 @@ public record BzImage(Path file, long fileSize, int setupSects, long syssize, in
 
     /** Return the protected-mode kernel as a slice of the file, for the kernel segment. */
     public SegmentData.FileSlice kernelSlice() {
-        return new SegmentData.FileSlice(file, kern16Size(), kernelLength());
+        return FileSlices.slice(file, fileSize, kern16Size(), kernelLength());
     }
 
     /** Return the kernel segment's memsz: {@code init_size} rounded up to 4 KiB. */

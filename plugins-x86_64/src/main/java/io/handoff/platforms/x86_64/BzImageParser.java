@@ -2,19 +2,16 @@ package io.handoff.platforms.x86_64;
 
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
-import java.io.IOException;
+import io.handoff.api.support.FileSlices;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
  * Reads and checks a bzImage's setup header as kexec-tools' {@code bzImage64_probe} and load do.
  *
- * <p>Only the first page of the file is read (through a {@link FileChannel}); the kernel itself is never
+ * <p>Only the first page of the file is read ({@link FileSlices#read}); the kernel itself is never
  * brought into the heap. Checks run in a fixed order so the first problem found is the one reported.
  *
  * @since 0.1
@@ -38,20 +35,9 @@ public final class BzImageParser {
      *     when it is no 64-bit relocatable bzImage or is truncated
      */
     public static BzImage parse(Path kernel) {
-        long size;
-        ByteBuffer head;
-        try (FileChannel channel = FileChannel.open(kernel, StandardOpenOption.READ)) {
-            size = channel.size();
-            head = ByteBuffer.allocate((int) Math.min(size, HEAD)).order(ByteOrder.LITTLE_ENDIAN);
-            while (head.hasRemaining() && channel.read(head, head.position()) > 0) {
-                // FileChannel may return short reads; keep going until the head is full.
-            }
-        } catch (NoSuchFileException e) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, kernel + ": no such file", e);
-        } catch (IOException e) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, kernel + ": cannot read: " + e.getMessage(), e);
-        }
-        return parse(kernel, size, head.flip());
+        long size = FileSlices.size(kernel);
+        ByteBuffer head = ByteBuffer.wrap(FileSlices.read(kernel, 0, HEAD)).order(ByteOrder.LITTLE_ENDIAN);
+        return parse(kernel, size, head);
     }
 
     /** Check a header already read; {@code head} holds the first bytes of a file of {@code size} bytes. */

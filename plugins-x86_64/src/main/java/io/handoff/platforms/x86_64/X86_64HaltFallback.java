@@ -3,6 +3,7 @@ package io.handoff.platforms.x86_64;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.plan.PurgatoryStep;
 import io.handoff.api.spi.DumpFallback;
+import io.handoff.api.support.GenericSteps;
 import java.util.List;
 import java.util.Optional;
 import org.pf4j.Extension;
@@ -32,8 +33,9 @@ public final class X86_64HaltFallback implements DumpFallback {
     @Override
     public Optional<List<PurgatoryStep>> steps(Machine machine) {
         return Optional.of(List.of(
-                PurgatorySteps.print("handoff: purgatory: a required step failed, halting; the capture kernel is "
-                        + "not started"),
-                PurgatorySteps.halt(PurgatorySteps.HALT_REQUIRED_STEP_FAILED)));
+                PurgatorySteps.CONSOLE.print("handoff: purgatory: a required step failed, halting; the capture "
+                        + "kernel is not started"),
+                GenericSteps.halt(PurgatorySteps.HALT_REQUIRED_STEP_FAILED, "halt with reason "
+                        + PurgatorySteps.HALT_REQUIRED_STEP_FAILED + " (cli; hlt, forever)")));
     }
 }

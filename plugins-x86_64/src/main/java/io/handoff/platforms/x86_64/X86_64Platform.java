@@ -12,6 +12,8 @@ import io.handoff.api.SyscallNumbers;
 import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.Platform;
 import io.handoff.api.spi.ShippedPurgatory;
+import io.handoff.api.support.FileSlices;
+import io.handoff.api.support.GenericSteps;
 import io.handoff.api.machine.FirmwareMemmapEntry;
 import io.handoff.api.machine.IomemEntry;
 import io.handoff.api.machine.KernelText;
@@ -26,12 +28,10 @@ import io.handoff.api.plan.Placement;
 import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.PlatformPlan;
+import io.handoff.api.plan.PurgatoryStep;
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
-import java.io.IOException;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -200,8 +200,9 @@ public final class X86_64Platform implements Platform {
             // kexec-tools gives the e820 table the machine's own map unless a crash load passes its map there
             E820Table.ofRanges(machineMemory(machine)).writeTo(zeroPage);
         }
+        List<PurgatoryStep> moves = new ArrayList<>();
         if (passing.isPresent()) {
-            planCrashSegments(context, image, zeroPage, passing.get(), facts);
+            moves.add(planCrashSegments(context, image, zeroPage, passing.get(), facts));
         }
         if (context.placePurgatory(new Placement(4096, MIN_SETUP_ADDRESS, Long.MAX_VALUE, Direction.TOP_DOWN))
                 .isEmpty()) {
@@ -216,8 +217,9 @@ public final class X86_64Platform implements Platform {
                 new Placement(image.kernelAlignment(), image.minLoadAddress(), Long.MAX_VALUE, Direction.TOP_DOWN));
         if (request.initrd().isPresent()) {
             Path initrd = request.initrd().get();
-            long size = fileSize(initrd);
-            Segment ramdisk = context.place("initrd", new SegmentData.FileSlice(initrd, 0, size), size,
+            SegmentData.FileSlice slice = FileSlices.whole(initrd);
+            long size = slice.length();
+            Segment ramdisk = context.place("initrd", slice, size,
                     new Placement(4096, MIN_INITRD_ADDRESS, Long.MAX_VALUE, Direction.TOP_DOWN));
             zeroPage.setRamdisk(ramdisk.mem(), size);
         }
@@ -233,7 +235,8 @@ public final class X86_64Platform implements Platform {
         System.arraycopy(finished, 0, setupBytes, 0, finished.length);
 
         Map<String, Long> registers = entryRegisters(kernel.mem(), setup.mem());
-        return new PlatformPlan(registers.get("rip"), registers, zeroPage.commandLine(), facts, warnings);
+        return new PlatformPlan(registers.get("rip"), registers, zeroPage.commandLine(), facts, warnings, moves,
+                Optional.of(X86_64Steps.jump(registers)));
     }
 
     /**
@@ -254,8 +257,10 @@ public final class X86_64Platform implements Platform {
     }
 
     // The blob is a build output: a plugin built without the C toolchain step has none, and plans say so.
-    private void planCrashSegments(PlanContext context, BzImage image, ZeroPage zeroPage, MemoryMapPassing passing,
-                                   Map<String, String> facts) {
+    // Return purgatory's copy of the low memory the capture kernel runs in to the backup segment, where the ELF core
+    // header's first PT_LOAD points.
+    private PurgatoryStep planCrashSegments(PlanContext context, BzImage image, ZeroPage zeroPage,
+                                            MemoryMapPassing passing, Map<String, String> facts) {
         Machine machine = context.machine();
         CrashMemory memory = CrashMemory.of(machine.iomem());
         long backupSize = memory.backupSize();
@@ -287,6 +292,8 @@ public final class X86_64Platform implements Platform {
         facts.put("memmap", passing.id());
         facts.put("capture memory map", map.ranges().stream().map(MemoryRange::toString)
                 .collect(Collectors.joining(", ")));
+        return GenericSteps.copy(memory.backupSource().start(), backup.mem(), backupSize, "the backup region",
+                PurgatorySteps.COPY);
     }
 
     // kexec-tools sizes the header buffer for a program header per crash memory range, reserved ones included,
@@ -337,15 +344,5 @@ public final class X86_64Platform implements Platform {
             }
         }
         return Optional.empty();
-    }
-
-    private static long fileSize(Path file) {
-        try {
-            return Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": no such file", e);
-        } catch (IOException e) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": cannot read: " + e.getMessage(), e);
-        }
     }
 }

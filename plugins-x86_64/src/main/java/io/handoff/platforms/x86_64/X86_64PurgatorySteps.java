@@ -4,7 +4,7 @@ import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PurgatoryStep;
-import io.handoff.api.plan.Segment;
+import io.handoff.api.plan.PlatformPlan;
 import io.handoff.api.spi.PurgatoryStepContributor;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,30 +28,19 @@ public final class X86_64PurgatorySteps implements PurgatoryStepContributor {
         return List.of("console", "print", "copy", "jump-x86_64");
     }
 
+    /** Return the console, the banner, then the platform plan's memory moves and its jump into the kernel. */
     @Override
     public List<PurgatoryStep> steps(PlanContext context) {
-        boolean crash = context.request().crash();
+        PlatformPlan plan = context.platformPlan().orElseThrow(() -> new HandoffException(FailureKind.INTERNAL,
+                "x86_64 purgatory steps: the context has no platform plan"));
         List<PurgatoryStep> steps = new ArrayList<>();
-        steps.add(PurgatorySteps.console());
-        steps.add(PurgatorySteps.print(String.format("handoff: purgatory for x86_64 %s, %d segments",
-                crash ? "kdump" : "kexec", context.segments().size())));
-        if (crash) {
-            // the capture kernel runs in low memory the crashed kernel used: its first 640 KiB go to the backup
-            // segment, where the ELF core header's first PT_LOAD points (after the digest check: it overwrites it)
-            CrashMemory memory = CrashMemory.of(context.machine().iomem());
-            Segment backup = segment(context, "backup");
-            steps.add(PurgatorySteps.copy(memory.backupSource().start(), backup.mem(), memory.backupSize(),
-                    "the backup region"));
-        }
-        Segment kernel = segment(context, "kernel");
-        Segment setup = segment(context, "setup");
-        steps.add(PurgatorySteps.jump(X86_64Platform.entryRegisters(kernel.mem(), setup.mem())));
+        steps.add(PurgatorySteps.CONSOLE.step());
+        steps.add(PurgatorySteps.CONSOLE.print(String.format("handoff: purgatory for x86_64 %s, %d segments",
+                context.request().crash() ? "kdump" : "kexec", context.segments().size())));
+        // for kdump, the backup copy (after the digest check: it overwrites the backup segment)
+        steps.addAll(plan.memoryMoves());
+        steps.add(plan.terminalStep().orElseThrow(() -> new HandoffException(FailureKind.INTERNAL,
+                "x86_64 purgatory steps: the platform plan has no jump into the kernel")));
         return steps;
-    }
-
-    private static Segment segment(PlanContext context, String role) {
-        return context.segments().stream().filter(s -> s.role().equals(role)).findFirst().orElseThrow(
-                () -> new HandoffException(FailureKind.INTERNAL, "x86_64 purgatory steps: the plan has no " + role
-                        + " segment"));
     }
 }

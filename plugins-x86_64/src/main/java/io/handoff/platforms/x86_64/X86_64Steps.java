@@ -3,7 +3,10 @@ package io.handoff.platforms.x86_64;
 import io.handoff.api.arch.ArchitectureSteps;
 import io.handoff.api.arch.StepCodeRange;
 import io.handoff.api.arch.StepKindDeclaration;
+import io.handoff.api.plan.PurgatoryStep;
+import io.handoff.api.support.GenericSteps;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The x86_64 architecture step kind (FORMAT.md §3), implemented by src/main/purgatory/steps-x86_64.c: enter a
@@ -53,6 +56,18 @@ final class X86_64Steps {
             return "purgatory: jump to ";
         }
     };
+
+    /**
+     * Return the {@code jump-x86_64} step into the kernel with these registers (those not given are 0).
+     *
+     * @param registers the registers by name, as {@link X86_64Platform#entryRegisters} gives them
+     */
+    static PurgatoryStep jump(Map<String, Long> registers) {
+        List<Long> operands = PurgatorySteps.JUMP_REGISTERS.stream().map(r -> registers.getOrDefault(r, 0L)).toList();
+        return GenericSteps.architecture(JUMP, operands, String.format(
+                "enter the kernel at rip=%#x with rsi=%#x (boot_params)", registers.getOrDefault("rip", 0L),
+                registers.getOrDefault("rsi", 0L)));
+    }
 
     /** x86_64's kinds and codes. */
     static final ArchitectureSteps ALL = new ArchitectureSteps(List.of(new StepCodeRange(16, 16)), List.of(JUMP));

@@ -109,10 +109,22 @@ class X86_64PurgatoryTests {
         final PlanRequest request;
         final boolean hasPurgatory;
         long cursor = CRASH_END + 1;
+        PlatformPlan planned;
 
         RecordingContext(PlanRequest request, boolean hasPurgatory) {
             this.request = request;
             this.hasPurgatory = hasPurgatory;
+        }
+
+        /** Plan with the platform and record its plan, as the framework does before the contributors run. */
+        PlatformPlan planWith(X86_64Platform platform) {
+            planned = platform.plan(this);
+            return planned;
+        }
+
+        @Override
+        public Optional<PlatformPlan> platformPlan() {
+            return Optional.ofNullable(planned);
         }
 
         @Override
@@ -290,7 +302,7 @@ class X86_64PurgatoryTests {
         @Test
         void kdumpInitialisesTheConsolePrintsCopiesTheBackupAndJumps() {
             RecordingContext ctx = context(PlanRequest.Mode.KDUMP, true);
-            PlatformPlan plan = new X86_64Platform(() -> Optional.of(syntheticPurgatory())).plan(ctx);
+            PlatformPlan plan = ctx.planWith(new X86_64Platform(() -> Optional.of(syntheticPurgatory())));
 
             List<PurgatoryStep> steps = new X86_64PurgatorySteps().steps(ctx);
 
@@ -318,7 +330,7 @@ class X86_64PurgatoryTests {
         @Test
         void kexecHasNoBackupCopy() {
             RecordingContext ctx = context(PlanRequest.Mode.KEXEC, true);
-            new X86_64Platform(() -> Optional.of(syntheticPurgatory())).plan(ctx);
+            ctx.planWith(new X86_64Platform(() -> Optional.of(syntheticPurgatory())));
 
             List<PurgatoryStep> steps = new X86_64PurgatorySteps().steps(ctx);
 
