@@ -3,14 +3,12 @@ package io.handoff.platforms.s390x;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.SegmentData;
-import java.io.IOException;
+import io.handoff.api.support.FileSlices;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -66,33 +64,26 @@ public record S390Image(Path file, long fileSize, long maxCommandLine, byte[] he
      *     to hold the parameter area, or its maximum command line size is absurd
      */
     public static S390Image read(Path file, int commandLineLength) {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size < IMAGE_OFFSET + COMMAND_LINE + 1) {
-                throw new HandoffException(FailureKind.UNSUPPORTED_IMAGE, String.format(
-                        "%s: %d bytes; an s390 image holds its parameter area at 0x10400..0x10480 (offset %#x is past "
-                                + "the end)", file, size, IMAGE_OFFSET + COMMAND_LINE));
-            }
-            ByteBuffer area = ByteBuffer.allocate(HEAD_SIZE).order(ByteOrder.BIG_ENDIAN);
-            readFully(ch, area, IMAGE_OFFSET, Math.min(HEAD_SIZE, size - IMAGE_OFFSET));
-            long max = area.getLong(MAX_COMMAND_LINE_SIZE);
-            if (max == 0) {
-                max = LEGACY_COMMAND_LINE_SIZE;
-            } else if (max < 2 || max > 1 << 20) {
-                throw new HandoffException(FailureKind.UNSUPPORTED_IMAGE, String.format(
-                        "%s: offset 0x10430: max_command_line_size %d is not a plausible limit", file, max));
-            }
-            // the copy reaches past the command line so that it is written in the copy, never in the file
-            long wanted = Math.max(HEAD_SIZE, alignUp(COMMAND_LINE + (long) commandLineLength + 1, PAGE));
-            int headLength = (int) Math.min(wanted, size - IMAGE_OFFSET);
-            ByteBuffer head = ByteBuffer.allocate(headLength);
-            readFully(ch, head, IMAGE_OFFSET, headLength);
-            return new S390Image(file, size, max, head.array(), version(ch, area.getLong(KERNEL_VERSION), size));
-        } catch (NoSuchFileException e) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": no such file", e);
-        } catch (IOException e) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": cannot read: " + e.getMessage(), e);
+        long size = FileSlices.size(file);
+        if (size < IMAGE_OFFSET + COMMAND_LINE + 1) {
+            throw new HandoffException(FailureKind.UNSUPPORTED_IMAGE, String.format(
+                    "%s: %d bytes; an s390 image holds its parameter area at 0x10400..0x10480 (offset %#x is past "
+                            + "the end)", file, size, IMAGE_OFFSET + COMMAND_LINE));
         }
+        ByteBuffer area = ByteBuffer.wrap(Arrays.copyOf(FileSlices.read(file, IMAGE_OFFSET, HEAD_SIZE), HEAD_SIZE))
+                .order(ByteOrder.BIG_ENDIAN);
+        long max = area.getLong(MAX_COMMAND_LINE_SIZE);
+        if (max == 0) {
+            max = LEGACY_COMMAND_LINE_SIZE;
+        } else if (max < 2 || max > 1 << 20) {
+            throw new HandoffException(FailureKind.UNSUPPORTED_IMAGE, String.format(
+                    "%s: offset 0x10430: max_command_line_size %d is not a plausible limit", file, max));
+        }
+        // the copy reaches past the command line so that it is written in the copy, never in the file
+        long wanted = Math.max(HEAD_SIZE, alignUp(COMMAND_LINE + (long) commandLineLength + 1, PAGE));
+        int headLength = (int) Math.min(wanted, size - IMAGE_OFFSET);
+        byte[] head = Arrays.copyOf(FileSlices.read(file, IMAGE_OFFSET, headLength), headLength);
+        return new S390Image(file, size, max, head, version(file, area.getLong(KERNEL_VERSION), size));
     }
 
     /** Return the kernel's size as kexec-tools counts it: the file from 0x10000 on. */
@@ -108,7 +99,7 @@ public record S390Image(Path file, long fileSize, long maxCommandLine, byte[] he
     /** Return the rest of the kernel, streamed from the file, when the copy does not hold it all. */
     public Optional<SegmentData.FileSlice> tail() {
         long rest = kernelSize() - head.length;
-        return rest > 0 ? Optional.of(new SegmentData.FileSlice(file, IMAGE_OFFSET + head.length, rest))
+        return rest > 0 ? Optional.of(FileSlices.slice(file, fileSize, IMAGE_OFFSET + head.length, rest))
                 : Optional.empty();
     }
 
@@ -122,30 +113,16 @@ public record S390Image(Path file, long fileSize, long maxCommandLine, byte[] he
     }
 
     // the pointer is an address in the loaded image, which starts at file offset 0: a NUL-terminated ASCII line
-    private static Optional<String> version(FileChannel ch, long at, long size) throws IOException {
+    private static Optional<String> version(Path file, long at, long size) {
         if (at < IMAGE_OFFSET || at >= size) {
             return Optional.empty();
         }
-        ByteBuffer b = ByteBuffer.allocate((int) Math.min(256, size - at));
-        readFully(ch, b, at, b.capacity());
+        byte[] b = FileSlices.read(file, at, (int) Math.min(256, size - at));
         int end = 0;
-        while (end < b.capacity() && b.get(end) >= 0x20 && b.get(end) < 0x7F) {
+        while (end < b.length && b[end] >= 0x20 && b[end] < 0x7F) {
             end++;
         }
         return end == 0 ? Optional.empty()
-                : Optional.of(new String(b.array(), 0, end, StandardCharsets.US_ASCII));
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer into, long position, long length) throws IOException {
-        into.limit((int) length);
-        long at = position;
-        while (into.hasRemaining()) {
-            int n = ch.read(into, at);
-            if (n < 0) {
-                break;
-            }
-            at += n;
-        }
-        into.clear();
+                : Optional.of(new String(b, 0, end, StandardCharsets.US_ASCII));
     }
 }

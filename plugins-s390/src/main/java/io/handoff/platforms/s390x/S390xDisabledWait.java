@@ -59,10 +59,10 @@ public final class S390xDisabledWait implements DumpFallback {
     public Optional<List<PurgatoryStep>> steps(Machine machine) {
         DumpDevice.Absence why = DumpDevice.absence(machine.view());
         return Optional.of(List.of(switch (why) {
-            case NO_SYSFS -> Steps.disabledWait(NO_DUMP_SYSFS, "a required step failed; no /sys/firmware/dump");
-            case UNSUPPORTED_TYPE -> Steps.disabledWait(UNSUPPORTED_DUMP_TYPE,
+            case NO_SYSFS -> S390xSteps.disabledWait(NO_DUMP_SYSFS, "a required step failed; no /sys/firmware/dump");
+            case UNSUPPORTED_TYPE -> S390xSteps.disabledWait(UNSUPPORTED_DUMP_TYPE,
                     "a required step failed; the dump device type cannot be re-IPLed by handoff");
-            default -> Steps.disabledWait(NO_DUMP_DEVICE, "a required step failed; no dump device (dump_type none)");
+            default -> S390xSteps.disabledWait(NO_DUMP_DEVICE, "a required step failed; no dump device (dump_type none)");
         }));
     }
 }

@@ -39,7 +39,7 @@ public final class S390xDumpReipl implements DumpFallback {
     @Override
     public Optional<List<PurgatoryStep>> steps(Machine machine) {
         return DumpDevice.read(machine.view()).map(device -> List.of(
-                Steps.dumpReipl(device.block(), device.describe()),
-                Steps.disabledWait(S390xDisabledWait.REIPL_FAILED, "the dump re-IPL failed")));
+                S390xSteps.dumpReipl(device.block(), device.describe()),
+                S390xSteps.disabledWait(S390xDisabledWait.REIPL_FAILED, "the dump re-IPL failed")));
     }
 }

@@ -18,16 +18,16 @@ import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.Placement;
 import io.handoff.api.plan.PlatformPlan;
+import io.handoff.api.plan.PurgatoryStep;
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
 import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.Platform;
 import io.handoff.api.spi.ShippedPurgatory;
-import java.io.IOException;
+import io.handoff.api.support.FileSlices;
+import io.handoff.api.support.GenericSteps;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -208,9 +208,10 @@ public final class S390xPlatform implements Platform {
                 headSegment.mem() + head.length, S390Image.alignUp(tail.length(), PAGE)));
         if (request.initrd().isPresent()) {
             Path initrd = request.initrd().get();
-            long size = fileSize(initrd);
+            SegmentData.FileSlice slice = FileSlices.whole(initrd);
+            long size = slice.length();
             long origin = image.ramdiskOrigin();
-            context.placeAt("initrd", new SegmentData.FileSlice(initrd, 0, size), base + origin,
+            context.placeAt("initrd", slice, base + origin,
                     S390Image.alignUp(Math.max(size, 1), PAGE));
             area.setInitrd(origin, size);
             facts.put("initrd", String.format("%#x bytes at %#x (+ base %#x)", size, origin, base));
@@ -234,7 +235,20 @@ public final class S390xPlatform implements Platform {
         Map<String, Long> registers = new LinkedHashMap<>();
         registers.put("psw_mask", request.crash() ? Steps.PSW_MASK_64 : Steps.PSW_MASK_31);
         registers.put("psw_addr", entry);
-        return new PlatformPlan(entry, registers, area.commandLine(), facts, warnings);
+        List<PurgatoryStep> moves = crash.map(S390xPlatform::crashMoves).orElse(List.of());
+        PurgatoryStep jump = S390xSteps.loadPsw(registers.get("psw_mask"), entry,
+                request.crash() ? "the kdump kernel's entry" : "the kernel's normal entry");
+        return new PlatformPlan(entry, registers, area.commandLine(), facts, warnings, moves, Optional.of(jump));
+    }
+
+    // the capture kernel runs in [0, crash size): what was there goes up into the crash region, where the kdump
+    // kernel finds it through OLDMEM_BASE; [0x2000, 0x10000) is left alone (purgatory lives above it); then the old
+    // lowcore is kept in the crash region
+    private static List<PurgatoryStep> crashMoves(MemoryRange crash) {
+        return List.of(
+                GenericSteps.swap(crash.start() + SWAP_FROM, SWAP_FROM, crash.size() - SWAP_FROM,
+                        "the crash region with low memory", Steps.SWAP),
+                GenericSteps.copy(0, crash.start(), LOWCORE_SIZE, "the old lowcore into the crash region", Steps.COPY));
     }
 
     private static MemoryMapPassing memoryMapPassing(PlanContext context) {
@@ -257,15 +271,5 @@ public final class S390xPlatform implements Platform {
         int a = h[18] & 0xFF;
         int b = h[19] & 0xFF;
         return h[5] == 2 ? a << 8 | b : b << 8 | a;
-    }
-
-    private static long fileSize(Path file) {
-        try {
-            return Files.size(file);
-        } catch (NoSuchFileException e) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": no such file", e);
-        } catch (IOException e) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": cannot read: " + e.getMessage(), e);
-        }
     }
 }

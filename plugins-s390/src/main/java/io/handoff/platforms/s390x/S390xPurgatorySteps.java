@@ -2,8 +2,8 @@ package io.handoff.platforms.s390x;
 
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
-import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.plan.PlanContext;
+import io.handoff.api.plan.PlatformPlan;
 import io.handoff.api.plan.PurgatoryStep;
 import io.handoff.api.spi.PurgatoryStepContributor;
 import java.util.ArrayList;
@@ -30,21 +30,14 @@ public final class S390xPurgatorySteps implements PurgatoryStepContributor {
         return List.of("swap", "copy", "load-psw");
     }
 
+    /** Return the platform plan's memory moves (kdump only) and its PSW load. */
     @Override
     public List<PurgatoryStep> steps(PlanContext context) {
-        List<PurgatoryStep> steps = new ArrayList<>();
-        if (!context.request().crash()) {
-            steps.add(Steps.loadPsw(Steps.PSW_MASK_31, S390Image.STARTUP_NORMAL, "the kernel's normal entry"));
-            return steps;
-        }
-        MemoryRange crash = context.crashRegion().orElseThrow(() -> new HandoffException(FailureKind.INTERNAL,
-                "s390x purgatory steps: a kdump plan without a crash region"));
-        // the capture kernel runs in [0, crash size): what was there goes up into the crash region, where the
-        // kdump kernel finds it through OLDMEM_BASE; [0x2000, 0x10000) is left alone (purgatory lives above it)
-        steps.add(Steps.swap(crash.start() + S390xPlatform.SWAP_FROM, S390xPlatform.SWAP_FROM,
-                crash.size() - S390xPlatform.SWAP_FROM, "the crash region with low memory"));
-        steps.add(Steps.copy(0, crash.start(), S390xPlatform.LOWCORE_SIZE, "the old lowcore into the crash region"));
-        steps.add(Steps.loadPsw(Steps.PSW_MASK_64, S390Image.STARTUP_KDUMP, "the kdump kernel's entry"));
+        PlatformPlan plan = context.platformPlan().orElseThrow(() -> new HandoffException(FailureKind.INTERNAL,
+                "s390x purgatory steps: the context has no platform plan"));
+        List<PurgatoryStep> steps = new ArrayList<>(plan.memoryMoves());
+        steps.add(plan.terminalStep().orElseThrow(() -> new HandoffException(FailureKind.INTERNAL,
+                "s390x purgatory steps: the platform plan has no PSW load")));
         return steps;
     }
 }

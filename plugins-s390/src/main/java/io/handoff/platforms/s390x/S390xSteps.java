@@ -3,6 +3,10 @@ package io.handoff.platforms.s390x;
 import io.handoff.api.arch.ArchitectureSteps;
 import io.handoff.api.arch.StepCodeRange;
 import io.handoff.api.arch.StepKindDeclaration;
+import io.handoff.api.plan.PurgatoryStep;
+import io.handoff.api.support.BytePayloads;
+import io.handoff.api.support.GenericSteps;
+import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -138,6 +142,37 @@ final class S390xSteps {
             return "purgatory: disabled wait";
         }
     };
+
+    /**
+     * Return a {@code load-psw} step: mask, address.
+     *
+     * @param what what is entered, for the description
+     */
+    static PurgatoryStep loadPsw(long mask, long address, String what) {
+        return GenericSteps.architecture(LOAD_PSW, List.of(mask, address),
+                String.format("load the PSW %#018x %#x: %s", mask, address, what));
+    }
+
+    /**
+     * Return a {@code disabled-wait} step: the code.
+     *
+     * @param why why the CPU stops, for the description
+     */
+    static PurgatoryStep disabledWait(long code, String why) {
+        return GenericSteps.architecture(DISABLED_WAIT, List.of(code),
+                String.format("disabled wait with code %#x: %s", code, why));
+    }
+
+    /**
+     * Return a {@code dump-reipl} step: the IPL parameter block as a big-endian byte payload.
+     *
+     * @param block the IPL parameter block
+     * @param what the dump device, for the description
+     */
+    static PurgatoryStep dumpReipl(byte[] block, String what) {
+        return GenericSteps.architecture(DUMP_REIPL, BytePayloads.payload(block, ByteOrder.BIG_ENDIAN),
+                "dump re-IPL (diag 308) from " + what);
+    }
 
     /** The largest IPL parameter block a dump-reipl step carries: one page (PG_IPL_BLOCK_MAX in steps-s390x.h). */
     static final int MAX_IPL_BLOCK = 4096;
