@@ -209,4 +209,21 @@ class PlannerTests {
                     .hasMessageContaining("b: 0x").hasMessageContaining("is not free loadable memory");
         }
     }
+
+    @Nested
+    class ThePlatformPlan {
+        @Test
+        void reachesTheContributorsOnceThePlatformHasPlanned() {
+            PlanRequest request = new PlanRequest(PlanRequest.Mode.KEXEC, kernel, Optional.empty(), "console=ttyS0",
+                    Map.of());
+            PlanSession session = new PlanSession(machine, request, MapSettings.empty(),
+                    io.handoff.api.LayoutConstraints.KEXEC_DEFAULTS, Contributions.NONE);
+            io.handoff.api.plan.PlatformPlan plan = new io.handoff.api.plan.PlatformPlan(0x1000, Map.of("pc", 0x1000L),
+                    "console=ttyS0", Map.of(), List.of());
+
+            assertThat(session.platformPlan()).isEmpty();
+            session.recordPlatformPlan(plan);
+            assertThat(session.platformPlan()).containsSame(plan);
+        }
+    }
 }
