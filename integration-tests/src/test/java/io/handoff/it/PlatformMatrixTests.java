@@ -50,10 +50,15 @@ class PlatformMatrixTests {
         // resolved in each test, so a platform whose kernel is missing skips its own tests only
         Supplier<Path> kernel = () -> id.equals("s390x") ? Prerequisites.s390xKernel() : Prerequisites.kernel();
         // the one scenario suite every platform's tests extend, here for whatever plugins were built
+        return scenarios(() -> PlatformMatrixTests.kit(id, kernel));
+    }
+
+    /** Return the scenario suite's tests for one platform, as dynamic tests: also run by VendorPlatformTests. */
+    static Stream<DynamicNode> scenarios(Supplier<PlatformTestKit> kit) {
         PlatformScenarioSuite suite = new PlatformScenarioSuite() {
             @Override
             protected PlatformTestKit kit() {
-                return PlatformMatrixTests.kit(id, kernel);
+                return kit.get();
             }
         };
         List<Scenario> ran = Arrays.stream(Scenario.values()).filter(s -> s != Scenario.BUDGET_EXCEEDED).toList();
