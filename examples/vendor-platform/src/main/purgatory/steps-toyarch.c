@@ -30,9 +30,7 @@ int hal_arch_step(struct pg_ctx *c, uint16_t kind, const uint8_t *s, struct fail
     pg_console_flush(c);
     uint64_t ack = hal_toy_doorbell(entry);
     if (ack != TOY_DOORBELL_ACK) {
-        /* failed() returns -1, which is PG_ARCH_UNKNOWN: the runtime would report an unknown kind instead */
-        failed(f, "boot doorbell not acknowledged, ack ", NUM_HEX, ack);
-        return 1;
+        return failed(f, "boot doorbell not acknowledged, ack ", NUM_HEX, ack);
     }
     hal_toy_enter(entry, arg);
 }

@@ -27,8 +27,11 @@ __attribute__((noreturn)) void hal_halt(uint64_t reason);
 /* method: what the platform's reset step asks for; the HAL tries it, then any other it has, then halts */
 __attribute__((noreturn)) void hal_reset(uint64_t method);
 
-/* What hal_arch_operands_fit() and hal_arch_step() return for a kind that is not this architecture's. */
-#define PG_ARCH_UNKNOWN (-1)
+/*
+ * What hal_arch_operands_fit() and hal_arch_step() return for a kind that is not this architecture's: not -1,
+ * which is what failed() returns for a step that failed with its reason.
+ */
+#define PG_ARCH_UNKNOWN (-0x7FFF)
 
 /*
  * Whether the step record s (len bytes, header included) of an architecture kind holds its operands; checked

@@ -870,6 +870,22 @@ static void malformed_programs_are_rejected(void)
     }
 }
 
+/* an architecture step that fails says why, not "unknown step kind" (PG_ARCH_UNKNOWN is not failed()'s -1) */
+static void a_failing_architecture_step_reports_its_reason(void)
+{
+    purgatory_host_hal no_arch = hal;
+    no_arch.arch = NULL;
+    program();
+    console();
+    jump();
+    fallback();
+    halt_step(7);
+    CHECK(purgatory_host_run(&no_arch, P, finish(1, 100000)) == PURGATORY_HOST_HALTED);
+    CHECK_OUT("(kind 16) failed: the machine did not take the jump; running fallback");
+    CHECK_NO_OUT("unknown step kind");
+    CHECK(!m.jumped && m.halted && m.reason == 7);
+}
+
 static void null_arguments_are_refused(void)
 {
     purgatory_host_hal partial = hal;
@@ -1647,6 +1663,7 @@ int main(void)
     RUN(other_byte_order_is_a_bad_magic);
     RUN(bad_version_is_rejected);
     RUN(malformed_programs_are_rejected);
+    RUN(a_failing_architecture_step_reports_its_reason);
     RUN(null_arguments_are_refused);
     RUN(uart_that_never_empties_costs_at_most_the_cap);
     RUN(rtc_stuck_in_update_cannot_extend_the_wait);
