@@ -385,10 +385,6 @@ public final class ReferenceMachine {
     }
 
     /** Attribute outcomes and report times to the steps from the console lines and the handoff. */
-    static List<StepRun> steps(PurgatoryProgram program, List<ConsoleLine> lines, HostPurgatory.Result result) {
-        return steps(program, lines, result, ArchitectureSteps.NONE);
-    }
-
     static List<StepRun> steps(PurgatoryProgram program, List<ConsoleLine> lines, HostPurgatory.Result result,
                                ArchitectureSteps arch) {
         Handoff handoff = result.handoff();
