@@ -33,7 +33,14 @@ public enum FailureKind {
     /** An output directory or file cannot be written. */
     OUTPUT(12),
     /** The running kernel refused a kexec load, unload or reboot (permissions, lockdown, a rejected segment). */
-    KEXEC_REFUSED(13);
+    KEXEC_REFUSED(13),
+    /**
+     * A file or directory is refused because trusting it would be unsafe: a plugin directory or jar others can
+     * write to (for the commands that load kernels), a capture destination inside /proc, /sys, /dev or the source.
+     */
+    UNSAFE(14),
+    /** Another handoff process holds the load lock (the message names it); nothing was changed. */
+    BUSY(15);
 
     private final int exitCode;
 
