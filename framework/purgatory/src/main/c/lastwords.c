@@ -116,10 +116,10 @@ static uint64_t align4(uint64_t n)
 
 /*
  * Finds the first note named CORE of type NT_PRSTATUS in [addr, addr + size) and reads the u64 at
- * rip_offset in its descriptor. 0 when there is none: a note running past the buffer, or one too short
+ * ip_offset in its descriptor. 0 when there is none: a note running past the buffer, or one too short
  * for the offset, ends the search, as does the empty note that closes Linux's buffers.
  */
-static int find_rip(uint64_t addr, uint64_t size, uint64_t rip_offset, uint64_t *rip)
+static int find_ip(uint64_t addr, uint64_t size, uint64_t ip_offset, uint64_t *ip)
 {
     if (size == 0 || addr + size - 1 < addr)
         return 0;
@@ -139,11 +139,11 @@ static int find_rip(uint64_t addr, uint64_t size, uint64_t rip_offset, uint64_t 
             uint8_t nm[5] = { 0 };
             hal_read(addr + name, nm, namesz);
             if (nm[0] == 'C' && nm[1] == 'O' && nm[2] == 'R' && nm[3] == 'E' && nm[4] == 0) {
-                if (rip_offset > descsz || descsz - rip_offset < 8)
+                if (ip_offset > descsz || descsz - ip_offset < 8)
                     return 0;
                 uint8_t v[8];
-                hal_read(addr + desc + rip_offset, v, 8);
-                *rip = PG_LD64(v);
+                hal_read(addr + desc + ip_offset, v, 8);
+                *ip = PG_LD64(v);
                 return 1;
             }
         }
@@ -154,7 +154,7 @@ static int find_rip(uint64_t addr, uint64_t size, uint64_t rip_offset, uint64_t 
     return 0;
 }
 
-/* "cpu N rip" into out; returns its length. */
+/* "cpu N ip" into out; returns its length. */
 static unsigned cpu_label(uint64_t cpu, uint8_t *out)
 {
     char digits[20];
@@ -170,7 +170,6 @@ static unsigned cpu_label(uint64_t cpu, uint8_t *out)
     while (n)
         out[len++] = (uint8_t)digits[--n];
     out[len++] = ' ';
-    out[len++] = 'r';
     out[len++] = 'i';
     out[len++] = 'p';
     return len;
@@ -184,20 +183,20 @@ int pg_step_cpu_ip(struct pg_ctx *c, const uint8_t *s, struct fail *f)
     if (transport(s, &k, &deadline_us, f))
         return -1;
     const uint8_t *p = s + STEP_HEADER + TRANSPORT;
-    uint64_t flags = PG_LD64(p), rip_offset = PG_LD64(p + 8), cpus = PG_LD64(p + 16);
+    uint64_t flags = PG_LD64(p), ip_offset = PG_LD64(p + 8), cpus = PG_LD64(p + 16);
     if (last_words_begin(c, deadline_us))
         return skipped(c, records_label, sizeof records_label - 1, f);
     int sel_failed = 0;
     uint64_t first_failed = 0;
     for (uint64_t cpu = 0; cpu < cpus; cpu++) {
-        uint64_t addr = PG_LD64(p + 24 + 16 * cpu), size = PG_LD64(p + 32 + 16 * cpu), rip = 0;
-        int found = find_rip(addr, size, rip_offset, &rip);
+        uint64_t addr = PG_LD64(p + 24 + 16 * cpu), size = PG_LD64(p + 32 + 16 * cpu), ip = 0;
+        int found = find_ip(addr, size, ip_offset, &ip);
         if (flags & CPU_IP_CONSOLE) {
             pg_puts(c, "purgatory: cpu ");
             pg_putdec(c, cpu);
             if (found) {
-                pg_puts(c, " rip ");
-                pg_puthex(c, rip);
+                pg_puts(c, " ip ");
+                pg_puthex(c, ip);
                 pg_putc(c, '\n');
             } else {
                 pg_puts(c, ": no NT_PRSTATUS\n");
@@ -208,7 +207,7 @@ int pg_step_cpu_ip(struct pg_ctx *c, const uint8_t *s, struct fail *f)
         /* Add SEL Entry: an OEM non-timestamped record, the BMC assigns the record id */
         uint8_t req[18] = { 0x0A << 2, 0x44, 0x00, 0x00, 0xF1, 0x20, (uint8_t)cpu };
         for (unsigned i = 0; i < 8; i++)
-            req[7 + i] = (uint8_t)(rip >> (8 * i));
+            req[7 + i] = (uint8_t)(ip >> (8 * i));
         req[15] = 'H';
         req[16] = 'O';
         req[17] = 'F';

@@ -1376,7 +1376,7 @@ static void put_ram(uint64_t at, uint64_t v, unsigned n)
 
 /* Writes one note at `at` in the target's byte order; returns the offset after it. */
 static uint64_t note(uint64_t at, const char *name, uint32_t namesz, uint32_t type, uint32_t descsz,
-                     uint64_t rip_at, uint64_t rip)
+                     uint64_t ip_at, uint64_t ip)
 {
     put_ram(at, namesz, 4);
     put_ram(at + 4, descsz, 4);
@@ -1384,13 +1384,13 @@ static uint64_t note(uint64_t at, const char *name, uint32_t namesz, uint32_t ty
     memset(ram + at + 12, 0, ((namesz + 3) & ~3u) + ((descsz + 3) & ~3u));
     memcpy(ram + at + 12, name, namesz < strlen(name) ? namesz : strlen(name));
     uint64_t desc = at + 12 + ((namesz + 3) & ~3u);
-    if (rip_at + 8 <= descsz)
-        put_ram(desc + rip_at, rip, 8);
+    if (ip_at + 8 <= descsz)
+        put_ram(desc + ip_at, ip, 8);
     return desc + ((descsz + 3) & ~3u);
 }
 
 #define PRSTATUS_SIZE 336 /* x86_64 struct elf_prstatus */
-#define RIP_OFFSET 0xF0
+#define IP_OFFSET 0xF0
 
 struct cpu_notes {
     uint64_t addr, size;
@@ -1402,7 +1402,7 @@ static void cpu_ip(uint16_t flags, const struct kcs_cfg *k, uint64_t record_flag
     begin(8, flags);
     transport_ops(k);
     op(record_flags);
-    op(RIP_OFFSET);
+    op(IP_OFFSET);
     op(n);
     for (size_t i = 0; i < n; i++) {
         op(cpus[i].addr);
@@ -1411,11 +1411,11 @@ static void cpu_ip(uint16_t flags, const struct kcs_cfg *k, uint64_t record_flag
     end();
 }
 
-static int sel_record_was(unsigned i, uint8_t cpu, uint64_t rip)
+static int sel_record_was(unsigned i, uint8_t cpu, uint64_t ip)
 {
     uint8_t want[18] = { 0x28, 0x44, 0x00, 0x00, 0xF1, 0x20, cpu };
     for (unsigned k = 0; k < 8; k++)
-        want[7 + k] = (uint8_t)(rip >> (8 * k));
+        want[7 + k] = (uint8_t)(ip >> (8 * k));
     want[15] = 'H';
     want[16] = 'O';
     want[17] = 'F';
@@ -1425,16 +1425,16 @@ static int sel_record_was(unsigned i, uint8_t cpu, uint64_t rip)
 static void cpu_ip_records_go_to_console_and_sel(void)
 {
     /* cpu 0: one CORE/NT_PRSTATUS note, then Linux's empty closing note */
-    uint64_t end0 = note(0x50000, "CORE", 5, 1, PRSTATUS_SIZE, RIP_OFFSET, 0xffffffff81234567ull);
+    uint64_t end0 = note(0x50000, "CORE", 5, 1, PRSTATUS_SIZE, IP_OFFSET, 0xffffffff81234567ull);
     note(end0, "", 0, 0, 0, 0, 0);
     /* cpu 1: another note first (a CORE note of another type, then a foreign name of type 1) */
     uint64_t at = note(0x51000, "CORE", 5, 2, 512, 0, 0);
     at = note(at, "LINUX", 6, 1, 16, 0, 0);
-    at = note(at, "CORE", 5, 1, PRSTATUS_SIZE, RIP_OFFSET, 0xffffffffa0001000ull);
+    at = note(at, "CORE", 5, 1, PRSTATUS_SIZE, IP_OFFSET, 0xffffffffa0001000ull);
     uint64_t size1 = at - 0x51000;
-    /* cpu 2: not present; cpu 3: a descsz that runs past the buffer; cpu 4: too short for the rip */
-    note(0x52000, "CORE", 5, 1, 4096, RIP_OFFSET, 1);
-    note(0x53000, "CORE", 5, 1, RIP_OFFSET + 4, 0, 0);
+    /* cpu 2: not present; cpu 3: a descsz that runs past the buffer; cpu 4: too short for the ip */
+    note(0x52000, "CORE", 5, 1, 4096, IP_OFFSET, 1);
+    note(0x53000, "CORE", 5, 1, IP_OFFSET + 4, 0, 0);
     /* cpu 5: a namesz that runs past the buffer */
     put_ram(0x54000, 0xFFFFFFF0u, 4);
     put_ram(0x54004, PRSTATUS_SIZE, 4);
@@ -1450,8 +1450,8 @@ static void cpu_ip_records_go_to_console_and_sel(void)
     cpu_ip(BEST_EFFORT, &KCS_DEFAULT, 3, cpus, 6);
     jump();
     CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
-    CHECK_OUT("purgatory: cpu 0 rip 0xffffffff81234567\npurgatory: ipmi cpu 0 rip: cc 0x0\n"
-              "purgatory: cpu 1 rip 0xffffffffa0001000\npurgatory: ipmi cpu 1 rip: cc 0x0\n"
+    CHECK_OUT("purgatory: cpu 0 ip 0xffffffff81234567\npurgatory: ipmi cpu 0 ip: cc 0x0\n"
+              "purgatory: cpu 1 ip 0xffffffffa0001000\npurgatory: ipmi cpu 1 ip: cc 0x0\n"
               "purgatory: cpu 2: no NT_PRSTATUS\npurgatory: cpu 3: no NT_PRSTATUS\n"
               "purgatory: cpu 4: no NT_PRSTATUS\npurgatory: cpu 5: no NT_PRSTATUS\n"
               "purgatory: jump to");
@@ -1465,9 +1465,9 @@ static void cpu_ip_records_go_to_console_and_sel(void)
 
 static void notes_are_never_read_past_their_size(void)
 {
-    /* the rip lies 8 bytes past the end of the given size: not found, and nothing read beyond */
-    note(0x50000, "CORE", 5, 1, PRSTATUS_SIZE, RIP_OFFSET, 0x1234);
-    const struct cpu_notes cpus[] = { { 0x50000, 12 + 8 + RIP_OFFSET } };
+    /* the ip lies 8 bytes past the end of the given size: not found, and nothing read beyond */
+    note(0x50000, "CORE", 5, 1, PRSTATUS_SIZE, IP_OFFSET, 0x1234);
+    const struct cpu_notes cpus[] = { { 0x50000, 12 + 8 + IP_OFFSET } };
     program();
     console();
     cpu_ip(BEST_EFFORT, &KCS_DEFAULT, 1, cpus, 1);
@@ -1494,7 +1494,7 @@ static void cpus_above_255_are_on_the_console_only(void)
 {
     static struct cpu_notes cpus[257];
     memset(cpus, 0, sizeof cpus);
-    note(0x50000, "CORE", 5, 1, PRSTATUS_SIZE, RIP_OFFSET, 0xabc);
+    note(0x50000, "CORE", 5, 1, PRSTATUS_SIZE, IP_OFFSET, 0xabc);
     cpus[255] = (struct cpu_notes){ 0x50000, 0x200 };
     cpus[256] = (struct cpu_notes){ 0x50000, 0x200 };
     program();
@@ -1503,14 +1503,14 @@ static void cpus_above_255_are_on_the_console_only(void)
     cpu_ip(BEST_EFFORT, &KCS_DEFAULT, 3, cpus, 257);
     jump();
     CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
-    CHECK_OUT("purgatory: cpu 255 rip 0xabc\npurgatory: ipmi cpu 255 rip: cc 0x0\npurgatory: cpu 256 rip 0xabc\n"
+    CHECK_OUT("purgatory: cpu 255 ip 0xabc\npurgatory: ipmi cpu 255 ip: cc 0x0\npurgatory: cpu 256 ip 0xabc\n"
               "purgatory: jump");
     CHECK(bmc.requests == 1 && sel_record_was(0, 255, 0xabc));
 }
 
 static void console_only_records_do_not_touch_the_bmc(void)
 {
-    note(0x50000, "CORE", 5, 1, PRSTATUS_SIZE, RIP_OFFSET, 0x42);
+    note(0x50000, "CORE", 5, 1, PRSTATUS_SIZE, IP_OFFSET, 0x42);
     const struct cpu_notes cpus[] = { { 0x50000, 0x200 } };
     program();
     rtc();
@@ -1518,14 +1518,14 @@ static void console_only_records_do_not_touch_the_bmc(void)
     cpu_ip(BEST_EFFORT, &KCS_DEFAULT, 1, cpus, 1);
     jump();
     CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
-    CHECK_OUT("purgatory: cpu 0 rip 0x42\n");
+    CHECK_OUT("purgatory: cpu 0 ip 0x42\n");
     CHECK(bmc.accesses == 0);
 }
 
 static void failed_sel_write_fails_the_step(void)
 {
     bmc.mode = BMC_GARBAGE_CC;
-    note(0x50000, "CORE", 5, 1, PRSTATUS_SIZE, RIP_OFFSET, 0x42);
+    note(0x50000, "CORE", 5, 1, PRSTATUS_SIZE, IP_OFFSET, 0x42);
     const struct cpu_notes cpus[] = { { 0, 0 }, { 0x50000, 0x200 }, { 0x50000, 0x200 } };
     program();
     rtc();
@@ -1533,8 +1533,8 @@ static void failed_sel_write_fails_the_step(void)
     cpu_ip(BEST_EFFORT, &KCS_DEFAULT, 2, cpus, 3);
     jump();
     CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
-    CHECK_NO_OUT("purgatory: cpu 1 rip"); /* SEL only */
-    CHECK_OUT("purgatory: ipmi cpu 1 rip: cc 0xd5\npurgatory: ipmi cpu 2 rip: cc 0xd5\n"
+    CHECK_NO_OUT("purgatory: cpu 1 ip"); /* SEL only */
+    CHECK_OUT("purgatory: ipmi cpu 1 ip: cc 0xd5\npurgatory: ipmi cpu 2 ip: cc 0xd5\n"
               "purgatory: step 2 (kind 8) failed: sel write failed for cpu 1; continuing\n");
     CHECK(bmc.requests == 2);
 }

@@ -13,7 +13,7 @@ import java.util.Objects;
  * NT_PRSTATUS, to the console and/or the SEL.
  *
  * <p>Operands: the {@link KcsTransport} (data port, status port, wait_us, retries, deadline_us), flags (bit 0
- * console, bit 1 SEL), rip offset, CPU count C, then C × (crash_notes address, size). Entry {@code i} is CPU
+ * console, bit 1 SEL), instruction pointer offset, CPU count C, then C × (crash_notes address, size). Entry {@code i} is CPU
  * {@code i}; a CPU number the machine does not have gets the entry (0, 0), which the runtime reports as holding
  * no NT_PRSTATUS.
  *
@@ -23,11 +23,11 @@ import java.util.Objects;
  * @param transport where the KCS interface is and how long to wait
  * @param console whether to print each CPU's instruction pointer
  * @param sel whether to write each as a 0xF1 SEL record
- * @param ripOffset the offset of the instruction pointer in the NT_PRSTATUS descriptor
+ * @param ipOffset the offset of the instruction pointer in the NT_PRSTATUS descriptor
  * @param notes the crash notes by CPU number (absent CPUs with address and size 0)
  * @since 0.1
  */
-public record CpuIpRecordsStep(KcsTransport transport, boolean console, boolean sel, long ripOffset,
+public record CpuIpRecordsStep(KcsTransport transport, boolean console, boolean sel, long ipOffset,
                                List<CrashNote> notes) {
     /** The step kind. */
     public static final String KIND = "cpu-ip-records";
@@ -53,10 +53,10 @@ public record CpuIpRecordsStep(KcsTransport transport, boolean console, boolean 
      * @param transport the KCS transport
      * @param console console output
      * @param sel SEL output
-     * @param ripOffset the rip offset of the target
+     * @param ipOffset the instruction pointer offset of the target
      * @param present the crash notes of the present CPUs
      */
-    public static CpuIpRecordsStep of(KcsTransport transport, boolean console, boolean sel, long ripOffset,
+    public static CpuIpRecordsStep of(KcsTransport transport, boolean console, boolean sel, long ipOffset,
                                       List<CrashNote> present) {
         int count = present.stream().mapToInt(n -> n.cpu() + 1).max().orElse(0);
         List<CrashNote> byCpu = new ArrayList<>(count);
@@ -64,7 +64,7 @@ public record CpuIpRecordsStep(KcsTransport transport, boolean console, boolean 
             byCpu.add(new CrashNote(cpu, 0, 0));
         }
         present.forEach(n -> byCpu.set(n.cpu(), n));
-        return new CpuIpRecordsStep(transport, console, sel, ripOffset, byCpu);
+        return new CpuIpRecordsStep(transport, console, sel, ipOffset, byCpu);
     }
 
     /** Return the flags operand. */
@@ -76,7 +76,7 @@ public record CpuIpRecordsStep(KcsTransport transport, boolean console, boolean 
     public List<Long> operands() {
         List<Long> operands = new ArrayList<>(transport.operands());
         operands.add(flags());
-        operands.add(ripOffset);
+        operands.add(ipOffset);
         operands.add((long) notes.size());
         for (CrashNote note : notes) {
             operands.add(note.address());

@@ -246,17 +246,17 @@ public final class LastWordsSteps implements PurgatoryStepContributor {
     }
 
     private Optional<Pending> cpuIp(List<CrashNote> notes, Target target, KcsTransport kcs) {
-        OptionalLong rip = target.ripOffset();
-        if (rip.isEmpty()) {
-            LOG.warn("last words: CPU instruction pointers left out: the NT_PRSTATUS layout of ELF machine {} "
-                    + "is not known", target.elfMachine());
+        OptionalLong ip = target.instructionPointerOffset();
+        if (ip.isEmpty()) {
+            LOG.warn("last words: CPU instruction pointers left out: the platform of ELF machine {} declares no "
+                    + "NT_PRSTATUS layout", target.elfMachine());
             return Optional.empty();
         }
         if (notes.isEmpty()) {
             LOG.warn("last words: CPU instruction pointers left out: the machine exports no crash_notes");
             return Optional.empty();
         }
-        CpuIpRecordsStep step = CpuIpRecordsStep.of(kcs, options.cpuIpConsole(), options.cpuIpSel(), rip.getAsLong(),
+        CpuIpRecordsStep step = CpuIpRecordsStep.of(kcs, options.cpuIpConsole(), options.cpuIpSel(), ip.getAsLong(),
                 notes);
         String outputs = options.cpuIpConsole() && options.cpuIpSel() ? "console and SEL"
                 : options.cpuIpConsole() ? "console" : "SEL";

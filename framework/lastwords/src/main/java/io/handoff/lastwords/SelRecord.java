@@ -36,9 +36,9 @@ public sealed interface SelRecord {
      * @param recordId the record id
      * @param slaveAddress the slave address ([3])
      * @param cpu the CPU number ([4])
-     * @param rip the instruction pointer ([5..12], little-endian)
+     * @param ip the instruction pointer ([5..12], little-endian)
      */
-    record CpuIp(int recordId, int slaveAddress, int cpu, long rip) implements SelRecord {
+    record CpuIp(int recordId, int slaveAddress, int cpu, long ip) implements SelRecord {
         @Override
         public int type() {
             return SelRecords.TYPE_CPU_IP;

@@ -70,13 +70,13 @@ public final class SelRecords {
      * Return a CPU IP record as the purgatory runtime writes it (FORMAT.md §7).
      *
      * @param cpu the CPU number (0..255)
-     * @param rip the instruction pointer
+     * @param ip the instruction pointer
      * @return the 16-byte record
      */
-    public static byte[] cpuIpRecord(int cpu, long rip) {
+    public static byte[] cpuIpRecord(int cpu, long ip) {
         Bytes.checkRange("cpu", cpu, 0xFF);
         ByteBuffer b = ByteBuffer.allocate(RECORD_SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        b.putShort((short) 0).put((byte) TYPE_CPU_IP).put((byte) SLAVE_ADDRESS).put((byte) cpu).putLong(rip)
+        b.putShort((short) 0).put((byte) TYPE_CPU_IP).put((byte) SLAVE_ADDRESS).put((byte) cpu).putLong(ip)
                 .put(CPU_IP_MARKER.getBytes(StandardCharsets.US_ASCII));
         return b.array();
     }

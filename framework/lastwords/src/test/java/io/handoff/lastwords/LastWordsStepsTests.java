@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.handoff.api.Capabilities;
 import io.handoff.api.machine.CrashNote;
 import io.handoff.api.machine.Machine;
+import io.handoff.api.machine.PrstatusLayout;
 import io.handoff.api.plan.PlanRequest.Mode;
 import io.handoff.api.plan.PurgatoryStep;
 import io.handoff.api.plan.PurgatoryStep.FailurePolicy;
@@ -26,8 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LastWordsStepsTests {
     private static final String CMDLINE = "console=ttyS0 irqpoll nr_cpus=1 reset_devices";
+    /** x86_64's NT_PRSTATUS: the instruction pointer at 0xF0 of a 336-byte descriptor. */
+    private static final PrstatusLayout X86_64_PRSTATUS = new PrstatusLayout(336, 0x20, 0xF0);
     private static final FakePlatform X86_64_LIKE = new FakePlatform("x86_64", 62, ByteOrder.LITTLE_ENDIAN,
-            Set.of(Capabilities.PORT_IO));
+            Set.of(Capabilities.PORT_IO), Optional.of(X86_64_PRSTATUS));
     private static final FakePlatform S390X_LIKE = new FakePlatform("s390x", 22, ByteOrder.BIG_ENDIAN,
             Set.of(Capabilities.DUMP_REIPL));
 
@@ -39,7 +42,8 @@ class LastWordsStepsTests {
     }
 
     private static List<PurgatoryStep> steps(LastWordsOptions options, Mode mode) {
-        return new LastWordsSteps(options).steps(FakePlanContext.of(qemu(), mode, CMDLINE));
+        return new LastWordsSteps(options).steps(new PlanContextWithTarget(FakePlanContext.of(qemu(), mode, CMDLINE),
+                62, ByteOrder.LITTLE_ENDIAN, Optional.of(X86_64_PRSTATUS)));
     }
 
     private static IpmiRequestStep ipmi(PurgatoryStep step) {
@@ -134,12 +138,12 @@ class LastWordsStepsTests {
         }
 
         @Test
-        void cpuIpRecordsCarryRipOffset0xF0AndEachCpusCrashNotes() {
+        void cpuIpRecordsCarryThePlatformsInstructionPointerOffsetAndEachCpusCrashNotes() {
             PurgatoryStep step = steps.get(8);
             CpuIpRecordsStep cpuIp = CpuIpRecordsStep.decode(step.operands());
             assertThat(cpuIp.console()).isTrue();
             assertThat(cpuIp.sel()).isTrue();
-            assertThat(cpuIp.ripOffset()).isEqualTo(0xF0);
+            assertThat(cpuIp.ipOffset()).isEqualTo(0xF0);
             assertThat(cpuIp.notes()).isEqualTo(qemu().crashNotes());
             assertThat(step.operands().subList(5, 10)).containsExactly(3L, 0xF0L, 2L, 0x3ec3a400L, 368L);
             assertThat(step.worstCase()).isZero();
@@ -189,6 +193,14 @@ class LastWordsStepsTests {
         }
 
         @Test
+        void aPlatformThatDeclaresNoPrstatusLayoutGetsNoCpuIpButTheRestStays() {
+            List<PurgatoryStep> steps = new LastWordsSteps(EVERYTHING).steps(new PlanContextWithTarget(
+                    FakePlanContext.of(qemu(), Mode.KDUMP, CMDLINE), 62, ByteOrder.LITTLE_ENDIAN));
+            assertThat(steps).extracting(PurgatoryStep::kind).doesNotContain("cpu-ip-records")
+                    .contains("rtc", "ipmi-request");
+        }
+
+        @Test
         void withoutKcoreCpuIpIsLeftOutButTheRestStays(@TempDir Path root) throws IOException {
             Path cpu = Files.createDirectories(root.resolve("sys/devices/system/cpu/cpu0"));
             Files.writeString(cpu.resolve("crash_notes"), "1000\n");
@@ -229,8 +241,9 @@ class LastWordsStepsTests {
         @Test
         void qemuProfileIsLittleEndianX86_64() {
             assertThat(Target.fromKcore(qemu().view())).contains(new Target(62, ByteOrder.LITTLE_ENDIAN));
-            assertThat(Target.of(X86_64_LIKE).ripOffset()).hasValue(0xF0);
-            assertThat(Target.of(S390X_LIKE).ripOffset()).isEmpty();
+            assertThat(Target.fromKcore(qemu().view()).orElseThrow().instructionPointerOffset()).isEmpty();
+            assertThat(Target.of(X86_64_LIKE).instructionPointerOffset()).hasValue(0xF0);
+            assertThat(Target.of(S390X_LIKE).instructionPointerOffset()).isEmpty();
         }
 
         @Test

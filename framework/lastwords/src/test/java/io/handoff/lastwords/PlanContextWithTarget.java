@@ -3,6 +3,7 @@ package io.handoff.lastwords;
 import io.handoff.api.Settings;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.MemoryRange;
+import io.handoff.api.machine.PrstatusLayout;
 import io.handoff.api.plan.ElfCoreRequest;
 import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PlanRequest;
@@ -15,7 +16,18 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /** A plan context that names its target, as the framework's does; everything else is the wrapped context's. */
-record PlanContextWithTarget(PlanContext inner, int machineNumber, ByteOrder order) implements PlanContext {
+record PlanContextWithTarget(PlanContext inner, int machineNumber, ByteOrder order, Optional<PrstatusLayout> layout)
+        implements PlanContext {
+    /** A context whose platform declares no NT_PRSTATUS layout. */
+    PlanContextWithTarget(PlanContext inner, int machineNumber, ByteOrder order) {
+        this(inner, machineNumber, order, Optional.empty());
+    }
+
+    @Override
+    public Optional<PrstatusLayout> prstatusLayout() {
+        return layout;
+    }
+
     @Override
     public Optional<String> platformId() {
         return Optional.of("fake");

@@ -136,7 +136,7 @@ final class SimulateCommand implements Callable<Integer> {
                     kernel.toAbsolutePath(), Optional.ofNullable(initrd).map(Path::toAbsolutePath), append,
                     platformOptions);
             HandoffImage image = runtime.plan(chosen, machine, request);
-            options = options.crashNotesFor(machine, request, chosen.platform().capabilities());
+            options = options.crashNotesFor(machine, request, chosen.platform());
             Trace trace = ReferenceMachine.of(chosen.platform(), options).run(image);
             TraceReport.render(Optional.of(image), trace).forEach(stdout::println);
         }

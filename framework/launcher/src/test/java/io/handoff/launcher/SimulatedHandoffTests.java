@@ -143,8 +143,8 @@ class SimulatedHandoffTests {
         long rip0 = stext + 0x1234;
         long rip1 = stext + 0x1244;
         assertThat(lines).contains(String.format("  crash: each CPU saved its registers in its crash_notes buffer "
-                + "(NT_PRSTATUS notes written by the simulator, rip in the kernel text): cpu 0 rip %#x at 0x3ec3a400, "
-                + "cpu 1 rip %#x at 0x3ed3a400", rip0, rip1));
+                + "(NT_PRSTATUS notes written by the simulator, instruction pointers in the kernel text): cpu 0 ip %#x at 0x3ec3a400, "
+                + "cpu 1 ip %#x at 0x3ed3a400", rip0, rip1));
         int bmc = lines.indexOf("The BMC (KCS at 0xca2/0xca3) recorded:");
         assertThat(bmc).as(out.toString()).isPositive();
         assertThat(lines.subList(bmc + 1, bmc + 11)).containsExactly(
@@ -154,14 +154,14 @@ class SimulatedHandoffTests {
                 "  SEL #3: OEM text 1 from 0x20: \"capture ker\"",
                 "  SEL #4: OEM text 2 from 0x20: \"nel: consol\"",
                 "  SEL #5: OEM text 3 from 0x20: \"e=ttyS0\"",
-                String.format("  SEL #6: handoff CPU record: cpu 0 rip %#x", rip0),
-                String.format("  SEL #7: handoff CPU record: cpu 1 rip %#x", rip1),
+                String.format("  SEL #6: handoff CPU record: cpu 0 ip %#x", rip0),
+                String.format("  SEL #7: handoff CPU record: cpu 1 ip %#x", rip1),
                 "  SEL text records joined: \"handoff to capture kernel: console=ttyS0\"",
                 "  watchdog: running, 120 s countdown (120 s left), SMS/OS, on expiry: hard reset, logged in the SEL",
                 lines.get(bmc + 10));
         assertThat(lines.get(bmc + 10)).matches("  \\(9 requests answered, \\d+ port accesses\\)");
         // the console agrees with the SEL, and then the jump: the BMC's report comes before the outcome
-        assertThat(lines).anyMatch(l -> l.endsWith(String.format("] purgatory: cpu 1 rip %#x", rip1)))
+        assertThat(lines).anyMatch(l -> l.endsWith(String.format("] purgatory: cpu 1 ip %#x", rip1)))
                 .anyMatch(l -> l.endsWith("] purgatory: ipmi watchdog start: cc 0x0"));
         int outcome = lines.indexOf(lines.stream().filter(l -> l.startsWith("Outcome: ")).findFirst().orElseThrow());
         assertThat(outcome).isGreaterThan(bmc + 10);

@@ -1,7 +1,7 @@
 package io.handoff.simulator;
 
-import io.handoff.api.machine.CrashNote;
 import io.handoff.api.machine.Machine;
+import io.handoff.api.machine.PrstatusLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -15,25 +15,22 @@ import java.util.Objects;
  * <p>A machine profile gives only the buffers' addresses ({@code /sys/devices/system/cpu/cpuN/crash_notes});
  * the buffers are filled at the crash, when each CPU stops and {@code crash_save_cpu} writes an NT_PRSTATUS
  * note with its registers. The reference machine does the same with {@link #note()}: one note named
- * {@code CORE}, type 1, a 336-byte x86_64 {@code elf_prstatus} (pid at 0x20, {@code pr_reg} at 0x70, rip the
- * 17th register at 0xF0), then the empty note that closes Linux's buffers.
+ * {@code CORE}, type 1, whose descriptor is laid out as the platform declares ({@link PrstatusLayout}: its size,
+ * the pid, the instruction pointer), then the empty note that closes Linux's buffers.
  *
  * @param cpu the CPU number
  * @param notesAddress the physical address of its crash_notes buffer
  * @param notesSize the buffer's size
- * @param rip the instruction pointer saved in its note
+ * @param ip the instruction pointer saved in its note
+ * @param layout the platform's NT_PRSTATUS layout
+ * @param order the platform's byte order
  * @since 0.1
  */
-public record CrashedCpu(int cpu, long notesAddress, long notesSize, long rip) {
-    /** The size of x86_64's {@code struct elf_prstatus}. */
-    public static final int PRSTATUS_SIZE = 336;
-    /** The offset of {@code rip} in it. */
-    public static final int RIP_OFFSET = 0xF0;
-    /** The offset of {@code pr_pid} in it. */
-    public static final int PID_OFFSET = 0x20;
-    /** Where the simulator puts each CPU's rip: this far into the kernel text, plus 0x10 per CPU number. */
+public record CrashedCpu(int cpu, long notesAddress, long notesSize, long ip, PrstatusLayout layout,
+                         ByteOrder order) {
+    /** Where the simulator puts each CPU's instruction pointer: this far into the kernel text, plus 0x10 per CPU. */
     public static final long TEXT_OFFSET = 0x1234;
-    /** The kernel text base when the machine's symbols do not say (x86_64's traditional one). */
+    /** The kernel text base when the machine's symbols do not say (the traditional 64-bit one of Linux). */
     public static final long DEFAULT_STEXT = 0xffffffff81000000L;
 
     /** Check. */
@@ -41,6 +38,8 @@ public record CrashedCpu(int cpu, long notesAddress, long notesSize, long rip) {
         if (cpu < 0 || notesSize < 0) {
             throw new IllegalArgumentException("bad crashed CPU " + cpu + " with notes of " + notesSize + " bytes");
         }
+        Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(order, "order");
     }
 
     /**
@@ -48,30 +47,29 @@ public record CrashedCpu(int cpu, long notesAddress, long notesSize, long rip) {
      * ({@code _stext} from {@code /proc/kallsyms}, else {@code _text}, else {@value #DEFAULT_STEXT}).
      *
      * @param machine the machine whose crash notes are used
+     * @param layout the platform's NT_PRSTATUS layout
+     * @param order the platform's byte order
      * @return one per crash_notes buffer, by CPU number
      */
-    public static List<CrashedCpu> inKernelText(Machine machine) {
+    public static List<CrashedCpu> inKernelText(Machine machine, PrstatusLayout layout, ByteOrder order) {
         Objects.requireNonNull(machine, "machine");
         Long stext = machine.kernelSymbols().get("_stext");
         if (stext == null) {
             stext = machine.kernelSymbols().getOrDefault("_text", DEFAULT_STEXT);
         }
         long base = stext;
-        return machine.crashNotes().stream().map(n -> of(n, base + TEXT_OFFSET + 0x10L * n.cpu())).toList();
-    }
-
-    /** Return a crashed CPU for a crash note and a rip. */
-    public static CrashedCpu of(CrashNote note, long rip) {
-        return new CrashedCpu(note.cpu(), note.address(), note.size(), rip);
+        return machine.crashNotes().stream().map(n -> new CrashedCpu(n.cpu(), n.address(), n.size(), base + TEXT_OFFSET + 0x10L * n.cpu(), layout, order))
+                .toList();
     }
 
     /** Return the buffer's bytes as the dying kernel leaves them, cut to {@link #notesSize()}. */
     public byte[] note() {
-        ByteBuffer b = ByteBuffer.allocate(12 + 8 + PRSTATUS_SIZE + 12).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(5).putInt(PRSTATUS_SIZE).putInt(1).put(new byte[] {'C', 'O', 'R', 'E', 0, 0, 0, 0});
+        int descsz = (layout.descriptorSize() + 3) & ~3;
+        ByteBuffer b = ByteBuffer.allocate(12 + 8 + descsz + 12).order(order);
+        b.putInt(5).putInt(layout.descriptorSize()).putInt(1).put(new byte[] {'C', 'O', 'R', 'E', 0, 0, 0, 0});
         int desc = b.position();
-        b.putInt(desc + PID_OFFSET, cpu + 1);
-        b.putLong(desc + RIP_OFFSET, rip);
+        b.putInt(desc + layout.pidOffset(), cpu + 1);
+        b.putLong(desc + layout.instructionPointerOffset(), ip);
         // the closing empty note stays zero
         byte[] all = b.array();
         return Arrays.copyOf(all, (int) Math.min(all.length, notesSize));

@@ -9,6 +9,7 @@ import io.handoff.api.arch.KdumpProbe;
 import io.handoff.api.arch.SimulatedMachine;
 import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.machine.Machine;
+import io.handoff.api.machine.PrstatusLayout;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.Segment;
 import io.handoff.core.plan.HandoffImage;
@@ -135,18 +136,19 @@ public final class ReferenceMachine {
 
         /**
          * Return these options with the CPUs a simulated crash of this request leaves notes from, unless they name
-         * some already: for a crash (kdump) on a platform with port I/O, each of the machine's CPUs with its rip in
-         * the kernel text ({@link CrashedCpu#inKernelText}); otherwise these options as they are.
+         * some already: for a crash (kdump) on a platform with port I/O (where last words read them) that declares
+         * its NT_PRSTATUS layout, each of the machine's CPUs with its instruction pointer in the kernel text
+         * ({@link CrashedCpu#inKernelText}); otherwise these options as they are.
          *
          * @param machine the machine planned for, whose profile gives the crash_notes addresses
          * @param request what was planned (a reboot writes no notes)
-         * @param capabilities the platform's {@link io.handoff.api.spi.Platform#capabilities()}
+         * @param platform the platform: its capabilities, NT_PRSTATUS layout and byte order
          */
-        public Options crashNotesFor(Machine machine, PlanRequest request, Set<String> capabilities) {
-            // the profile has only the crash_notes addresses: the simulated crash fills them in (x86 NT_PRSTATUS;
-            // only the last words read them, and those run only where there is port I/O)
-            if (request.crash() && crashedCpus.isEmpty() && capabilities.contains(Capabilities.PORT_IO)) {
-                return crashedCpus(CrashedCpu.inKernelText(machine));
+        public Options crashNotesFor(Machine machine, PlanRequest request, io.handoff.api.spi.Platform platform) {
+            Optional<PrstatusLayout> layout = platform.prstatusLayout();
+            if (request.crash() && crashedCpus.isEmpty() && layout.isPresent()
+                    && platform.capabilities().contains(Capabilities.PORT_IO)) {
+                return crashedCpus(CrashedCpu.inKernelText(machine, layout.get(), platform.byteOrder()));
             }
             return this;
         }
@@ -334,11 +336,11 @@ public final class ReferenceMachine {
         for (CrashedCpu cpu : options.crashedCpus()) {
             byte[] note = cpu.note();
             memory.write(cpu.notesAddress(), note, 0, note.length);
-            saved.append(saved.length() == 0 ? "" : ", ").append(String.format("cpu %d rip %#x at %#x", cpu.cpu(),
-                    cpu.rip(), cpu.notesAddress()));
+            saved.append(saved.length() == 0 ? "" : ", ").append(String.format("cpu %d ip %#x at %#x", cpu.cpu(),
+                    cpu.ip(), cpu.notesAddress()));
         }
         events.add("crash: each CPU saved its registers in its crash_notes buffer (NT_PRSTATUS notes written by "
-                + "the simulator, rip in the kernel text): " + saved);
+                + "the simulator, instruction pointers in the kernel text): " + saved);
     }
 
     /** The names of the architecture kinds, for the trace. */

@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.handoff.api.Capabilities;
 import io.handoff.api.machine.CrashNote;
+import io.handoff.api.machine.PrstatusLayout;
+import io.handoff.api.machine.SystemView;
+import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PlanRequest;
+import io.handoff.api.plan.PlatformPlan;
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
+import io.handoff.api.spi.Platform;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.core.system.ProfileMachine;
 import io.handoff.core.testing.Fixtures;
@@ -40,8 +45,9 @@ class LastWordsOnReferenceMachineTests {
     static final long ZERO_PAGE = 0x2e100000L;
     static final KcsTransport KCS = new KcsTransport(0xCA2, 0xCA3, Duration.ofSeconds(5), 3, Duration.ofSeconds(2));
     /** CPUs 0 and 2 saved notes; CPU 1 has none (an offline CPU): its entry reads as holding no NT_PRSTATUS. */
-    static final List<CrashedCpu> CPUS = List.of(new CrashedCpu(0, 0x3000000, 368, 0xffffffff81001234L),
-            new CrashedCpu(2, 0x3002000, 368, 0xffffffff81001254L));
+    static final PrstatusLayout PRSTATUS = new PrstatusLayout(336, 0x20, 0xF0);
+    static final List<CrashedCpu> CPUS = List.of(cpu(0, 0x3000000, 368, 0xffffffff81001234L),
+            cpu(2, 0x3002000, 368, 0xffffffff81001254L));
     static HostPurgatory runtime;
     static Segment kernel;
 
@@ -51,12 +57,46 @@ class LastWordsOnReferenceMachineTests {
         kernel = new Segment("kernel", new SegmentData.Bytes(new byte[4096]), KERNEL, 0x2000);
     }
 
+    static CrashedCpu cpu(int cpu, long notes, long size, long ip) {
+        return new CrashedCpu(cpu, notes, size, ip, PRSTATUS, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A platform with what decides whether a crash writes notes: capabilities and an NT_PRSTATUS layout. */
+    static Platform platform(Set<String> capabilities, Optional<PrstatusLayout> layout) {
+        return new Platform() {
+            @Override
+            public String id() {
+                return "notes-test";
+            }
+
+            @Override
+            public boolean detect(SystemView view) {
+                return false;
+            }
+
+            @Override
+            public PlatformPlan plan(PlanContext context) {
+                throw new UnsupportedOperationException("not planned here");
+            }
+
+            @Override
+            public Set<String> capabilities() {
+                return capabilities;
+            }
+
+            @Override
+            public Optional<PrstatusLayout> prstatusLayout() {
+                return layout;
+            }
+        };
+    }
+
     static ProgramBytes program(KcsTransport kcs) {
         long[] watchdogSet = ops(new IpmiRequestStep(kcs, WatchdogTimer.set(WatchdogTimer.start(120,
                 TimeoutAction.HARD_RESET, false)), "watchdog set 120 s").operands(ByteOrder.LITTLE_ENDIAN));
         long[] watchdogStart = ops(new IpmiRequestStep(kcs, WatchdogTimer.reset(), "watchdog start")
                 .operands(ByteOrder.LITTLE_ENDIAN));
-        long[] cpuIp = ops(CpuIpRecordsStep.of(kcs, true, true, CrashedCpu.RIP_OFFSET,
+        long[] cpuIp = ops(CpuIpRecordsStep.of(kcs, true, true, PRSTATUS.instructionPointerOffset(),
                 List.of(new CrashNote(0, 0x3000000, 368), new CrashNote(2, 0x3002000, 368))).operands());
         return ProgramBytes.program().iterationCap(1_000_000).budget(20_000_000)
                 .step(1, false, 10_000, 0x3F8, 1)
@@ -94,9 +134,9 @@ class LastWordsOnReferenceMachineTests {
 
         @Test
         void theConsoleSaysEachCpuAndEachAnswer() {
-            assertThat(trace.lines()).containsSubsequence("purgatory: cpu 0 rip 0xffffffff81001234",
-                    "purgatory: ipmi cpu 0 rip: cc 0x0", "purgatory: cpu 1: no NT_PRSTATUS",
-                    "purgatory: cpu 2 rip 0xffffffff81001254", "purgatory: ipmi cpu 2 rip: cc 0x0",
+            assertThat(trace.lines()).containsSubsequence("purgatory: cpu 0 ip 0xffffffff81001234",
+                    "purgatory: ipmi cpu 0 ip: cc 0x0", "purgatory: cpu 1: no NT_PRSTATUS",
+                    "purgatory: cpu 2 ip 0xffffffff81001254", "purgatory: ipmi cpu 2 ip: cc 0x0",
                     "purgatory: ipmi watchdog set 120 s: cc 0x0", "purgatory: ipmi watchdog start: cc 0x0",
                     "purgatory: jump to 0x2e000200 rsi=0x2e100000");
         }
@@ -107,19 +147,19 @@ class LastWordsOnReferenceMachineTests {
                     StepRun.Outcome.COMPLETED, StepRun.Outcome.COMPLETED, StepRun.Outcome.COMPLETED,
                     StepRun.Outcome.COMPLETED, StepRun.Outcome.HANDED_OFF);
             assertThat(trace.mainSteps().get(1).detail()).isEqualTo("purgatory: rtc at 0x70, bcd, 24h");
-            assertThat(trace.mainSteps().get(2).detail()).isEqualTo("purgatory: cpu 0 rip 0xffffffff81001234");
+            assertThat(trace.mainSteps().get(2).detail()).isEqualTo("purgatory: cpu 0 ip 0xffffffff81001234");
             assertThat(trace.mainSteps().get(4).detail()).isEqualTo("purgatory: ipmi watchdog start: cc 0x0");
         }
 
         @Test
         void theMachineSaysItWroteTheNotes() {
             assertThat(trace.events()).contains("crash: each CPU saved its registers in its crash_notes buffer "
-                    + "(NT_PRSTATUS notes written by the simulator, rip in the kernel text): cpu 0 rip "
-                    + "0xffffffff81001234 at 0x3000000, cpu 2 rip 0xffffffff81001254 at 0x3002000");
+                    + "(NT_PRSTATUS notes written by the simulator, instruction pointers in the kernel text): cpu 0 ip "
+                    + "0xffffffff81001234 at 0x3000000, cpu 2 ip 0xffffffff81001254 at 0x3002000");
             assertThat(TraceReport.render(java.util.Optional.empty(), trace))
                     .contains("The BMC (KCS at 0xca2/0xca3) recorded:",
-                            "  SEL #1: handoff CPU record: cpu 0 rip 0xffffffff81001234",
-                            "  SEL #2: handoff CPU record: cpu 2 rip 0xffffffff81001254");
+                            "  SEL #1: handoff CPU record: cpu 0 ip 0xffffffff81001234",
+                            "  SEL #2: handoff CPU record: cpu 2 ip 0xffffffff81001254");
         }
     }
 
@@ -181,27 +221,39 @@ class LastWordsOnReferenceMachineTests {
     class TheNotesTheMachineWrites {
         @Test
         void areOneCoreNtPrstatusThenTheClosingEmptyNote() {
-            byte[] note = new CrashedCpu(3, 0x1000, 368, 0xffffffff81001264L).note();
+            byte[] note = cpu(3, 0x1000, 368, 0xffffffff81001264L).note();
             assertThat(note).hasSize(368);
             assertThat(HexFormat.of().formatHex(note, 0, 20)).isEqualTo("05000000" + "50010000" + "01000000"
                     + "434f524500000000");
             ByteBuffer b = ByteBuffer.wrap(note).order(ByteOrder.LITTLE_ENDIAN);
-            assertThat(b.getInt(20 + CrashedCpu.PID_OFFSET)).isEqualTo(4);
-            assertThat(b.getLong(20 + CrashedCpu.RIP_OFFSET)).isEqualTo(0xffffffff81001264L);
+            assertThat(b.getInt(20 + 0x20)).isEqualTo(4);
+            assertThat(b.getLong(20 + 0xF0)).isEqualTo(0xffffffff81001264L);
             assertThat(HexFormat.of().formatHex(note, 356, 368)).isEqualTo("00".repeat(12));
         }
 
         @Test
-        void aSmallerBufferGetsWhatFits() {
-            assertThat(new CrashedCpu(0, 0x1000, 100, 1).note()).hasSize(100);
+        void followTheLayoutAndByteOrderThePlatformDeclares() {
+            byte[] note = new CrashedCpu(1, 0x1000, 512, 0x0123456789abcdefL, new PrstatusLayout(400, 0x18, 0x80),
+                    ByteOrder.BIG_ENDIAN).note();
+            ByteBuffer b = ByteBuffer.wrap(note).order(ByteOrder.BIG_ENDIAN);
+            assertThat(b.getInt(0)).isEqualTo(5);
+            assertThat(b.getInt(4)).isEqualTo(400);
+            assertThat(b.getInt(20 + 0x18)).isEqualTo(2);
+            assertThat(b.getLong(20 + 0x80)).isEqualTo(0x0123456789abcdefL);
+            assertThat(note).hasSize(20 + 400 + 12);
         }
 
         @Test
-        void ripsAreDerivedFromTheProfilesKernelText() {
+        void aSmallerBufferGetsWhatFits() {
+            assertThat(cpu(0, 0x1000, 100, 1).note()).hasSize(100);
+        }
+
+        @Test
+        void instructionPointersAreDerivedFromTheProfilesKernelText() {
             ProfileMachine qemu = ProfileMachine.at(Fixtures.profile("qemu-pc-x86_64-1g"));
-            assertThat(CrashedCpu.inKernelText(qemu)).containsExactly(
-                    new CrashedCpu(0, 0x3ec3a400L, 368, 0xffffffff99c01234L),
-                    new CrashedCpu(1, 0x3ed3a400L, 368, 0xffffffff99c01244L));
+            assertThat(CrashedCpu.inKernelText(qemu, PRSTATUS, ByteOrder.LITTLE_ENDIAN)).containsExactly(
+                    cpu(0, 0x3ec3a400L, 368, 0xffffffff99c01234L),
+                    cpu(1, 0x3ed3a400L, 368, 0xffffffff99c01244L));
         }
     }
 
@@ -210,33 +262,40 @@ class LastWordsOnReferenceMachineTests {
     class WhichRunsGetNotes {
         final ProfileMachine qemu = ProfileMachine.at(Fixtures.profile("qemu-pc-x86_64-1g"));
         final ReferenceMachine.Options defaults = ReferenceMachine.Options.defaults();
+        final Platform portIo = platform(Set.of(Capabilities.PORT_IO), Optional.of(PRSTATUS));
 
         PlanRequest request(PlanRequest.Mode mode) {
             return new PlanRequest(mode, Path.of("vmlinuz"), Optional.empty(), "", Map.of());
         }
 
         @Test
-        void aCrashWithPortIoGetsEachCpuWithItsRipInTheKernelText() {
-            assertThat(defaults.crashNotesFor(qemu, request(PlanRequest.Mode.KDUMP), Set.of(Capabilities.PORT_IO))
-                    .crashedCpus()).isNotEmpty().isEqualTo(CrashedCpu.inKernelText(qemu));
+        void aCrashWithPortIoGetsEachCpuWithItsInstructionPointerInTheKernelText() {
+            assertThat(defaults.crashNotesFor(qemu, request(PlanRequest.Mode.KDUMP), portIo).crashedCpus())
+                    .isNotEmpty().isEqualTo(CrashedCpu.inKernelText(qemu, PRSTATUS, ByteOrder.LITTLE_ENDIAN));
+        }
+
+        @Test
+        void aPlatformThatDeclaresNoLayoutGetsNone() {
+            assertThat(defaults.crashNotesFor(qemu, request(PlanRequest.Mode.KDUMP),
+                    platform(Set.of(Capabilities.PORT_IO), Optional.empty())).crashedCpus()).isEmpty();
         }
 
         @Test
         void aRebootGetsNone() {
-            assertThat(defaults.crashNotesFor(qemu, request(PlanRequest.Mode.KEXEC), Set.of(Capabilities.PORT_IO))
-                    .crashedCpus()).isEmpty();
+            assertThat(defaults.crashNotesFor(qemu, request(PlanRequest.Mode.KEXEC), portIo).crashedCpus())
+                    .isEmpty();
         }
 
         @Test
         void aCrashWithoutPortIoGetsNone() {
-            assertThat(defaults.crashNotesFor(qemu, request(PlanRequest.Mode.KDUMP), Set.of(Capabilities.DUMP_REIPL))
-                    .crashedCpus()).isEmpty();
+            assertThat(defaults.crashNotesFor(qemu, request(PlanRequest.Mode.KDUMP),
+                    platform(Set.of(Capabilities.DUMP_REIPL), Optional.of(PRSTATUS))).crashedCpus()).isEmpty();
         }
 
         @Test
         void cpusTheOptionsNameAlreadyStay() {
             assertThat(defaults.crashedCpus(CPUS)
-                    .crashNotesFor(qemu, request(PlanRequest.Mode.KDUMP), Set.of(Capabilities.PORT_IO))
+                    .crashNotesFor(qemu, request(PlanRequest.Mode.KDUMP), portIo)
                     .crashedCpus()).isEqualTo(CPUS);
         }
     }

@@ -162,7 +162,7 @@ public final class PlatformTestKit {
                 return new Execution(scenario, Optional.empty(), refused, Optional.of(e.kind()));
             }
             ReferenceMachine.Options options = withScenarioFault(image)
-                    .crashNotesFor(target, request, chosen.platform().capabilities());
+                    .crashNotesFor(target, request, chosen.platform());
             ReferenceMachine machine = runtime != null
                     ? new ReferenceMachine(runtime, options, chosen.platform().simulator(),
                             chosen.platform().architectureSteps())

@@ -118,8 +118,8 @@ class QemuKdumpTests {
         }
         cpus.forEach((cpu, prstatus) -> {
             if (prstatus.isPresent()) {
-                expected.add(String.format("purgatory: cpu %d rip 0x%x", cpu, prstatus.get().rip()));
-                expected.add("purgatory: ipmi cpu " + cpu + " rip: cc 0x0");
+                expected.add(String.format("purgatory: cpu %d ip 0x%x", cpu, prstatus.get().ip()));
+                expected.add("purgatory: ipmi cpu " + cpu + " ip: cc 0x0");
             } else {
                 expected.add("purgatory: cpu " + cpu + ": no NT_PRSTATUS");
             }
@@ -165,8 +165,8 @@ class QemuKdumpTests {
         SelRecords.textRecords(text).forEach(r -> expected.add(masked(r)));
         List<Long> rips = new ArrayList<>();
         cpus.forEach((cpu, prstatus) -> prstatus.ifPresent(n -> {
-            expected.add(masked(SelRecords.cpuIpRecord(cpu, n.rip())));
-            rips.add(n.rip());
+            expected.add(masked(SelRecords.cpuIpRecord(cpu, n.ip())));
+            rips.add(n.ip());
         }));
         assertThat(after.entries().size()).as(run.excerpt()).isGreaterThanOrEqualTo(before.entries().size());
         List<SelDump.Entry> added = after.entries().subList(before.entries().size(), after.entries().size());
@@ -189,7 +189,7 @@ class QemuKdumpTests {
         assertThat(panic.timestamp()).as("the BMC stamps system events").isPositive();
         assertThat(SelRecords.joinText(decoded)).isEqualTo(text)
                 .startsWith(LastWordsSteps.DEFAULT_TEXT + ": console=ttyS0");
-        assertThat(decoded.stream().filter(SelRecord.CpuIp.class::isInstance).map(r -> ((SelRecord.CpuIp) r).rip()))
+        assertThat(decoded.stream().filter(SelRecord.CpuIp.class::isInstance).map(r -> ((SelRecord.CpuIp) r).ip()))
                 .as("rip of each CPU in the SEL vs in /proc/vmcore's NT_PRSTATUS")
                 .containsExactlyElementsOf(vmcore.stream().map(CoreNotes.Note::rip).toList())
                 .containsExactlyElementsOf(rips);

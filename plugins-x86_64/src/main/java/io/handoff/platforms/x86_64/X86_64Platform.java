@@ -19,6 +19,7 @@ import io.handoff.api.machine.IomemEntry;
 import io.handoff.api.machine.KernelText;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.MemoryRange;
+import io.handoff.api.machine.PrstatusLayout;
 import io.handoff.api.machine.RangeType;
 import io.handoff.api.machine.SystemView;
 import io.handoff.api.plan.CaptureMemoryMap;
@@ -64,6 +65,8 @@ public final class X86_64Platform implements Platform {
     public static final String ID = "x86_64";
     /** The ELF machine number of x86_64 ({@code EM_X86_64}). */
     public static final int EM_X86_64 = 62;
+    /** Where x86_64's {@code struct elf_prstatus} keeps the pid and {@code rip}. */
+    public static final PrstatusLayout PRSTATUS = new PrstatusLayout(336, 0x20, 0xF0);
     /** The lowest address kexec-tools gives purgatory and the setup segment. */
     public static final long MIN_SETUP_ADDRESS = 0x3000;
     /** The lowest address of an initrd ({@code INITRD_BASE}). */
@@ -129,6 +132,15 @@ public final class X86_64Platform implements Platform {
     @Override
     public ByteOrder byteOrder() {
         return ByteOrder.LITTLE_ENDIAN;
+    }
+
+    /**
+     * Return x86_64's {@code struct elf_prstatus}: 336 bytes, {@code pr_pid} at 0x20, and {@code rip} the 17th
+     * register of {@code pr_reg} (at 0x70; r15 … orig_ax come first): 0x70 + 16 × 8 = 0xF0.
+     */
+    @Override
+    public Optional<PrstatusLayout> prstatusLayout() {
+        return Optional.of(PRSTATUS);
     }
 
     /** Return {@code amd64} (what a JVM on x86_64 Linux says) and {@code x86_64}. */

@@ -3,6 +3,7 @@ package io.handoff.api.plan;
 import io.handoff.api.Settings;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.MemoryRange;
+import io.handoff.api.machine.PrstatusLayout;
 import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +53,16 @@ public interface PlanContext {
      * @since 0.1
      */
     default Optional<ByteOrder> byteOrder() {
+        return Optional.empty();
+    }
+
+    /**
+     * Return the platform's NT_PRSTATUS layout ({@link io.handoff.api.spi.Platform#prstatusLayout()}); empty when
+     * unknown.
+     *
+     * @since 0.2
+     */
+    default Optional<PrstatusLayout> prstatusLayout() {
         return Optional.empty();
     }
 

@@ -10,6 +10,7 @@ import io.handoff.api.arch.ArchitectureSimulator;
 import io.handoff.api.arch.ArchitectureSteps;
 import io.handoff.api.LayoutConstraints;
 import io.handoff.api.SyscallNumbers;
+import io.handoff.api.machine.PrstatusLayout;
 import io.handoff.api.machine.SystemView;
 import io.handoff.api.plan.PlanContext;
 import io.handoff.api.plan.PlatformPlan;
@@ -122,6 +123,16 @@ public interface Platform extends ExtensionPoint {
      * this package, downloaded once. Empty (the default) means {@code --kernel} is needed off such a host.
      */
     default Optional<DebianKernel> debianKernel() {
+        return Optional.empty();
+    }
+
+    /**
+     * Return where this platform's kernel saves a crashed CPU's pid and instruction pointer in its NT_PRSTATUS
+     * note; empty (the default) when not declared, and last words then leave the CPUs' instruction pointers out.
+     *
+     * @since 0.2
+     */
+    default Optional<PrstatusLayout> prstatusLayout() {
         return Optional.empty();
     }
 

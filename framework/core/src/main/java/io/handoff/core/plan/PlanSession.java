@@ -6,6 +6,7 @@ import io.handoff.api.LayoutConstraints;
 import io.handoff.api.Settings;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.MemoryRange;
+import io.handoff.api.machine.PrstatusLayout;
 import io.handoff.api.machine.RangeType;
 import io.handoff.api.plan.ElfCoreRequest;
 import io.handoff.api.plan.PlanContext;
@@ -52,6 +53,7 @@ public final class PlanSession implements PlanContext {
     private final Optional<String> platformId;
     private final OptionalInt elfMachine;
     private final Optional<ByteOrder> byteOrder;
+    private final Optional<PrstatusLayout> prstatusLayout;
     private PlacedPurgatory purgatory;
     private PlatformPlan platformPlan;
 
@@ -108,6 +110,7 @@ public final class PlanSession implements PlanContext {
         this.elfMachine = platform.filter(p -> p.elfMachine() != 0).map(p -> OptionalInt.of(p.elfMachine()))
                 .orElse(OptionalInt.empty());
         this.byteOrder = platform.map(Platform::byteOrder);
+        this.prstatusLayout = platform.flatMap(Platform::prstatusLayout);
         this.purgatoryImage = purgatoryImage;
         this.machine = machine;
         this.request = request;
@@ -174,6 +177,11 @@ public final class PlanSession implements PlanContext {
     @Override
     public Optional<ByteOrder> byteOrder() {
         return byteOrder;
+    }
+
+    @Override
+    public Optional<PrstatusLayout> prstatusLayout() {
+        return prstatusLayout;
     }
 
     @Override

@@ -30,7 +30,7 @@ public enum GenericStep {
     IPMI_REQUEST("ipmi-request", 7, -1),
     /**
      * Each CPU's instruction pointer from its NT_PRSTATUS, to the console and/or the SEL (FORMAT.md §7): the
-     * five transport operands, flags, rip offset, CPU count C, then C × (crash_notes address, size).
+     * five transport operands, flags, instruction pointer offset, CPU count C, then C × (crash_notes address, size).
      */
     CPU_IP_RECORDS("cpu-ip-records", 8, -1),
     /** Stop the CPU: reason code. */

@@ -135,7 +135,7 @@ public final class StepDecoder {
                 notes.append(i == 0 ? "" : ", ").append(String.format("cpu %d %#x+%d", i, ops.get(t + 3 + 2 * i),
                         ops.get(t + 4 + 2 * i)));
             }
-            return String.format("to %s, rip at NT_PRSTATUS desc + %#x, %d CPUs (%s), %s", outputs, ops.get(t + 1),
+            return String.format("to %s, ip at NT_PRSTATUS desc + %#x, %d CPUs (%s), %s", outputs, ops.get(t + 1),
                     ops.get(t + 2), notes, transport(ops));
         }
 

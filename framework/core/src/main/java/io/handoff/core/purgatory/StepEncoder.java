@@ -158,8 +158,8 @@ public final class StepEncoder {
         int t = TRANSPORT_OPERANDS;
         if (kind == GenericStep.CPU_IP_RECORDS) {
             if (ops.size() < t + 3) {
-                return Optional.of("takes at least " + (t + 3) + " operands (transport, flags, rip offset, CPU count), got "
-                        + ops.size());
+                return Optional.of("takes at least " + (t + 3) + " operands (transport, flags, instruction pointer "
+                        + "offset, CPU count), got " + ops.size());
             }
             long cpus = ops.get(t + 2);
             if (cpus < 0 || cpus > 0xFFFF || ops.size() != t + 3 + 2 * cpus) {

@@ -249,7 +249,7 @@ class StepEncoderTests {
             byte[] area = StepEncoder.encode(new StepProgram(List.of(cpuIp), List.of(), Optional.empty()), LE, 1, KINDS);
 
             assertThat(StepDecoder.decode(area, LE, KINDS).listing().get(1)).isEqualTo("main      1 cpu-ip-records "
-                    + "best-effort <= 0 us  to console and SEL, rip at NT_PRSTATUS desc + 0xf0, 2 CPUs (cpu 0 "
+                    + "best-effort <= 0 us  to console and SEL, ip at NT_PRSTATUS desc + 0xf0, 2 CPUs (cpu 0 "
                     + "0x3ec3a400+368, cpu 1 0x3ed3a400+368), kcs 0xca2/0xca3, attempt 5000000 us, 3 retries, "
                     + "last-words deadline 10000000 us");
         }

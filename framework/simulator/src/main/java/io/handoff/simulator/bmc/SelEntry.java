@@ -20,7 +20,7 @@ import java.util.Optional;
  * event data), 0xC0..0xDF OEM timestamped, 0xE0..0xFF OEM non-timestamped. Two OEM types are read further:
  * 0xF0, Linux's panic-string piece ({@code [3]} slave address, {@code [4]} sequence, {@code [5..15]} text), and
  * 0xF1 with the marker {@code HOF}, handoff's CPU instruction pointer record ({@code [4]} CPU, {@code [5..12]}
- * rip little-endian).
+ * ip little-endian).
  *
  * @param recordId the record id the BMC assigned
  * @param bytes the 16 stored bytes (copied)
@@ -54,9 +54,9 @@ public record SelEntry(int recordId, byte[] bytes, Duration at) {
      * A handoff CPU record decoded.
      *
      * @param cpu the CPU number
-     * @param rip its instruction pointer at the crash
+     * @param ip its instruction pointer at the crash
      */
-    public record CpuIp(int cpu, long rip) {
+    public record CpuIp(int cpu, long ip) {
     }
 
     /**
@@ -130,7 +130,7 @@ public record SelEntry(int recordId, byte[] bytes, Duration at) {
         }
         Optional<CpuIp> cpu = cpuIp();
         if (cpu.isPresent()) {
-            return head + String.format("handoff CPU record: cpu %d rip %#x", cpu.get().cpu(), cpu.get().rip());
+            return head + String.format("handoff CPU record: cpu %d ip %#x", cpu.get().cpu(), cpu.get().ip());
         }
         Optional<String> text = text();
         if (text.isPresent()) {

@@ -222,7 +222,7 @@ class KcsBmcTests {
             BmcReport report = host.bmc.report();
             assertThat(report.sel()).extracting(SelEntry::describe).containsExactly(
                     "SEL #1: OEM text 0 from 0x20: \"handoff to \"",
-                    "SEL #2: handoff CPU record: cpu 1 rip 0xffffffff99c01244");
+                    "SEL #2: handoff CPU record: cpu 1 ip 0xffffffff99c01244");
             assertThat(report.cpuIps()).containsExactly(new SelEntry.CpuIp(1, 0xffffffff99c01244L));
             assertThat(report.text()).isEqualTo("handoff to ");
         }
