@@ -118,7 +118,7 @@ class QemuKdumpTests {
         }
         cpus.forEach((cpu, prstatus) -> {
             if (prstatus.isPresent()) {
-                expected.add(String.format("purgatory: cpu %d ip 0x%x", cpu, prstatus.get().ip()));
+                expected.add(String.format("purgatory: cpu %d ip 0x%x", cpu, prstatus.get().rip()));
                 expected.add("purgatory: ipmi cpu " + cpu + " ip: cc 0x0");
             } else {
                 expected.add("purgatory: cpu " + cpu + ": no NT_PRSTATUS");
@@ -165,8 +165,8 @@ class QemuKdumpTests {
         SelRecords.textRecords(text).forEach(r -> expected.add(masked(r)));
         List<Long> rips = new ArrayList<>();
         cpus.forEach((cpu, prstatus) -> prstatus.ifPresent(n -> {
-            expected.add(masked(SelRecords.cpuIpRecord(cpu, n.ip())));
-            rips.add(n.ip());
+            expected.add(masked(SelRecords.cpuIpRecord(cpu, n.rip())));
+            rips.add(n.rip());
         }));
         assertThat(after.entries().size()).as(run.excerpt()).isGreaterThanOrEqualTo(before.entries().size());
         List<SelDump.Entry> added = after.entries().subList(before.entries().size(), after.entries().size());
