@@ -38,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  *
  * <p>The kexec-tools baseline runs first: it proves the harness, so a handoff failure is handoff's. Each boot is
  * bounded; a failure prints the relevant part of the serial console. Runs on a developer machine when QEMU is
- * installed (skipped otherwise); under CI ({@code CI=true}) it installs what is missing and must run. The test
+ * installed (skipped otherwise); under ./run-tests or CI it installs what is missing and must run. The test
  * methods run in order (the timing compares the two kdump runs), so they are not grouped in nested classes.
  * Tagged {@code qemu}: only the Maven profile {@code qemu} runs them ({@code ./run-tests} enables it).
  */
@@ -56,8 +56,8 @@ class QemuKdumpTests {
     static void prepareTheGuest() throws IOException, InterruptedException {
         boolean qemu = Stream.of(System.getenv("PATH").split(":"))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, "qemu-system-x86_64")));
-        assumeTrue(qemu || Prerequisites.underCi(),
-                "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86, or run under CI=true, which installs it)");
+        assumeTrue(qemu || Prerequisites.strict(),
+                "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86, or run ./run-tests, which installs it)");
         Path repo = Prerequisites.repository();
         Path handoff = repo.resolve("framework/launcher/target/handoff/bin/handoff");
         if (!Files.isExecutable(handoff)) {

@@ -41,8 +41,8 @@ class QemuS390xTests {
     private static QemuGuest guest(String name) {
         boolean qemu = Stream.of(System.getenv("PATH").split(":"))
                 .anyMatch(d -> Files.isExecutable(Path.of(d, "qemu-system-s390x")));
-        assumeTrue(qemu || Prerequisites.underCi(),
-                "qemu-system-s390x is not installed (apt-get install qemu-system-misc, or run under CI=true, which installs it)");
+        assumeTrue(qemu || Prerequisites.strict(),
+                "qemu-system-s390x is not installed (apt-get install qemu-system-misc, or run ./run-tests, which installs it)");
         Path repo = Prerequisites.repository();
         return new QemuGuest(repo.resolve("integration-tests/src/test/qemu/s390x"),
                 repo.resolve("integration-tests/target/" + name));
