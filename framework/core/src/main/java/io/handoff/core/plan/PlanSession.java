@@ -114,6 +114,10 @@ public final class PlanSession implements PlanContext {
         this.settings = settings;
         this.layout = layout;
         this.contributions = contributions;
+        if (machine.iomem().unprivileged()) {
+            throw new HandoffException(FailureKind.MALFORMED_PROFILE,
+                    "/proc/iomem: every range is 0-0 (the file was read without root privileges)");
+        }
         if (request.crash()) {
             List<MemoryRange> regions = machine.iomem().crashRegions();
             if (regions.isEmpty()) {

@@ -119,6 +119,19 @@ class PlannerTests {
         }
 
         @Test
+        void aFileReadWithoutRootPrivilegesIsRefused() throws IOException {
+            Path profile = tmp.resolve("unprivileged");
+            Files.createDirectories(profile.resolve("proc"));
+            Files.writeString(profile.resolve("proc/iomem"), "00000000-00000000 : System RAM\n"
+                    + "  00000000-00000000 : Kernel code\n  00000000-00000000 : Crash kernel\n");
+            machine = ProfileMachine.at(profile);
+            assertThatThrownBy(() -> plan(PlanRequest.Mode.KDUMP, ctx -> { }))
+                    .isInstanceOfSatisfying(HandoffException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.MALFORMED_PROFILE))
+                    .hasMessage("/proc/iomem: every range is 0-0 (the file was read without root privileges)");
+        }
+
+        @Test
         void aSegmentThatDoesNotFitNamesTheFreeHolesAndTheSizeAsked() {
             assertThatThrownBy(() -> plan(PlanRequest.Mode.KDUMP, ctx -> ctx.place("huge", new SegmentData.Zeros(),
                     300L << 20, Placement.anywhere(4096, Direction.TOP_DOWN))))
