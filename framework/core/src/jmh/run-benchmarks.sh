@@ -10,5 +10,8 @@ trap 'rm -f "$cp_file"' EXIT
 mvn -B -q -o -Pbenchmarks -pl framework/core -am test-compile -Dmaven.test.skip.exec=true >/dev/null
 mvn -B -q -o -Pbenchmarks -pl framework/core dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$cp_file" >/dev/null
-exec java -cp "$here/target/test-classes:$here/target/classes:$(cat "$cp_file")" org.openjdk.jmh.Main \
+# this checkout's framework-api first: the classpath Maven writes names the framework-api jar in ~/.m2, which may be
+# another checkout's
+exec java -cp "$here/target/jmh/test-classes:$here/target/jmh/classes:$repo/framework/api/target/classes:$(cat "$cp_file")" \
+    org.openjdk.jmh.Main \
     "${@:-IomemScalingBenchmark}"
