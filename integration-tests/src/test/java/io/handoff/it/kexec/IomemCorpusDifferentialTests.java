@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -55,22 +56,27 @@ class IomemCorpusDifferentialTests {
         return IomemCorpusTests.x86WithRoom().filter(c -> !REFUSED.containsKey(c.file()));
     }
 
+    static Stream<Arguments> cases() {
+        return planned().flatMap(c -> Stream.of(MemmapMode.values()).map(m -> Arguments.of(c, m)));
+    }
+
     static Stream<IomemCorpus> refused() {
         return IomemCorpusTests.x86WithRoom().filter(c -> REFUSED.containsKey(c.file()));
     }
 
     /** The two loads of one capture. */
     record Pair(CapturedLoad kexec, CapturedLoad handoff, HandoffPlanRun plan) {
-        static Pair of(IomemCorpus capture) {
+        static Pair of(IomemCorpus capture, MemmapMode mode) {
             Path profile = profile(capture);
-            KexecToolsRun k = RUNS.computeIfAbsent(capture.file(), f -> {
+            String key = capture.file() + "-" + mode;
+            KexecToolsRun k = RUNS.computeIfAbsent(key, f -> {
                 Prerequisites.kexec();
                 Prerequisites.gcc();
                 return KexecToolsRun.run(profile, Prerequisites.kernel(), ReferenceInputs.initrd(), ReferenceInputs.APPEND,
-                        ReferenceInputs.work().resolve("corpus-kexec").resolve(f), MemmapMode.E820.kexecArgs());
+                        ReferenceInputs.work().resolve("corpus-kexec").resolve(f), mode.kexecArgs());
             });
-            HandoffPlanRun h = PLANS.computeIfAbsent(capture.file(), f -> HandoffPlanRun.run(profile,
-                    Prerequisites.kernel(), ReferenceInputs.initrd(), ReferenceInputs.APPEND, MemmapMode.E820,
+            HandoffPlanRun h = PLANS.computeIfAbsent(key, f -> HandoffPlanRun.run(profile,
+                    Prerequisites.kernel(), ReferenceInputs.initrd(), ReferenceInputs.APPEND, mode,
                     ReferenceInputs.work().resolve("corpus-handoff").resolve(f)));
             return new Pair(k.load(), h.load(), h);
         }
@@ -107,10 +113,10 @@ class IomemCorpusDifferentialTests {
 
     @Nested
     class Segments {
-        @ParameterizedTest(name = "{0}")
-        @MethodSource("io.handoff.it.kexec.IomemCorpusDifferentialTests#planned")
-        void sameRolesAndSizesApartFromPurgatory(IomemCorpus capture) {
-            Pair p = Pair.of(capture);
+        @ParameterizedTest(name = "{0} {1}")
+        @MethodSource("io.handoff.it.kexec.IomemCorpusDifferentialTests#cases")
+        void sameRolesAndSizesApartFromPurgatory(IomemCorpus capture, MemmapMode mode) {
+            Pair p = Pair.of(capture, mode);
             assertThat(X86_64DifferentialTests.roles(p.handoff()))
                     .containsExactlyInAnyOrderElementsOf(X86_64DifferentialTests.roles(p.kexec()));
             for (String role : X86_64DifferentialTests.roles(p.handoff()).stream()
@@ -124,10 +130,10 @@ class IomemCorpusDifferentialTests {
             }
         }
 
-        @ParameterizedTest(name = "{0}")
-        @MethodSource("io.handoff.it.kexec.IomemCorpusDifferentialTests#planned")
-        void backupAndElfCoreHeaderAreWhereKexecToolsPutsThem(IomemCorpus capture) {
-            Pair p = Pair.of(capture);
+        @ParameterizedTest(name = "{0} {1}")
+        @MethodSource("io.handoff.it.kexec.IomemCorpusDifferentialTests#cases")
+        void backupAndElfCoreHeaderAreWhereKexecToolsPutsThem(IomemCorpus capture, MemmapMode mode) {
+            Pair p = Pair.of(capture, mode);
             for (String role : List.of(LoadedSegment.BACKUP, LoadedSegment.ELFCOREHDR)) {
                 assertThat(p.handoff().require(role).mem()).as(role).isEqualTo(p.kexec().require(role).mem());
             }
@@ -136,20 +142,20 @@ class IomemCorpusDifferentialTests {
 
     @Nested
     class MemoryMap {
-        @ParameterizedTest(name = "{0}")
-        @MethodSource("io.handoff.it.kexec.IomemCorpusDifferentialTests#planned")
-        void e820EntriesIncludingTheExtensionAreEqual(IomemCorpus capture) {
-            Pair p = Pair.of(capture);
+        @ParameterizedTest(name = "{0} {1}")
+        @MethodSource("io.handoff.it.kexec.IomemCorpusDifferentialTests#cases")
+        void e820EntriesIncludingTheExtensionAreEqual(IomemCorpus capture, MemmapMode mode) {
+            Pair p = Pair.of(capture, mode);
             List<E820Entry> kexec = ZeroPageView.of(p.kexec()).e820All(p.kexec());
             assertThat(ZeroPageView.of(p.handoff()).e820All(p.handoff())).containsExactlyElementsOf(kexec);
             assertThat(ZeroPageView.of(p.handoff()).e820Table())
                     .containsExactlyElementsOf(ZeroPageView.of(p.kexec()).e820Table());
         }
 
-        @ParameterizedTest(name = "{0}")
-        @MethodSource("io.handoff.it.kexec.IomemCorpusDifferentialTests#planned")
-        void commandLinesAreEqualApartFromTheElfCoreHeaderAddress(IomemCorpus capture) {
-            Pair p = Pair.of(capture);
+        @ParameterizedTest(name = "{0} {1}")
+        @MethodSource("io.handoff.it.kexec.IomemCorpusDifferentialTests#cases")
+        void commandLinesAreEqualApartFromTheElfCoreHeaderAddress(IomemCorpus capture, MemmapMode mode) {
+            Pair p = Pair.of(capture, mode);
             assertThat(X86_64DifferentialTests.normalise(ZeroPageView.of(p.handoff()).commandLine(p.handoff())))
                     .isEqualTo(X86_64DifferentialTests.normalise(ZeroPageView.of(p.kexec()).commandLine(p.kexec())));
         }
@@ -157,10 +163,10 @@ class IomemCorpusDifferentialTests {
 
     @Nested
     class ElfCoreHeader {
-        @ParameterizedTest(name = "{0}")
-        @MethodSource("io.handoff.it.kexec.IomemCorpusDifferentialTests#planned")
-        void headerFieldsAndProgramHeadersAreEqualApartFromTheBackupRedirect(IomemCorpus capture) {
-            Pair p = Pair.of(capture);
+        @ParameterizedTest(name = "{0} {1}")
+        @MethodSource("io.handoff.it.kexec.IomemCorpusDifferentialTests#cases")
+        void headerFieldsAndProgramHeadersAreEqualApartFromTheBackupRedirect(IomemCorpus capture, MemmapMode mode) {
+            Pair p = Pair.of(capture, mode);
             assertThat(X86_64DifferentialTests.elfHeader(p.handoff()))
                     .containsExactlyEntriesOf(X86_64DifferentialTests.elfHeader(p.kexec()));
             assertThat(X86_64DifferentialTests.withoutBackupOffset(X86_64DifferentialTests.programHeaders(p.handoff())))
@@ -189,6 +195,34 @@ class IomemCorpusDifferentialTests {
                     new PrintWriter(out, true), new PrintWriter(err, true));
             assertThat(rc).as(err.toString()).isEqualTo(4);
             assertThat(err.toString()).startsWith("handoff: ").contains(reasons[1]).hasLineCount(1);
+        }
+    }
+
+    @Nested
+    class FailedReservation {
+        @Test
+        void aCrashKernelLineReadingZeroZeroIsRefusedByBothAsCaptured() throws IOException {
+            IomemCorpus capture = IomemCorpusTests.capture("012-x86-zero-crash-kernel.iomem");
+            Path profile = ReferenceInputs.work().resolve("corpus-profiles").resolve("as-captured-" + capture.file());
+            copyTree(Fixtures.profile(ReferenceInputs.BASE_PROFILE), profile);
+            Files.writeString(profile.resolve("proc/iomem"), capture.text(), StandardCharsets.UTF_8);
+            deleteTree(profile.resolve("sys/firmware/memmap"));
+            Prerequisites.kexec();
+            Prerequisites.gcc();
+            // kexec-tools takes 0-0 for the crash region and finds no room in it for the backup copy
+            assertThatThrownBy(() -> KexecToolsRun.run(profile, Prerequisites.kernel(), ReferenceInputs.initrd(),
+                    ReferenceInputs.APPEND, ReferenceInputs.work().resolve("corpus-kexec").resolve("as-captured"),
+                    MemmapMode.E820.kexecArgs())).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Cannot load");
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int rc = Main.run(new String[] {"plan", "--plugins", HandoffPlanRun.pluginsDir().toString(), "--platform",
+                "x86_64", "--root", profile.toString(), "--kernel", Prerequisites.kernel().toString(), "--crash", "--out",
+                ReferenceInputs.work().resolve("corpus-refused").resolve("as-captured").toString()},
+                    new PrintWriter(out, true), new PrintWriter(err, true));
+            assertThat(rc).as(err.toString()).isEqualTo(5);
+            assertThat(err.toString().strip()).isEqualTo("handoff: /proc/iomem line 2: the \"Crash kernel\" line reads "
+                    + "0-0: the crashkernel= reservation failed; boot with a crashkernel=SIZE the machine can reserve");
         }
     }
 

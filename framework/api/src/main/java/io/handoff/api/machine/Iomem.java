@@ -38,9 +38,13 @@ public record Iomem(List<IomemEntry> roots) {
         return all().stream().filter(e -> e.name().equals(name)).toList();
     }
 
-    /** Return every {@code Crash kernel} region (low and high), in file order. */
+    /**
+     * Return every {@code Crash kernel} region (low and high), in file order, leaving out {@code 0-0} lines: a kernel
+     * whose crashkernel= reservation failed can still print the line with both bounds 0.
+     */
     public List<MemoryRange> crashRegions() {
-        return named(CRASH_KERNEL).stream().map(e -> new MemoryRange(e.start(), e.end(), RangeType.RAM)).toList();
+        return named(CRASH_KERNEL).stream().filter(e -> e.start() != 0 || e.end() != 0)
+                .map(e -> new MemoryRange(e.start(), e.end(), RangeType.RAM)).toList();
     }
 
     /**
