@@ -19,14 +19,17 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$profile" "$work/large"
 # top-level System RAM (1 MiB, with a reserved child) and Reserved (4 KiB) lines from 2 TiB up, as a fragmented firmware
-# map prints them
-awk -v want="$lines" -v have="$(wc -l < "$profile/proc/iomem")" 'BEGIN {
-    at = 2 * 1024 * 1024 * 1024 * 1024; n = have
+# map prints them; addresses are kept as two 32-bit halves because mawk's printf truncates %x at 32 bits
+awk -v want="$lines" -v have="$(wc -l < "$profile/proc/iomem")" '
+function addr(lo) { return sprintf("%x%08x", hi, lo) }
+BEGIN {
+    hi = 512; lo = 0; n = have # 512 << 32 = 2 TiB
     while (n < want) {
-        printf "%x-%x : System RAM\n", at, at + 1048575; n++
-        if (n < want) { printf "  %x-%x : reserved\n", at + 4096, at + 8191; n++ }
-        if (n < want) { printf "%x-%x : Reserved\n", at + 1048576, at + 1052671; n++ }
-        at += 2097152
+        printf "%s-%s : System RAM\n", addr(lo), addr(lo + 1048575); n++
+        if (n < want) { printf "  %s-%s : reserved\n", addr(lo + 4096), addr(lo + 8191); n++ }
+        if (n < want) { printf "%s-%s : Reserved\n", addr(lo + 1048576), addr(lo + 1052671); n++ }
+        lo += 2097152
+        if (lo >= 4294967296) { lo -= 4294967296; hi++ }
     }
 }' >> "$work/large/proc/iomem"
 echo "profiles: bundled $(wc -l < "$profile/proc/iomem") iomem lines, large $(wc -l < "$work/large/proc/iomem") lines"
