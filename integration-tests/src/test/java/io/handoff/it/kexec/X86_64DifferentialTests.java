@@ -343,7 +343,7 @@ class X86_64DifferentialTests {
                 .map(X86_64DifferentialTests::range).toList();
     }
 
-    private static List<String> roles(CapturedLoad load) {
+    static List<String> roles(CapturedLoad load) {
         return load.segments().stream().map(LoadedSegment::role).toList();
     }
 
@@ -372,7 +372,7 @@ class X86_64DifferentialTests {
         return out;
     }
 
-    private static Map<String, String> elfHeader(CapturedLoad load) {
+    static Map<String, String> elfHeader(CapturedLoad load) {
         byte[] d = load.require(LoadedSegment.ELFCOREHDR).data();
         ByteBuffer b = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
         Map<String, Long> f = new LinkedHashMap<>();
@@ -397,21 +397,21 @@ class X86_64DifferentialTests {
         return hexMap(f);
     }
 
-    private static List<ProgramHeader> programHeaders(CapturedLoad load) {
+    static List<ProgramHeader> programHeaders(CapturedLoad load) {
         Elf64.Result r = Elf64.parse(load.require(LoadedSegment.ELFCOREHDR).data());
         assertThat(r.elf()).as("%s elfcorehdr: %s", load.source(), r.problem()).isPresent();
         return r.elf().orElseThrow().programHeaders();
     }
 
     // The PT_LOAD whose physical address is the backup source, i.e. whose p_offset differs from p_paddr.
-    private static ProgramHeader backupRedirect(List<ProgramHeader> headers) {
+    static ProgramHeader backupRedirect(List<ProgramHeader> headers) {
         List<ProgramHeader> redirected = headers.stream()
                 .filter(ph -> ph.type() == ProgramHeader.PT_LOAD && ph.offset() != ph.paddr()).toList();
         assertThat(redirected).as("PT_LOADs with p_offset != p_paddr").hasSize(1);
         return redirected.get(0);
     }
 
-    private static List<ProgramHeader> withoutBackupOffset(List<ProgramHeader> headers) {
+    static List<ProgramHeader> withoutBackupOffset(List<ProgramHeader> headers) {
         ProgramHeader redirect = backupRedirect(headers);
         return headers.stream().map(ph -> ph == redirect ? new ProgramHeader(ph.type(), ph.flags(), -1, ph.vaddr(),
                 ph.paddr(), ph.filesz(), ph.memsz(), ph.align()) : ph).toList();

@@ -15,6 +15,7 @@ import io.handoff.api.spi.ShippedPurgatory;
 import io.handoff.api.support.FileSlices;
 import io.handoff.api.support.GenericSteps;
 import io.handoff.api.machine.FirmwareMemmapEntry;
+import io.handoff.api.machine.Iomem;
 import io.handoff.api.machine.IomemEntry;
 import io.handoff.api.machine.KernelText;
 import io.handoff.api.machine.Machine;
@@ -85,6 +86,8 @@ public final class X86_64Platform implements Platform {
 
     private static final String BOOT_PARAMS = "/sys/kernel/boot_params/data";
     private static final long REALMODE_IVT_END = 0x400;
+    /** kexec-tools' limit on the machine's memory ranges read from /proc/iomem (MAX_MEMORY_RANGES, x86). */
+    static final int MAX_MEMORY_RANGES = 2048;
     private static final long ELF64_EHDR_SIZE = 64;
     private static final long ELF64_PHDR_SIZE = 56;
     private static final String EFI_RUNTIME_MAP = "/sys/firmware/efi/runtime-map";
@@ -325,19 +328,44 @@ public final class X86_64Platform implements Platform {
                         + "known: %s", id, known.stream().map(MemoryMapPassing::id).sorted().toList())));
     }
 
-    // kexec-tools' get_memory_ranges: the firmware map when the kernel exports it, else /proc/iomem's top level;
-    // RAM below the real-mode interrupt vector table's end (0x400) is left out, as kexec-tools does.
+    // kexec-tools' get_memory_ranges: the firmware map when the kernel exports it, else every /proc/iomem line of
+    // a type it knows, at any depth and in file order (get_memory_ranges_proc_iomem); RAM below the real-mode
+    // interrupt vector table's end (0x400) is left out, as kexec-tools does.
     static List<MemoryRange> machineMemory(Machine machine) {
         List<FirmwareMemmapEntry> firmware = machine.firmwareMemmap();
         List<MemoryRange> ranges = !firmware.isEmpty()
                 ? firmware.stream().map(FirmwareMemmapEntry::range).sorted(
                         (a, b) -> Long.compare(a.start(), b.start())).toList()
-                : machine.iomem().roots().stream().map(IomemEntry::range).filter(r -> r.type() != RangeType.OTHER)
-                        .toList();
+                : iomemMemory(machine.iomem());
         return ranges.stream().filter(r -> r.type() != RangeType.RAM || r.end() >= REALMODE_IVT_END)
                 .map(r -> r.type() == RangeType.RAM && r.start() < REALMODE_IVT_END
                         ? new MemoryRange(REALMODE_IVT_END, r.end(), RangeType.RAM) : r)
                 .toList();
+    }
+
+    // get_memory_ranges_proc_iomem: whole-name matches ("reserved" in any case), the first MAX_MEMORY_RANGES lines
+    // that match; one pass over the file's lines.
+    static List<MemoryRange> iomemMemory(Iomem iomem) {
+        List<MemoryRange> out = new ArrayList<>();
+        for (IomemEntry e : iomem.all()) {
+            if (out.size() >= MAX_MEMORY_RANGES) {
+                break;
+            }
+            String name = e.name().equalsIgnoreCase("reserved") ? "reserved" : e.name();
+            RangeType type = switch (name) {
+                case "System RAM" -> RangeType.RAM;
+                case "reserved" -> RangeType.RESERVED;
+                case "ACPI Tables" -> RangeType.ACPI;
+                case "ACPI Non-volatile Storage" -> RangeType.ACPI_NVS;
+                case "Persistent Memory (legacy)" -> RangeType.PRAM;
+                case "Persistent Memory" -> RangeType.PMEM;
+                default -> null;
+            };
+            if (type != null) {
+                out.add(new MemoryRange(e.start(), e.end(), type));
+            }
+        }
+        return out;
     }
 
     // kexec-tools' get_acpi_rsdp fallback: "ACPI20=" or "ACPI=" in the EFI system table file.

@@ -15,7 +15,8 @@ import java.util.Locale;
  * Draws {@code memory-map.svg}: the machine's physical memory, the crash region and every placed segment.
  *
  * <p>Three bands, top to bottom: the whole physical map (block widths log-scaled so a 4 KiB reserved page
- * and 1 TiB of PCI space are both visible), the load window (the crash region, or the span the segments
+ * and 1 TiB of PCI space are both visible; past {@value #MAX_BLOCKS} top-level entries neighbours are merged and
+ * the band says how many ranges it aggregated), the load window (the crash region, or the span the segments
  * use) drawn to scale with each segment labelled, a zoomed band for segments too thin to see at that scale,
  * and a table of the segments.
  */
@@ -23,6 +24,9 @@ public final class MemoryMapSvg {
     private static final int WIDTH = 1100;
     private static final int MARGIN = 20;
     private static final int ROWS = 5;
+    /** The most blocks the physical band draws; more top-level entries are aggregated. */
+    static final int MAX_BLOCKS = 300;
+    private static final String MIXED = "#bdbdbd";
     private static final String[] PALETTE = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
         "#e377c2", "#17becf", "#bcbd22", "#7f7f7f", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"};
 
@@ -51,22 +55,25 @@ public final class MemoryMapSvg {
     }
 
     private static int physicalBand(StringBuilder b, Machine machine, HandoffImage image, int y) {
-        text(b, MARGIN, y + 12, 13, "bold", "Physical memory (/proc/iomem top level; widths log-scaled)");
+        List<Block> blocks = blocks(machine.iomem().roots());
+        int merged = machine.iomem().roots().size() - blocks.size();
+        text(b, MARGIN, y + 12, 13, "bold", "Physical memory (/proc/iomem top level; widths log-scaled)"
+                + (merged > 0 ? String.format("; %d ranges aggregated into %d blocks", machine.iomem().roots().size(),
+                        blocks.size()) : ""));
         y += 20;
-        List<IomemEntry> roots = machine.iomem().roots();
+        List<MemoryRange> crashRegions = machine.iomem().crashRegions();
         double total = 0;
-        for (IomemEntry e : roots) {
+        for (Block e : blocks) {
             total += weight(e.size());
         }
         double x = MARGIN;
         double usable = WIDTH - 2 * MARGIN;
         int h = 34;
         int labelRow = 0;
-        for (IomemEntry e : roots) {
+        for (Block e : blocks) {
             double w = usable * weight(e.size()) / total;
-            String fill = fill(e.type());
-            rect(b, x, y, w, h, fill, "#333", e.name() + " " + span(e.start(), e.end()));
-            for (MemoryRange crash : machine.iomem().crashRegions()) {
+            rect(b, x, y, w, h, e.fill(), "#333", e.title());
+            for (MemoryRange crash : crashRegions) {
                 if (crash.start() >= e.start() && crash.end() <= e.end()) {
                     // draw the crash region inside its RAM block at its true relative position
                     double cx = x + w * (crash.start() - e.start()) / (double) e.size();
@@ -88,6 +95,72 @@ public final class MemoryMapSvg {
         y += h + 34;
         legend(b, MARGIN, y);
         return y + 14;
+    }
+
+    /**
+     * The blocks of the physical band: one per top-level entry, or, past {@link #MAX_BLOCKS} entries, runs of
+     * neighbours merged, first those of the same kind, then equal runs of any kind, so the picture stays readable
+     * and its size bounded whatever the file's length. Linear in the number of entries.
+     */
+    static List<Block> blocks(List<IomemEntry> roots) {
+        List<Block> blocks = new ArrayList<>(Math.min(roots.size(), MAX_BLOCKS + 1));
+        if (roots.size() <= MAX_BLOCKS) {
+            for (IomemEntry e : roots) {
+                blocks.add(new Block(e.start(), e.end(), e.name(), fill(e.type()), 1));
+            }
+            return blocks;
+        }
+        List<Block> same = new ArrayList<>();
+        for (IomemEntry e : roots) {
+            String fill = fill(e.type());
+            Block last = same.isEmpty() ? null : same.get(same.size() - 1);
+            if (last != null && last.fill().equals(fill)) {
+                same.set(same.size() - 1, last.merge(e.start(), e.end(), e.name(), fill, 1));
+            } else {
+                same.add(new Block(e.start(), e.end(), e.name(), fill, 1));
+            }
+        }
+        if (same.size() <= MAX_BLOCKS) {
+            return same;
+        }
+        int per = (same.size() + MAX_BLOCKS - 1) / MAX_BLOCKS;
+        for (int i = 0; i < same.size(); i += per) {
+            Block run = same.get(i);
+            for (int j = i + 1; j < Math.min(same.size(), i + per); j++) {
+                Block next = same.get(j);
+                run = run.merge(next.start(), next.end(), "mixed", MIXED, next.count());
+            }
+            blocks.add(run);
+        }
+        return blocks;
+    }
+
+    /**
+     * One drawn block of the physical band: a top-level entry, or neighbours merged.
+     *
+     * @param start the lowest first byte
+     * @param end the highest last byte
+     * @param name the entry's name, the first entry's name of a run of one kind, or {@code mixed}
+     * @param fill the colour of the entries' kind
+     * @param count how many entries the block stands for
+     */
+    record Block(long start, long end, String name, String fill, int count) {
+        long size() {
+            long n = end - start + 1;
+            return n > 0 ? n : Long.MAX_VALUE; // 0 to 2^63 - 1 does not fit
+
+        }
+
+        Block merge(long otherStart, long otherEnd, String otherName, String otherFill, int otherCount) {
+            boolean sameKind = fill.equals(otherFill);
+            return new Block(Math.min(start, otherStart), Math.max(end, otherEnd), sameKind ? name : "mixed",
+                    sameKind ? fill : MIXED, count + otherCount);
+        }
+
+        String title() {
+            return count == 1 ? name + " " + span(start, end)
+                    : String.format("%d ranges aggregated (%s) %s", count, name, span(start, end));
+        }
     }
 
     private static int loadBand(StringBuilder b, HandoffImage image, int y) {

@@ -4,6 +4,7 @@ import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.LayoutConstraints;
 import io.handoff.api.Settings;
+import io.handoff.api.machine.Iomem;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.machine.PrstatusLayout;
@@ -117,8 +118,18 @@ public final class PlanSession implements PlanContext {
         this.settings = settings;
         this.layout = layout;
         this.contributions = contributions;
+        if (machine.iomem().unprivileged()) {
+            throw new HandoffException(FailureKind.MALFORMED_PROFILE,
+                    "/proc/iomem: every range is 0-0 (the file was read without root privileges)");
+        }
         if (request.crash()) {
             List<MemoryRange> regions = machine.iomem().crashRegions();
+            if (regions.isEmpty() && !machine.iomem().named(Iomem.CRASH_KERNEL).isEmpty()) {
+                throw new HandoffException(FailureKind.NO_CRASH_REGION, String.format("/proc/iomem line %d: the "
+                        + "\"Crash kernel\" line reads 0-0: the crashkernel= reservation failed; boot with a "
+                        + "crashkernel=SIZE the machine can reserve",
+                        machine.iomem().named(Iomem.CRASH_KERNEL).get(0).line()));
+            }
             if (regions.isEmpty()) {
                 throw new HandoffException(FailureKind.NO_CRASH_REGION,
                         "/proc/iomem: no \"Crash kernel\" region; boot the running kernel with crashkernel=SIZE");

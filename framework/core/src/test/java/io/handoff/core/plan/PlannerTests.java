@@ -119,6 +119,34 @@ class PlannerTests {
         }
 
         @Test
+        void aFailedReservationPrintedAsZeroZeroIsNoCrashRegion() throws IOException {
+            Path profile = tmp.resolve("failed");
+            Files.createDirectories(profile.resolve("proc"));
+            Files.writeString(profile.resolve("proc/iomem"), "00000000-0009ebff : System RAM\n"
+                    + "  00000000-00000000 : Crash kernel\n00100000-3fffffff : System RAM\n"
+                    + "  01000000-01ffffff : Kernel code\n");
+            machine = ProfileMachine.at(profile);
+            assertThatThrownBy(() -> plan(PlanRequest.Mode.KDUMP, ctx -> { }))
+                    .isInstanceOfSatisfying(HandoffException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.NO_CRASH_REGION))
+                    .hasMessage("/proc/iomem line 2: the \"Crash kernel\" line reads 0-0: the crashkernel= reservation "
+                            + "failed; boot with a crashkernel=SIZE the machine can reserve");
+        }
+
+        @Test
+        void aFileReadWithoutRootPrivilegesIsRefused() throws IOException {
+            Path profile = tmp.resolve("unprivileged");
+            Files.createDirectories(profile.resolve("proc"));
+            Files.writeString(profile.resolve("proc/iomem"), "00000000-00000000 : System RAM\n"
+                    + "  00000000-00000000 : Kernel code\n  00000000-00000000 : Crash kernel\n");
+            machine = ProfileMachine.at(profile);
+            assertThatThrownBy(() -> plan(PlanRequest.Mode.KDUMP, ctx -> { }))
+                    .isInstanceOfSatisfying(HandoffException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.MALFORMED_PROFILE))
+                    .hasMessage("/proc/iomem: every range is 0-0 (the file was read without root privileges)");
+        }
+
+        @Test
         void aSegmentThatDoesNotFitNamesTheFreeHolesAndTheSizeAsked() {
             assertThatThrownBy(() -> plan(PlanRequest.Mode.KDUMP, ctx -> ctx.place("huge", new SegmentData.Zeros(),
                     300L << 20, Placement.anywhere(4096, Direction.TOP_DOWN))))
