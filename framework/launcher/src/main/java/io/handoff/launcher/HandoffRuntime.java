@@ -52,6 +52,13 @@ final class HandoffRuntime implements AutoCloseable {
         // the framework's root modules: the core, and last words (shared with every platform with port I/O)
         PlatformRegistry registry = PlatformRegistry.load(options.pluginsDir(), config,
                 List.of(new CoreModule(config), new LastWordsModule(config.settings(LastWordsOptions.ROOT))));
+        try {
+            // every module and plugin has declared its keys: a key none declares is a typo
+            config.requireKnownKeys();
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
         return new HandoffRuntime(config, registry);
     }
 

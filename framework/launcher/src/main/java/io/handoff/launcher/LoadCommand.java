@@ -64,6 +64,7 @@ final class LoadCommand implements Callable<Integer> {
             planning.resolveFiles(spec.commandLine().getErr(), () -> planning.choose(runtime, machine).platform());
             if (how == LoadMethod.FILE_LOAD) {
                 // the kernel plans for itself: handoff's plan would not be what runs
+                planning.requireKnownOptions(planning.choose(runtime, machine));
                 result = new Loader(runtime.syscalls(), root).fileLoad(planning.request(machine), List.of());
             } else {
                 HandoffImage image = planning.plan(runtime, machine);
