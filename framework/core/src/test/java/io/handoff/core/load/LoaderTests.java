@@ -9,6 +9,7 @@ import io.handoff.api.HandoffException;
 import io.handoff.core.plan.HandoffImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -298,25 +299,46 @@ class LoaderTests {
 
     @Nested
     class Exec {
+        final List<String> said = new ArrayList<>();
+
+        void exec() {
+            loader.exec(() -> said.add("rebooting"));
+        }
+
         @Test
         void nothingLoadedIsRefusedWithoutRebooting() {
-            HandoffException e = catchThrowableOfType(loader::exec, HandoffException.class);
+            HandoffException e = catchThrowableOfType(this::exec, HandoffException.class);
 
             assertThat(e.kind()).isEqualTo(FailureKind.NOT_AVAILABLE);
             assertThat(e.getMessage()).contains("/sys/kernel/kexec_loaded is 0").contains("handoff load");
             assertThat(kernel.calls).isEmpty();
+            assertThat(said).isEmpty();
         }
 
         @Test
-        void aLoadedKernelIsRebootedIntoAndAFailureIsReported() throws IOException {
+        void aUserWhoIsNotRootIsRefusedBeforeTheRebootIsAnnounced() throws IOException {
             KexecStatusTests.write(root, KexecStatus.KEXEC_LOADED, "1\n");
-            kernel.rebootErrno = Errno.EPERM;
             kernel.root = false;
 
-            HandoffException e = catchThrowableOfType(loader::exec, HandoffException.class);
+            HandoffException e = catchThrowableOfType(this::exec, HandoffException.class);
 
+            assertThat(e.kind()).isEqualTo(FailureKind.KEXEC_REFUSED);
+            assertThat(e.getMessage()).isEqualTo("reboot: needs root (CAP_SYS_BOOT): the kernel refuses kexec to other users");
+            assertThat(kernel.calls).isEmpty();
+            assertThat(said).isEmpty();
+        }
+
+        @Test
+        void aLoadedKernelIsAnnouncedRightBeforeTheRebootAndAFailureIsReported() throws IOException {
+            KexecStatusTests.write(root, KexecStatus.KEXEC_LOADED, "1\n");
+            kernel.rebootErrno = Errno.EPERM;
+
+            HandoffException e = catchThrowableOfType(this::exec, HandoffException.class);
+
+            assertThat(said).containsExactly("rebooting");
             assertThat(kernel.syscalls()).containsExactly("reboot");
-            assertThat(e.getMessage()).isEqualTo("reboot: permission denied: run as root (kexec needs CAP_SYS_BOOT) (EPERM)");
+            assertThat(e.kind()).isEqualTo(FailureKind.KEXEC_REFUSED);
+            assertThat(e.getMessage()).startsWith("reboot: permission denied as root").endsWith("(EPERM)");
         }
     }
 }
