@@ -8,6 +8,7 @@ import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.core.plan.HandoffImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Loading, unloading and rebooting through a fake kernel: what is called, and what every refusal says.
@@ -246,6 +248,23 @@ class LoaderTests {
         assertThat(e.kind().exitCode()).isEqualTo(exitCode);
         assertThat(e.getMessage()).contains(message).doesNotContain("\n");
         assertThat(kernel.syscalls()).containsExactly(syscall);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"kexec_load", "kexec_file_load"})
+    void withoutKexecAtAllNeitherSyscallSendsTheUserToTheOther(String syscall) throws IOException {
+        Files.delete(root.resolve(KexecStatus.KEXEC_LOADED));
+        kernel.loadErrno = Errno.ENOSYS;
+        kernel.fileLoadErrno = Errno.ENOSYS;
+        LoadMethod method = syscall.equals("kexec_load") ? LoadMethod.KEXEC_LOAD : LoadMethod.FILE_LOAD;
+
+        HandoffException e = catchThrowableOfType(
+                () -> loader.load(TestImages.kdump(dir, true), method, Optional.empty()), HandoffException.class);
+
+        assertThat(e.kind()).isEqualTo(FailureKind.NOT_AVAILABLE);
+        assertThat(e.getMessage()).isEqualTo(syscall + ": the running kernel has no kexec at all"
+                + " (/sys/kernel/kexec_loaded is missing: built without CONFIG_KEXEC and CONFIG_KEXEC_FILE); boot a"
+                + " kernel with kexec (ENOSYS)");
     }
 
     @Test
