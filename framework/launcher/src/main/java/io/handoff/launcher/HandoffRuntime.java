@@ -144,7 +144,8 @@ final class HandoffRuntime implements AutoCloseable {
     static void requireRoot(KexecSyscalls syscalls, String command) {
         if (!syscalls.privileged()) {
             throw new HandoffException(FailureKind.KEXEC_REFUSED, command + ": needs root (CAP_SYS_BOOT): the kernel"
-                    + " refuses kexec to other users (and shows them /proc/iomem without addresses)");
+                    + " refuses kexec to other users" + ("load".equals(command)
+                    ? " (and shows them /proc/iomem without addresses)" : ""));
         }
     }
 

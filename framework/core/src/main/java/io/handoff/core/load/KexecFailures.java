@@ -49,7 +49,9 @@ public final class KexecFailures {
                     + " with kexec") + why);
             case Errno.EBUSY -> refused(call + ": busy: another kexec load or unload is running, or the loaded"
                     + " image is in use; try again when it has finished" + why);
-            case Errno.EINVAL -> refused(fileLoad
+            case Errno.EINVAL -> "reboot".equals(call)
+                    ? refused(call + ": the kernel refused to start the loaded kernel" + why)
+                    : refused(fileLoad
                     ? call + ": the kernel rejected the image, the command line or the flags 0x"
                             + Long.toHexString(attempt.flags()) + why
                     : call + ": the kernel rejected a segment or the flags 0x" + Long.toHexString(attempt.flags())
