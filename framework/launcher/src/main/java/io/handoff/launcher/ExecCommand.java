@@ -1,5 +1,6 @@
 package io.handoff.launcher;
 
+import io.handoff.core.load.LoadLock;
 import io.handoff.core.load.Loader;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -28,13 +29,13 @@ final class ExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Loader loader;
-        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
-            loader = new Loader(runtime.syscalls(), root);
+        try (HandoffRuntime runtime = HandoffRuntime.start(common); LoadLock lock = runtime.loadLock()) {
+            new Loader(runtime.syscalls(), root).exec(() -> {
+                // every check has passed: the next call does not return when it succeeds
+                spec.commandLine().getOut().println("rebooting into the loaded kernel");
+                spec.commandLine().getOut().flush();
+            });
         }
-        spec.commandLine().getOut().println("rebooting into the loaded kernel");
-        spec.commandLine().getOut().flush();
-        loader.exec();
         return 0;
     }
 }

@@ -14,8 +14,9 @@ import picocli.CommandLine.Spec;
             UnloadCommand.class, StatusCommand.class, ExecCommand.class, SimulateCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 usage, 3 unreadable file, 4 malformed machine profile,",
             "5 no crash region, 6 segments do not fit, 7 unsupported kernel image, 8 command line too long,",
-            "9 platform or plugin problem, 10 not available, 11 configuration, 12 cannot write output,",
-            "13 the kernel refused the kexec load, unload or reboot."})
+            "9 platform or plugin problem, 10 not available, 11 configuration or option value, 12 cannot write",
+            "output, 13 the kernel refused the kexec load, unload or reboot (or not root), 14 refused as unsafe,",
+            "15 busy: another handoff holds the load lock."})
 final class HandoffCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

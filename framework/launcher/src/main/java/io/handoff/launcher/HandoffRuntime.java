@@ -7,7 +7,9 @@ import io.handoff.api.spi.Platform;
 import io.handoff.core.CoreModule;
 import io.handoff.core.config.HandoffConfig;
 import io.handoff.core.load.JnaKexecSyscalls;
+import io.handoff.core.config.ConfigSettings;
 import io.handoff.core.load.KexecSyscalls;
+import io.handoff.core.load.LoadLock;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.core.plan.Planner;
 import io.handoff.core.plugin.HostPlatform;
@@ -18,15 +20,22 @@ import io.handoff.core.system.ProfileMachine;
 import io.handoff.lastwords.LastWordsModule;
 import io.handoff.lastwords.LastWordsOptions;
 import io.handoff.lastwords.LastWordsSteps;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The framework as one CLI invocation uses it: configuration, plugins, planner; closed at the end.
  */
 final class HandoffRuntime implements AutoCloseable {
+    private static final Function<HostPlatform, KexecSyscalls> REAL_SYSCALLS =
+            host -> JnaKexecSyscalls.create(host.syscallNumbers());
+    private static volatile Function<HostPlatform, KexecSyscalls> syscallsFactory = REAL_SYSCALLS;
+
     private final HandoffConfig config;
     private final PlatformRegistry registry;
 
@@ -52,6 +61,13 @@ final class HandoffRuntime implements AutoCloseable {
         // the framework's root modules: the core, and last words (shared with every platform with port I/O)
         PlatformRegistry registry = PlatformRegistry.load(options.pluginsDir(), config,
                 List.of(new CoreModule(config), new LastWordsModule(config.settings(LastWordsOptions.ROOT))));
+        try {
+            // every module and plugin has declared its keys: a key none declares is a typo
+            config.requireKnownKeys();
+        } catch (RuntimeException e) {
+            registry.close();
+            throw e;
+        }
         return new HandoffRuntime(config, registry);
     }
 
@@ -87,9 +103,50 @@ final class HandoffRuntime implements AutoCloseable {
         return HostPlatform.find(registry.platforms(), System.getProperty("os.arch"));
     }
 
-    /** Return the real kexec syscalls, with the numbers of the host's platform. */
+    /** Return the kexec syscalls: the real ones, with the numbers of the host's platform (tests substitute fakes). */
     KexecSyscalls syscalls() {
-        return JnaKexecSyscalls.create(host().syscallNumbers());
+        HostPlatform host = host();
+        return syscallsFactory.apply(host);
+    }
+
+    /**
+     * Replace how the kexec syscalls are made (tests only; {@code null} restores the real ones).
+     *
+     * @param factory the syscalls for a host platform
+     */
+    static void useSyscalls(Function<HostPlatform, KexecSyscalls> factory) {
+        syscallsFactory = factory == null ? REAL_SYSCALLS : factory;
+    }
+
+    /**
+     * Take the load lock ({@code handoff.load.lock-dir}, waiting {@code handoff.load.lock-wait}) that keeps
+     * two load, unload or exec commands from running at once.
+     */
+    LoadLock loadLock() {
+        ConfigSettings load = config.settings("handoff.load");
+        Path dir = Path.of(load.getString("lock-dir"));
+        if (dir.equals(LoadLock.DEFAULT_DIRECTORY) && !usable(dir)) {
+            // not root: /run is not writable, and the kernel refuses kexec anyway; a private lock still serialises
+            dir = Path.of(System.getProperty("java.io.tmpdir"), "handoff-" + System.getProperty("user.name") + "-lock");
+        }
+        return LoadLock.acquire(dir, load.getDuration("lock-wait"));
+    }
+
+    private static boolean usable(Path dir) {
+        return Files.isDirectory(dir) ? Files.isWritable(dir)
+                : dir.getParent() != null && Files.isWritable(dir.getParent());
+    }
+
+    /**
+     * Refuse a kexec command by a user who is not root: the kernel refuses kexec to others, and shows them
+     * /proc/iomem with zero addresses, which no plan can use.
+     */
+    static void requireRoot(KexecSyscalls syscalls, String command) {
+        if (!syscalls.privileged()) {
+            throw new HandoffException(FailureKind.KEXEC_REFUSED, command + ": needs root (CAP_SYS_BOOT): the kernel"
+                    + " refuses kexec to other users" + ("load".equals(command)
+                    ? " (and shows them /proc/iomem without addresses)" : ""));
+        }
     }
 
     /** Return the paths the loaded platforms ask {@code handoff capture} to copy, each once, in platform order. */

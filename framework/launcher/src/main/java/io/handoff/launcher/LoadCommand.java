@@ -2,6 +2,8 @@ package io.handoff.launcher;
 
 import io.handoff.core.bundle.BundleWriter;
 import io.handoff.core.load.KexecSegments;
+import io.handoff.core.load.KexecSyscalls;
+import io.handoff.core.load.LoadLock;
 import io.handoff.core.load.LoadMethod;
 import io.handoff.core.load.Loader;
 import io.handoff.core.plan.HandoffImage;
@@ -60,17 +62,23 @@ final class LoadCommand implements Callable<Integer> {
         LoadMethod how = LoadMethodOptions.of(method);
         Loader.Result result;
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
-            ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
-            planning.resolveFiles(spec.commandLine().getErr(), () -> planning.choose(runtime, machine).platform());
-            if (how == LoadMethod.FILE_LOAD) {
-                // the kernel plans for itself: handoff's plan would not be what runs
-                result = new Loader(runtime.syscalls(), root).fileLoad(planning.request(machine), List.of());
-            } else {
-                HandoffImage image = planning.plan(runtime, machine);
-                if (bundle != null) {
-                    BundleWriter.write(image, machine, bundle);
+            KexecSyscalls syscalls = runtime.syscalls();
+            // before planning: to other users the kernel shows /proc/iomem without addresses
+            HandoffRuntime.requireRoot(syscalls, "load");
+            try (LoadLock lock = runtime.loadLock()) {
+                ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
+                planning.resolveFiles(spec.commandLine().getErr(), () -> planning.choose(runtime, machine).platform());
+                if (how == LoadMethod.FILE_LOAD) {
+                    // the kernel plans for itself: handoff's plan would not be what runs
+                    planning.requireKnownOptions(planning.choose(runtime, machine));
+                    result = new Loader(syscalls, root).fileLoad(planning.request(machine), List.of());
+                } else {
+                    HandoffImage image = planning.plan(runtime, machine);
+                    if (bundle != null) {
+                        BundleWriter.write(image, machine, bundle);
+                    }
+                    result = new Loader(syscalls, root).load(image, how, Optional.ofNullable(corruptSegment));
                 }
-                result = new Loader(runtime.syscalls(), root).load(image, how, Optional.ofNullable(corruptSegment));
             }
         }
         print(out, result);

@@ -4,6 +4,8 @@ import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.spi.Platform;
+import io.handoff.core.config.ConfigSettings;
+import io.handoff.core.config.Suggestions;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.core.plugin.LoadedPlatform;
 import io.handoff.core.system.ProfileMachine;
@@ -13,6 +15,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
@@ -21,6 +25,8 @@ import picocli.CommandLine.Option;
  * The options that say what to plan, shared by {@code plan} and {@code load}.
  */
 final class PlanningOptions {
+    private static final String MEMMAP = "memmap";
+
     @Option(names = "--platform", paramLabel = "ID", description = "Platform id (default: the one that detects the machine).")
     String platform;
 
@@ -64,9 +70,9 @@ final class PlanningOptions {
         if (kernel == null) {
             kernel = KernelLocator.forPlatform(platform.get()).find(err);
         }
-        requireReadable(kernel, "kernel");
+        InputFiles.requireReadable(kernel, "kernel");
         if (initrd != null) {
-            requireReadable(initrd, "initrd");
+            InputFiles.requireReadable(initrd, "initrd");
         }
     }
 
@@ -75,7 +81,7 @@ final class PlanningOptions {
         String commandLine = cmdline.reuse ? machine.commandLine() : cmdline.append == null ? "" : cmdline.append;
         Map<String, String> options = new LinkedHashMap<>(platformOptions);
         if (memmap != null) {
-            options.put("memmap", memmap);
+            options.put(MEMMAP, memmap);
         }
         return new PlanRequest(crash ? PlanRequest.Mode.KDUMP : PlanRequest.Mode.KEXEC, kernel.toAbsolutePath(),
                 Optional.ofNullable(initrd).map(Path::toAbsolutePath), commandLine, options);
@@ -88,13 +94,28 @@ final class PlanningOptions {
 
     /** Plan with the chosen (or detected) platform. */
     HandoffImage plan(HandoffRuntime runtime, ProfileMachine machine) {
-        return runtime.plan(choose(runtime, machine), machine, request(machine));
+        LoadedPlatform chosen = choose(runtime, machine);
+        requireKnownOptions(chosen);
+        return runtime.plan(chosen, machine, request(machine));
     }
 
-    private static void requireReadable(Path file, String what) {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE,
-                    file + ": cannot read the " + what + (Files.exists(file) ? " (not a readable file)" : " (no such file)"));
+    /**
+     * Refuse a {@code -O KEY=VALUE} whose key the platform does not know: the keys of its settings
+     * ({@code handoff.platforms.<id>}), and {@code memmap}.
+     *
+     * @throws HandoffException {@code CONFIGURATION} naming the key and the closest known one
+     */
+    void requireKnownOptions(LoadedPlatform chosen) {
+        Set<String> known = new TreeSet<>(Set.of(MEMMAP));
+        if (chosen.settings() instanceof ConfigSettings settings) {
+            known.addAll(settings.config().root().keySet());
+        }
+        for (String key : platformOptions.keySet()) {
+            if (!known.contains(key)) {
+                throw new HandoffException(FailureKind.CONFIGURATION, "-O " + key + ": not an option of platform "
+                        + chosen.platform().id() + " (it knows " + String.join(", ", known) + ")"
+                        + Suggestions.closest(key, known).map(k -> "; did you mean " + k + "?").orElse(""));
+            }
         }
     }
 }

@@ -113,10 +113,10 @@ final class SimulateCommand implements Callable<Integer> {
         Map<String, String> lastWordsOverrides = lastWords.overrides();
         ReferenceMachine.Options options = machineOptions();
         if (kernel != null) {
-            requireReadable(kernel, "kernel");
+            InputFiles.requireReadable(kernel, "kernel");
         }
         if (initrd != null) {
-            requireReadable(initrd, "initrd");
+            InputFiles.requireReadable(initrd, "initrd");
         }
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWordsOverrides)) {
             if (root == null) {
@@ -130,7 +130,7 @@ final class SimulateCommand implements Callable<Integer> {
             LoadedPlatform chosen = runtime.choose(platform, machine.view());
             if (kernel == null) {
                 kernel = KernelLocator.forPlatform(chosen.platform()).find(spec.commandLine().getErr());
-                requireReadable(kernel, "kernel");
+                InputFiles.requireReadable(kernel, "kernel");
             }
             PlanRequest request = new PlanRequest(reboot ? PlanRequest.Mode.KEXEC : PlanRequest.Mode.KDUMP,
                     kernel.toAbsolutePath(), Optional.ofNullable(initrd).map(Path::toAbsolutePath), append,
@@ -187,12 +187,5 @@ final class SimulateCommand implements Callable<Integer> {
                     + " ships no machine profile; pass --root DIR");
         }
         return profiles.get(0);
-    }
-
-    private static void requireReadable(Path file, String what) {
-        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE,
-                    file + ": cannot read the " + what + (Files.exists(file) ? " (not a readable file)" : " (no such file)"));
-        }
     }
 }

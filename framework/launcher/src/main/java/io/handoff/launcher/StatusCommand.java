@@ -37,7 +37,12 @@ final class StatusCommand implements Callable<Integer> {
         out.printf("lockdown:            %s%n", s.lockdown().orElse("unknown (/" + KexecStatus.LOCKDOWN + " unreadable)"));
         out.printf("kexec_load_disabled: %s%n", s.loadDisabled().map(d -> d ? "1 (until reboot)" : "0").orElse("unknown"));
         LoadMethod would = Loader.wouldUse(s, true, LoadMethod.AUTO);
-        out.printf("a load would use:    %s%n", would == LoadMethod.KEXEC_LOAD
+        out.printf("a load would use:    %s%n", !s.supported()
+                ? "nothing: the running kernel has no kexec (/" + KexecStatus.KEXEC_LOADED + " is missing)"
+                : s.loadDisabled().orElse(false) && s.lockedDown()
+                ? "nothing: kexec_load is disabled and lockdown needs a signed kernel: kexec_file_load with a kernel"
+                        + " signed by a key the running kernel trusts"
+                : would == LoadMethod.KEXEC_LOAD
                 ? "kexec_load, with handoff's purgatory"
                 : "kexec_file_load, with the kernel's own purgatory (" + (s.lockedDown()
                         ? "lockdown refuses kexec_load" : "kexec_load is disabled") + "): pass --file-load or --auto");

@@ -1,6 +1,7 @@
 package io.handoff.launcher;
 
-import io.handoff.core.load.JnaKexecSyscalls;
+import io.handoff.core.load.KexecSyscalls;
+import io.handoff.core.load.LoadLock;
 import io.handoff.core.load.LoadMethod;
 import io.handoff.core.load.Loader;
 import io.handoff.core.plugin.HostPlatform;
@@ -41,8 +42,11 @@ final class UnloadCommand implements Callable<Integer> {
         try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
             // kexec_load's architecture bits must name the running kernel's: the host's platform's
             HostPlatform host = runtime.host();
-            used = new Loader(JnaKexecSyscalls.create(host.syscallNumbers()), root).unload(crash,
-                    LoadMethodOptions.of(method), host.kexecArch());
+            KexecSyscalls syscalls = runtime.syscalls();
+            HandoffRuntime.requireRoot(syscalls, "unload");
+            try (LoadLock lock = runtime.loadLock()) {
+                used = new Loader(syscalls, root).unload(crash, LoadMethodOptions.of(method), host.kexecArch());
+            }
         }
         spec.commandLine().getOut().printf("unloaded the %s with %s%n",
                 crash ? "capture kernel" : "kernel loaded for 'handoff exec'", used.syscall());

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CliTests {
     /** A toy platform plugin: kernels must start with "TOY!", command lines are limited to 64 bytes. */
-    private static final String TOY = """
+    static final String TOY = """
             package com.example.toy;
 
             import io.handoff.api.FailureKind;
@@ -78,7 +78,7 @@ class CliTests {
             """;
 
     /** A platform with port I/O (last words apply) that plans nothing useful. */
-    private static final String PORTY = """
+    static final String PORTY = """
             package com.example.porty;
 
             import io.handoff.api.machine.SystemView;
@@ -369,14 +369,17 @@ class CliTests {
                     "the toy platform claims x86_64 hosts only, with their syscall numbers");
             org.junit.jupiter.api.Assumptions.assumeTrue(noKexec || !root,
                     "root on a kernel with kexec: a real load or unload would change this machine");
-            return noKexec
-                    ? new HostKexec(10, "handoff: kexec_file_load: the running kernel has no kexec_file_load (built"
-                            + " without CONFIG_KEXEC_FILE); load without --file-load (ENOSYS)",
-                            "handoff: kexec_load: the running kernel has no kexec_load (built without CONFIG_KEXEC);"
-                                    + " try --file-load, or boot a kernel with kexec (ENOSYS)")
-                    : new HostKexec(13, "handoff: kexec_file_load: permission denied: run as root (kexec needs"
-                            + " CAP_SYS_BOOT) (EPERM)", "handoff: kexec_load: permission denied: run as root (kexec"
-                            + " needs CAP_SYS_BOOT) (EPERM)");
+            // a user is refused before any syscall; without kexec neither syscall is suggested for the other
+            return root
+                    ? new HostKexec(10, "handoff: kexec_file_load: the running kernel has no kexec at all"
+                            + " (/sys/kernel/kexec_loaded is missing: built without CONFIG_KEXEC and CONFIG_KEXEC_FILE);"
+                            + " boot a kernel with kexec (ENOSYS)",
+                            "handoff: kexec_load: the running kernel has no kexec at all (/sys/kernel/kexec_loaded is"
+                                    + " missing: built without CONFIG_KEXEC and CONFIG_KEXEC_FILE); boot a kernel with"
+                                    + " kexec (ENOSYS)")
+                    : new HostKexec(13, "handoff: load: needs root (CAP_SYS_BOOT): the kernel refuses kexec to other"
+                            + " users (and shows them /proc/iomem without addresses)", "handoff: unload: needs root"
+                            + " (CAP_SYS_BOOT): the kernel refuses kexec to other users");
         }
     }
 

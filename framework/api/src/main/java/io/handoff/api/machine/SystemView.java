@@ -1,5 +1,7 @@
 package io.handoff.api.machine;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -27,6 +29,18 @@ public interface SystemView {
 
     /** Read at most {@code limit} bytes from the start of a file (pseudo files such as /proc/kcore are huge). */
     byte[] readBytes(String machinePath, int limit);
+
+    /**
+     * Open a file for streaming, for files too large to hold at once such as {@code /proc/kallsyms}.
+     *
+     * <p>The default reads the whole file through {@link #readBytes}; views over real directories stream.
+     *
+     * @param machinePath the absolute machine path
+     * @return a stream the caller closes
+     */
+    default InputStream open(String machinePath) {
+        return new ByteArrayInputStream(readBytes(machinePath, Integer.MAX_VALUE));
+    }
 
     /** List the entry names of a directory, sorted; empty when the directory does not exist. */
     List<String> list(String machineDir);

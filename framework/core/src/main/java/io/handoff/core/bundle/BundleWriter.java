@@ -8,6 +8,7 @@ import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
 import io.handoff.core.digest.ChunkDigest;
 import io.handoff.core.digest.SegmentDigest;
+import io.handoff.core.files.StagingDirectory;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.core.purgatory.LinkedPurgatory;
 import io.handoff.core.purgatory.StepDecoder;
@@ -16,13 +17,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -33,8 +30,9 @@ import java.util.Map;
  * Writes a plan as a bundle directory: {@code manifest.json}, {@code segments/NN-role.bin},
  * {@code plan.txt} and {@code memory-map.svg}.
  *
- * <p>The bundle is written into a sibling temporary directory and moved into place at the end, so a
- * failure never leaves half a bundle, and an existing bundle is only replaced by a complete one.
+ * <p>The bundle is written into a sibling staging directory ({@link StagingDirectory}) and moved into place at
+ * the end, so a failure or an interruption never leaves half a bundle (nor the staging directory), and an
+ * existing bundle is only replaced by a complete one.
  * File-backed segments are streamed with {@code transferTo}, never read into the heap.
  */
 public final class BundleWriter {
@@ -55,40 +53,34 @@ public final class BundleWriter {
     public static Path write(HandoffImage image, Machine machine, Path out) {
         Path target = out.toAbsolutePath().normalize();
         Path parent = target.getParent();
-        Path temp = null;
+        if (parent == null) {
+            throw new HandoffException(FailureKind.OUTPUT, target + ": the file system root cannot be a bundle;"
+                    + " choose a directory below it");
+        }
         try {
             Files.createDirectories(parent);
             requireReplaceable(target);
-            temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp");
-            Path segDir = Files.createDirectory(temp.resolve("segments"));
-            List<String> files = new ArrayList<>();
-            for (int i = 0; i < image.segments().size(); i++) {
-                Segment s = image.segments().get(i);
-                String name = fileName(i, s);
-                writeSegment(s, segDir.resolve(name));
-                files.add("segments/" + name);
+            try (StagingDirectory staging = StagingDirectory.beside(target)) {
+                Path temp = staging.path();
+                Path segDir = Files.createDirectory(temp.resolve("segments"));
+                List<String> files = new ArrayList<>();
+                for (int i = 0; i < image.segments().size(); i++) {
+                    Segment s = image.segments().get(i);
+                    String name = fileName(i, s);
+                    writeSegment(s, segDir.resolve(name));
+                    files.add("segments/" + name);
+                }
+                Files.writeString(temp.resolve("manifest.json"), Json.write(manifest(image, files)),
+                        StandardCharsets.UTF_8);
+                Files.writeString(temp.resolve("plan.txt"), PlanText.render(image, machine, files),
+                        StandardCharsets.UTF_8);
+                Files.writeString(temp.resolve("memory-map.svg"), MemoryMapSvg.render(image, machine),
+                        StandardCharsets.UTF_8);
+                staging.commit();
             }
-            Files.writeString(temp.resolve("manifest.json"), Json.write(manifest(image, files)),
-                    StandardCharsets.UTF_8);
-            Files.writeString(temp.resolve("plan.txt"), PlanText.render(image, machine, files), StandardCharsets.UTF_8);
-            Files.writeString(temp.resolve("memory-map.svg"), MemoryMapSvg.render(image, machine),
-                    StandardCharsets.UTF_8);
-            if (Files.exists(target)) {
-                deleteTree(target);
-            }
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            temp = null;
             return target;
         } catch (IOException e) {
             throw new HandoffException(FailureKind.OUTPUT, target + ": cannot write bundle: " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    deleteTree(temp);
-                } catch (IOException ignored) {
-                    // best effort: the temporary directory is hidden and named after the target
-                }
-            }
         }
     }
 
@@ -229,21 +221,5 @@ public final class BundleWriter {
 
     static String hex(long v) {
         return "0x" + Long.toHexString(v);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

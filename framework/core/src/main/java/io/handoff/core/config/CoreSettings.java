@@ -8,6 +8,11 @@ package io.handoff.core.config;
  * @since 0.1
  */
 public record CoreSettings(int digestChunkSize, int digestParallelism) {
+    /** The smallest digest chunk: one page; smaller chunks only multiply the digests purgatory checks. */
+    public static final long MIN_DIGEST_CHUNK = 4096;
+    /** The largest digest chunk. */
+    public static final long MAX_DIGEST_CHUNK = 1L << 30;
+
     /** Validate the values; {@link #from} reports bad user values as configuration errors before this runs. */
     public CoreSettings {
         if (digestChunkSize <= 0) {
@@ -27,8 +32,10 @@ public record CoreSettings(int digestChunkSize, int digestParallelism) {
      */
     public static CoreSettings from(ConfigSettings settings) {
         long chunk = settings.getBytes("digest-chunk-size");
-        if (chunk <= 0 || chunk > Integer.MAX_VALUE) {
-            throw settings.invalid("digest-chunk-size", "must be between 1 byte and 2 GiB - 1, got " + chunk);
+        if (chunk < MIN_DIGEST_CHUNK || chunk > MAX_DIGEST_CHUNK) {
+            // checked here, when the configuration loads, so a tiny chunk is refused before any hashing
+            throw settings.invalid("digest-chunk-size", "must be between 4K (one page) and 1G, got " + chunk
+                    + " bytes");
         }
         int parallelism = settings.getInt("digest-parallelism");
         if (parallelism < 0) {

@@ -11,7 +11,14 @@ import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -35,6 +42,8 @@ public final class HandoffConfig {
 
     private static final Logger LOG = LoggerFactory.getLogger(HandoffConfig.class);
     private static final String COMMAND_LINE = "command line";
+    private static final String NAMESPACE = "handoff";
+    private static final String PLATFORMS = "platforms";
 
     private final Config user;
     private final Config reference;
@@ -42,12 +51,17 @@ public final class HandoffConfig {
     private final Path file;
     private final CoreSettings core;
     private final PurgatorySettings purgatory;
+    /** The references whose keys count as known: the framework's, then each module's passed to {@link #layered}. */
+    private final List<Config> knownReferences = new CopyOnWriteArrayList<>();
+    /** The namespaces {@link #layered} was called for (loaded platforms). */
+    private final Set<String> layeredRoots = ConcurrentHashMap.newKeySet();
 
     private HandoffConfig(Config user, Config reference, Path file) {
         this.user = user;
         this.reference = reference;
         this.file = file;
         this.resolved = resolve(user.withFallback(reference));
+        this.knownReferences.add(reference);
         if (reference.hasPath("handoff")) {
             ConfigProblems.validate(resolved, reference, "handoff");
         }
@@ -180,8 +194,8 @@ public final class HandoffConfig {
      * Layer a module's or plugin's own reference under the user configuration, validate it and return its settings.
      *
      * <p>Only the part of {@code moduleReference} under {@code root} is used, so a plugin's defaults can
-     * never change another namespace. Keys the user sets under {@code root} that the reference does not
-     * know are logged as warnings (most likely typos) and otherwise ignored.
+     * never change another namespace. Its keys count as known for {@link #requireKnownKeys()}, which refuses
+     * the keys the user sets that no reference declares (most likely typos).
      *
      * @param root the namespace, such as {@code handoff.platforms.x86_64}, never {@code null}
      * @param moduleReference the module's own {@code reference.conf}, possibly empty, never {@code null}
@@ -196,21 +210,55 @@ public final class HandoffConfig {
         if (own.hasPath(root)) {
             ConfigProblems.validate(merged, own, root);
         }
-        warnUnknown(merged, own, root);
+        knownReferences.add(own);
+        layeredRoots.add(root);
         return ConfigSettings.of(merged, root);
     }
 
-    private static void warnUnknown(Config merged, Config own, String root) {
-        if (!merged.hasPath(root) || !own.hasPath(root)) {
-            return; // a module without defaults declares no keys: nothing to compare with
+    /**
+     * Refuse every key the user set under {@code handoff.} (in the user file, {@code -D} or the command line's
+     * other overrides) that no reference declares, naming the closest known key.
+     *
+     * <p>Call it once every module and plugin has been {@link #layered}: their keys count as known. A key under
+     * {@code handoff.platforms.<id>} of a platform that is not loaded cannot be checked and is only logged.
+     *
+     * @throws HandoffException of kind CONFIGURATION: {@code <where>: <key>: not a known setting; did you mean <key>?}
+     */
+    public void requireKnownKeys() {
+        if (!user.hasPath(NAMESPACE)) {
+            return;
         }
-        for (Map.Entry<String, ConfigValue> entry : merged.getConfig(root).entrySet()) {
-            String full = root + "." + entry.getKey();
-            if (!known(own, full)) {
-                LOG.warn("{}: {} is not a known setting (not in the reference.conf of {}); ignored",
-                        ConfigProblems.where(entry.getValue().origin()), full, root);
+        List<String> knownKeys = knownReferences.stream()
+                .filter(c -> c.hasPath(NAMESPACE))
+                .flatMap(c -> c.getConfig(NAMESPACE).entrySet().stream().map(e -> NAMESPACE + "." + e.getKey()))
+                .distinct().sorted().toList();
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, ConfigValue> entry : new TreeMap<>(toMap(user.getConfig(NAMESPACE))).entrySet()) {
+            String full = NAMESPACE + "." + entry.getKey();
+            if (knownReferences.stream().anyMatch(c -> known(c, full))) {
+                continue;
             }
+            List<String> parts = ConfigUtil.splitPath(full);
+            if (parts.size() > 2 && PLATFORMS.equals(parts.get(1))
+                    && !layeredRoots.contains(ConfigUtil.joinPath(parts.subList(0, 3)))) {
+                LOG.warn("{}: {} is for platform {}, which is not loaded; not checked",
+                        ConfigProblems.where(entry.getValue().origin()), full, parts.get(2));
+                continue;
+            }
+            problems.add(ConfigProblems.where(entry.getValue().origin()) + ": " + full + ": not a known setting"
+                    + Suggestions.closest(full, knownKeys).map(k -> "; did you mean " + k + "?").orElse(""));
         }
+        if (!problems.isEmpty()) {
+            throw new HandoffException(FailureKind.CONFIGURATION, String.join("; ", problems));
+        }
+    }
+
+    private static Map<String, ConfigValue> toMap(Config config) {
+        Map<String, ConfigValue> map = new LinkedHashMap<>();
+        for (Map.Entry<String, ConfigValue> e : config.entrySet()) {
+            map.put(e.getKey(), e.getValue());
+        }
+        return map;
     }
 
     private static boolean known(Config own, String full) {

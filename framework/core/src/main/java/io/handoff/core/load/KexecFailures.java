@@ -39,13 +39,19 @@ public final class KexecFailures {
         boolean fileLoad = "kexec_file_load".equals(call);
         return switch (errno) {
             case Errno.EPERM -> refused(eperm(call, fileLoad, status, privileged) + why);
-            case Errno.ENOSYS -> new HandoffException(FailureKind.NOT_AVAILABLE, call
+            // without kexec at all, neither syscall exists: suggesting the other would send the user in circles
+            case Errno.ENOSYS -> !status.supported() ? new HandoffException(FailureKind.NOT_AVAILABLE, call
+                    + ": the running kernel has no kexec at all (/" + KexecStatus.KEXEC_LOADED + " is missing: built"
+                    + " without CONFIG_KEXEC and CONFIG_KEXEC_FILE); boot a kernel with kexec" + why)
+                    : new HandoffException(FailureKind.NOT_AVAILABLE, call
                     + ": the running kernel has no " + call + (fileLoad ? " (built without CONFIG_KEXEC_FILE);"
                     + " load without --file-load" : " (built without CONFIG_KEXEC); try --file-load, or boot a kernel"
                     + " with kexec") + why);
             case Errno.EBUSY -> refused(call + ": busy: another kexec load or unload is running, or the loaded"
                     + " image is in use; try again when it has finished" + why);
-            case Errno.EINVAL -> refused(fileLoad
+            case Errno.EINVAL -> "reboot".equals(call)
+                    ? refused(call + ": the kernel refused to start the loaded kernel" + why)
+                    : refused(fileLoad
                     ? call + ": the kernel rejected the image, the command line or the flags 0x"
                             + Long.toHexString(attempt.flags()) + why
                     : call + ": the kernel rejected a segment or the flags 0x" + Long.toHexString(attempt.flags())

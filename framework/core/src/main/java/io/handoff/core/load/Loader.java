@@ -198,9 +198,12 @@ public final class Loader {
     /**
      * Reboot into the loaded kernel ({@code sync}, then {@code reboot(LINUX_REBOOT_CMD_KEXEC)}); returns only on failure.
      *
-     * @throws HandoffException NOT_AVAILABLE when nothing is loaded, else the kernel's refusal
+     * @param announce run after every check has passed, right before the call that does not return on success
+     *     (the CLI says "rebooting" there, and only there)
+     * @throws HandoffException NOT_AVAILABLE when nothing is loaded, KEXEC_REFUSED when not root, else the
+     *     kernel's refusal
      */
-    public void exec() {
+    public void exec(Runnable announce) {
         KexecStatus status = status();
         if (!status.supported()) {
             throw new HandoffException(FailureKind.NOT_AVAILABLE, "reboot: the running kernel has no kexec (/"
@@ -211,6 +214,11 @@ public final class Loader {
                     + KexecStatus.KEXEC_LOADED + " is 0): run 'handoff load' first (a capture kernel loaded with"
                     + " --crash only runs on panic)");
         }
+        if (!syscalls.privileged()) {
+            throw new HandoffException(FailureKind.KEXEC_REFUSED, "reboot: needs root (CAP_SYS_BOOT): the kernel"
+                    + " refuses kexec to other users");
+        }
+        announce.run();
         int errno = syscalls.rebootIntoLoadedKernel();
         throw KexecFailures.of(errno, new KexecFailures.Attempt("reboot", false, List.of(), 0), status(),
                 syscalls.privileged());

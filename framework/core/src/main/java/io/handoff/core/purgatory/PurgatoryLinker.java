@@ -104,6 +104,14 @@ public final class PurgatoryLinker {
         List<String> warnings = new ArrayList<>();
         StepProgram draft = program(platform, context, others, warnings);
         checkBudget(draft);
+        // a refusal that needs no hashing comes before the hashing: 32 bytes of SHA-256 per chunk at least
+        long chunks = others.stream().mapToLong(s -> (s.bufsz() + digester.chunkSize() - 1) / digester.chunkSize()).sum();
+        if (chunks * 32 > placed.image().paramSize()) {
+            throw new HandoffException(FailureKind.DOES_NOT_FIT, String.format(
+                    "purgatory: %d digest chunks of %d bytes need at least %d bytes but the image's parameter area"
+                            + " holds %d; a larger handoff.core.digest-chunk-size makes it smaller",
+                    chunks, digester.chunkSize(), chunks * 32, placed.image().paramSize()));
+        }
         List<SegmentDigest> otherDigests = digester.digest(others);
         StepProgram program = draft.withDigests(new DigestTable(digester.chunkSize(), otherDigests));
         byte[] area = StepEncoder.encode(program, platform.byteOrder(), settings.iterationCap(),

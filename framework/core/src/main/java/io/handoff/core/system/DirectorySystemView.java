@@ -15,8 +15,16 @@ import java.util.stream.Stream;
 
 /**
  * A {@link SystemView} rooted at a directory: {@code /} for the running machine or a captured profile.
+ *
+ * <p>A profile is input handoff does not control, so every read is bounded: only regular files are read (a
+ * FIFO, device or socket is refused by name instead of blocking or never ending), a text file may hold at most
+ * {@link #MAX_TEXT_FILE} bytes, and a symbolic link must stay inside the root. Refusals are
+ * {@code UNREADABLE_FILE} (exit 3), except a file over the size cap, which is {@code MALFORMED_PROFILE} (exit 4).
  */
 public final class DirectorySystemView implements SystemView {
+    /** The most bytes a profile text file may hold (/proc/iomem of a large machine is well under 1 MiB). */
+    public static final int MAX_TEXT_FILE = 16 << 20;
+
     private final Path root;
 
     /**
@@ -61,7 +69,12 @@ public final class DirectorySystemView implements SystemView {
     @Override
     public String readString(String machinePath) {
         // Decoding with replacement: a stray non-UTF-8 byte in a resource name must not fail the read.
-        return new String(readBytes(machinePath, Integer.MAX_VALUE), StandardCharsets.UTF_8);
+        byte[] bytes = readBytes(machinePath, MAX_TEXT_FILE + 1);
+        if (bytes.length > MAX_TEXT_FILE) {
+            throw new HandoffException(FailureKind.MALFORMED_PROFILE, machinePath + ": larger than "
+                    + (MAX_TEXT_FILE >> 20) + " MiB under " + root + "; refused (no machine file is that large)");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     @Override
@@ -69,15 +82,59 @@ public final class DirectorySystemView implements SystemView {
         if (limit < 0) {
             throw new IllegalArgumentException("negative limit " + limit);
         }
-        Path file = resolve(machinePath);
         // readNBytes stops at the limit, so /proc/kcore (as large as the address space) is never read whole.
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = open(machinePath)) {
             return in.readNBytes(limit);
+        } catch (IOException e) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE,
+                    machinePath + ": cannot read under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Open a regular file of the machine for streaming.
+     *
+     * @throws HandoffException {@code UNREADABLE_FILE} when the file is missing, is no regular file (a FIFO,
+     *     a device, a socket, a directory) or is a symbolic link that leads out of the root
+     */
+    @Override
+    public InputStream open(String machinePath) {
+        Path file = resolve(machinePath);
+        Path real;
+        try {
+            real = file.toRealPath();
         } catch (NoSuchFileException e) {
             throw missing(machinePath);
         } catch (IOException e) {
             throw new HandoffException(FailureKind.UNREADABLE_FILE,
                     machinePath + ": cannot read under " + root + ": " + e.getMessage(), e);
+        }
+        Path realRoot = realRoot();
+        if (!real.startsWith(realRoot)) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, machinePath + ": a symbolic link out of the"
+                    + " profile root " + root + " (to " + real + "); refused");
+        }
+        String kind = FileKinds.describe(real);
+        if (kind != null) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, machinePath + ": is " + kind
+                    + ", not a regular file, under " + root + "; refused");
+        }
+        try {
+            return Files.newInputStream(real);
+        } catch (NoSuchFileException e) {
+            throw missing(machinePath);
+        } catch (IOException e) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE,
+                    machinePath + ": cannot read under " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path realRoot() {
+        try {
+            return root.toRealPath();
+        } catch (IOException e) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, root + ": the machine root cannot be read: "
+                    + e.getMessage(), e);
         }
     }
 

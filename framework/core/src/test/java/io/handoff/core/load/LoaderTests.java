@@ -8,7 +8,9 @@ import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.core.plan.HandoffImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Loading, unloading and rebooting through a fake kernel: what is called, and what every refusal says.
@@ -247,6 +250,23 @@ class LoaderTests {
         assertThat(kernel.syscalls()).containsExactly(syscall);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"kexec_load", "kexec_file_load"})
+    void withoutKexecAtAllNeitherSyscallSendsTheUserToTheOther(String syscall) throws IOException {
+        Files.delete(root.resolve(KexecStatus.KEXEC_LOADED));
+        kernel.loadErrno = Errno.ENOSYS;
+        kernel.fileLoadErrno = Errno.ENOSYS;
+        LoadMethod method = syscall.equals("kexec_load") ? LoadMethod.KEXEC_LOAD : LoadMethod.FILE_LOAD;
+
+        HandoffException e = catchThrowableOfType(
+                () -> loader.load(TestImages.kdump(dir, true), method, Optional.empty()), HandoffException.class);
+
+        assertThat(e.kind()).isEqualTo(FailureKind.NOT_AVAILABLE);
+        assertThat(e.getMessage()).isEqualTo(syscall + ": the running kernel has no kexec at all"
+                + " (/sys/kernel/kexec_loaded is missing: built without CONFIG_KEXEC and CONFIG_KEXEC_FILE); boot a"
+                + " kernel with kexec (ENOSYS)");
+    }
+
     @Test
     void kexecLoadDisabledIsNamedForRoot() throws IOException {
         KexecStatusTests.write(root, KexecStatus.LOAD_DISABLED, "1\n");
@@ -298,25 +318,46 @@ class LoaderTests {
 
     @Nested
     class Exec {
+        final List<String> said = new ArrayList<>();
+
+        void exec() {
+            loader.exec(() -> said.add("rebooting"));
+        }
+
         @Test
         void nothingLoadedIsRefusedWithoutRebooting() {
-            HandoffException e = catchThrowableOfType(loader::exec, HandoffException.class);
+            HandoffException e = catchThrowableOfType(this::exec, HandoffException.class);
 
             assertThat(e.kind()).isEqualTo(FailureKind.NOT_AVAILABLE);
             assertThat(e.getMessage()).contains("/sys/kernel/kexec_loaded is 0").contains("handoff load");
             assertThat(kernel.calls).isEmpty();
+            assertThat(said).isEmpty();
         }
 
         @Test
-        void aLoadedKernelIsRebootedIntoAndAFailureIsReported() throws IOException {
+        void aUserWhoIsNotRootIsRefusedBeforeTheRebootIsAnnounced() throws IOException {
             KexecStatusTests.write(root, KexecStatus.KEXEC_LOADED, "1\n");
-            kernel.rebootErrno = Errno.EPERM;
             kernel.root = false;
 
-            HandoffException e = catchThrowableOfType(loader::exec, HandoffException.class);
+            HandoffException e = catchThrowableOfType(this::exec, HandoffException.class);
 
+            assertThat(e.kind()).isEqualTo(FailureKind.KEXEC_REFUSED);
+            assertThat(e.getMessage()).isEqualTo("reboot: needs root (CAP_SYS_BOOT): the kernel refuses kexec to other users");
+            assertThat(kernel.calls).isEmpty();
+            assertThat(said).isEmpty();
+        }
+
+        @Test
+        void aLoadedKernelIsAnnouncedRightBeforeTheRebootAndAFailureIsReported() throws IOException {
+            KexecStatusTests.write(root, KexecStatus.KEXEC_LOADED, "1\n");
+            kernel.rebootErrno = Errno.EPERM;
+
+            HandoffException e = catchThrowableOfType(this::exec, HandoffException.class);
+
+            assertThat(said).containsExactly("rebooting");
             assertThat(kernel.syscalls()).containsExactly("reboot");
-            assertThat(e.getMessage()).isEqualTo("reboot: permission denied: run as root (kexec needs CAP_SYS_BOOT) (EPERM)");
+            assertThat(e.kind()).isEqualTo(FailureKind.KEXEC_REFUSED);
+            assertThat(e.getMessage()).startsWith("reboot: permission denied as root").endsWith("(EPERM)");
         }
     }
 }

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.core.testing.Fixtures;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -76,8 +79,60 @@ class DirectorySystemViewTests {
             assertThatThrownBy(() -> view.readString("/proc/x"))
                     .isInstanceOfSatisfying(HandoffException.class,
                             e -> assertThat(e.kind()).isEqualTo(FailureKind.UNREADABLE_FILE))
-                    .hasMessageStartingWith("/proc/x: cannot read under ");
+                    .hasMessage("/proc/x: is a directory, not a regular file, under " + root + "; refused");
         }
+    }
+
+    @Nested
+    class Limits {
+        @Test
+        void aFifoIsRefusedByNameInsteadOfBlocking() throws Exception {
+            Files.createDirectories(root.resolve("proc"));
+            mkfifo(root.resolve("proc/iomem"));
+            DirectorySystemView view = new DirectorySystemView(root);
+            assertThatThrownBy(() -> view.readString("/proc/iomem"))
+                    .isInstanceOfSatisfying(HandoffException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.UNREADABLE_FILE))
+                    .hasMessage("/proc/iomem: is a FIFO, not a regular file, under " + root + "; refused");
+        }
+
+        @Test
+        void aFileOverTheCapIsRefusedAsMalformed() throws IOException {
+            Files.createDirectories(root.resolve("proc"));
+            try (RandomAccessFile f = new RandomAccessFile(root.resolve("proc/iomem").toFile(), "rw")) {
+                f.setLength(DirectorySystemView.MAX_TEXT_FILE + 1L);
+            }
+            DirectorySystemView view = new DirectorySystemView(root);
+            assertThatThrownBy(() -> view.readString("/proc/iomem"))
+                    .isInstanceOfSatisfying(HandoffException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.MALFORMED_PROFILE))
+                    .hasMessage("/proc/iomem: larger than 16 MiB under " + root
+                            + "; refused (no machine file is that large)");
+        }
+
+        @Test
+        void aSymbolicLinkOutOfTheRootIsRefused() throws IOException {
+            Files.createDirectories(root.resolve("proc"));
+            Files.createSymbolicLink(root.resolve("proc/kallsyms"), Path.of("/dev/zero"));
+            DirectorySystemView view = new DirectorySystemView(root);
+            assertThatThrownBy(() -> view.readBytes("/proc/kallsyms", 10))
+                    .isInstanceOfSatisfying(HandoffException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.UNREADABLE_FILE))
+                    .hasMessage("/proc/kallsyms: a symbolic link out of the profile root " + root
+                            + " (to /dev/zero); refused");
+        }
+
+        @Test
+        void aSymbolicLinkInsideTheRootIsFollowed() throws IOException {
+            ProfileFiles.write(root, "/proc/cmdline.real", "quiet\n");
+            Files.createSymbolicLink(root.resolve("proc/cmdline"), Path.of("cmdline.real"));
+            assertThat(new DirectorySystemView(root).readString("/proc/cmdline")).isEqualTo("quiet\n");
+        }
+    }
+
+    static void mkfifo(Path path) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
+        assertThat(p.waitFor()).isZero();
     }
 
     @Nested

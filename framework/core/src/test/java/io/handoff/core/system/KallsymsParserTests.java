@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.core.testing.Fixtures;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,6 +26,42 @@ class KallsymsParserTests {
         assertThat(syms).containsOnlyKeys("startup_64", "_stext", "_text", "_etext", "_edata", "_end");
         assertThat(syms.get("_stext")).isEqualTo(0xffffffff99c00000L);
         assertThat(syms.get("_end")).isEqualTo(0xffffffff9d030000L);
+    }
+
+    @Nested
+    class Streaming {
+        @TempDir
+        Path root;
+
+        @Test
+        void aLineWithoutEndIsRefusedAfterItsBoundNotReadWhole() throws IOException {
+            Files.createDirectories(root.resolve("proc"));
+            try (RandomAccessFile f = new RandomAccessFile(root.resolve("proc/kallsyms").toFile(), "rw")) {
+                f.setLength(1L << 30); // a sparse GiB of zero bytes and no newline
+            }
+            assertThatThrownBy(() -> KallsymsParser.read(new DirectorySystemView(root)))
+                    .isInstanceOfSatisfying(HandoffException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.MALFORMED_PROFILE))
+                    .hasMessage("/proc/kallsyms line 1: longer than 1024 bytes");
+        }
+
+        @Test
+        void aLinkToDevZeroIsRefused() throws IOException {
+            Files.createDirectories(root.resolve("proc"));
+            Files.createSymbolicLink(root.resolve("proc/kallsyms"), Path.of("/dev/zero"));
+            assertThatThrownBy(() -> KallsymsParser.read(new DirectorySystemView(root)))
+                    .isInstanceOfSatisfying(HandoffException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FailureKind.UNREADABLE_FILE))
+                    .hasMessage("/proc/kallsyms: a symbolic link out of the profile root " + root
+                            + " (to /dev/zero); refused");
+        }
+
+        @Test
+        void aLastLineWithoutNewlineIsParsed() {
+            ProfileFiles.write(root, PATH, "ffffffff81000000 T _stext\nffffffff81000010 T _text");
+            assertThat(KallsymsParser.read(new DirectorySystemView(root)))
+                    .containsExactly(Map.entry("_stext", 0xffffffff81000000L), Map.entry("_text", 0xffffffff81000010L));
+        }
     }
 
     @Nested
