@@ -23,12 +23,16 @@ final class ExecCommand implements Callable<Integer> {
             description = "Machine root (tests only): where the kexec status is read.")
     Path root;
 
+    @Mixin
+    PluginTrust trust;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         Loader loader;
+        trust.check(common.pluginsDir(), spec.commandLine().getErr());
         try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
             loader = new Loader(runtime.syscalls(), root);
         }

@@ -13,11 +13,13 @@ import io.handoff.core.plan.Planner;
 import io.handoff.core.plugin.HostPlatform;
 import io.handoff.core.plugin.LoadedPlatform;
 import io.handoff.core.plugin.PlatformRegistry;
+import io.handoff.core.plugin.PluginProblem;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.core.system.ProfileMachine;
 import io.handoff.lastwords.LastWordsModule;
 import io.handoff.lastwords.LastWordsOptions;
 import io.handoff.lastwords.LastWordsSteps;
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +32,12 @@ final class HandoffRuntime implements AutoCloseable {
     private final HandoffConfig config;
     private final PlatformRegistry registry;
 
-    private HandoffRuntime(HandoffConfig config, PlatformRegistry registry) {
+    private final PrintWriter err;
+
+    private HandoffRuntime(HandoffConfig config, PlatformRegistry registry, PrintWriter err) {
         this.config = config;
         this.registry = registry;
+        this.err = err;
     }
 
     /** Load configuration and plugins as the options say. */
@@ -52,7 +57,7 @@ final class HandoffRuntime implements AutoCloseable {
         // the framework's root modules: the core, and last words (shared with every platform with port I/O)
         PlatformRegistry registry = PlatformRegistry.load(options.pluginsDir(), config,
                 List.of(new CoreModule(config), new LastWordsModule(config.settings(LastWordsOptions.ROOT))));
-        return new HandoffRuntime(config, registry);
+        return new HandoffRuntime(config, registry, options.err());
     }
 
     /** Return the last-words contribution the root injector offers every platform. */
@@ -117,6 +122,12 @@ final class HandoffRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        // each plugin that could not be used, once, on one line (PF4J's own log of it is off: logback.xml), unless
+        // the command's error already said it (a platform that was asked for by name and refused)
+        for (PluginProblem problem : registry.unreportedProblems()) {
+            err.printf("handoff: plugin %s (%s): %s%n", problem.pluginId(), problem.path(), problem.message());
+        }
+        err.flush();
         registry.close();
     }
 }

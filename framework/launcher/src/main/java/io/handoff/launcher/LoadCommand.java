@@ -48,6 +48,9 @@ final class LoadCommand implements Callable<Integer> {
                     + " check fails and its fallback runs.")
     String corruptSegment;
 
+    @Mixin
+    PluginTrust trust;
+
     @Spec
     CommandSpec spec;
 
@@ -59,6 +62,7 @@ final class LoadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         LoadMethod how = LoadMethodOptions.of(method);
         Loader.Result result;
+        trust.check(common.pluginsDir(), spec.commandLine().getErr());
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             planning.resolveFiles(spec.commandLine().getErr(), () -> planning.choose(runtime, machine).platform());
