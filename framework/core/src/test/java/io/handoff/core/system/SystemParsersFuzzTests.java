@@ -30,6 +30,11 @@ class SystemParsersFuzzTests {
         oneLineOrValue(() -> VmcoreInfoParser.parse(text, "/sys/kernel/vmcoreinfo"));
     }
 
+    @FuzzTest(maxDuration = "3m")
+    void kcore(byte[] data) {
+        oneLineOrValue(() -> KcoreParser.parse(data, "/proc/kcore"));
+    }
+
     /** The input is the files of cpu0, cpu1 …: crash_notes and crash_notes_size, separated by NUL bytes. */
     @FuzzTest(maxDuration = "3m")
     void crashNotes(byte[] data) {
