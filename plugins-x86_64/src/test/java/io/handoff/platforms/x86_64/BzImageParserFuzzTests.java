@@ -12,7 +12,7 @@ import java.util.Arrays;
  * Fuzz target for the bzImage setup-header parser: a header, or a one-line HandoffException.
  *
  * <p>The input is the file's start; the file is as long as the input unless its first four bytes say more
- * (a kernel's bytes past the header are never read). Without {@code JAZZER_FUZZ} this replays the corpus under
+ * ("SZ" and a big-endian count of 16-byte units; a kernel's bytes past the header are never read). Without {@code JAZZER_FUZZ} this replays the corpus under
  * {@code BzImageParserFuzzTestsInputs/parse/}.
  */
 class BzImageParserFuzzTests {
@@ -21,7 +21,7 @@ class BzImageParserFuzzTests {
     @FuzzTest(maxDuration = "3m")
     void parse(byte[] data) {
         long size = data.length;
-        if (data.length >= 4 && data[0] == 'S' && data[1] == 'Z') {
+        if (data.length >= 6 && data[0] == 'S' && data[1] == 'Z') {
             size = Integer.toUnsignedLong(ByteBuffer.wrap(data, 2, 4).getInt()) * 16L;
             data = Arrays.copyOfRange(data, 6, data.length);
         }
