@@ -7,6 +7,8 @@
 #                          architecture, for the framework's Java tests)
 #   build.sh test OUT   -> builds and runs the C unit tests (LE and BE target, plain and ASan/UBSan) on the test
 #                          architecture (src/test/c/test_arch.c)
+#   build.sh fuzz OUT N -> builds the mutation fuzzer (src/test/c/fuzz_purgatory.c: the step interpreter and the KCS
+#                          state machine) with ASan/UBSan, LE and BE target, and runs N iterations of each, fixed seed
 # Fails on any warning, on a runtime object that needs anything but the HAL (no libc in the runtime),
 # and on a shared library that exports more than purgatory_host_run.
 set -euo pipefail
@@ -62,13 +64,13 @@ host_lib() { # host_lib NAME CLASSES ARCH_SOURCE EXTRA...
   echo "build.sh: built $dest/$name.so"
 }
 
-test_bin() { # test_bin NAME EXTRA...
+test_bin() { # test_bin NAME EXTRA...  (MAIN, default test_purgatory.c, is the source with main())
   local name=$1; shift
   local obj=$out/purgatory-obj/$name
   compile_runtime "$obj" -g -O1 "$@"
   "$CC" "${warn[@]}" -g -O1 "$@" -I"$src" -c "$src/host/host.c" -o "$obj/host.o"
   "$CC" "${warn[@]}" -g -O1 "$@" -I"$src" -c "$tests/test_arch.c" -o "$obj/test_arch.o"
-  "$CC" "${warn[@]}" -g -O1 "$@" -I"$src" -c "$tests/test_purgatory.c" -o "$obj/test_purgatory.o"
+  "$CC" "${warn[@]}" -g -O1 "$@" -I"$src" -c "$tests/${MAIN:-test_purgatory.c}" -o "$obj/main.o"
   "$CC" "$@" -o "$out/purgatory-tests/$name" "$obj"/*.o
 }
 
@@ -96,5 +98,20 @@ case $mode in
     done
     exit $status
     ;;
-  *) echo "usage: build.sh host|test OUT" >&2; exit 2 ;;
+  fuzz)
+    iterations=${3:?usage: build.sh fuzz OUT ITERATIONS}
+    mkdir -p "$out/purgatory-tests"
+    san=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+    MAIN=fuzz_purgatory.c test_bin fuzz-le-asan "${san[@]}"
+    MAIN=fuzz_purgatory.c test_bin fuzz-be-asan -DPURGATORY_TARGET_BIG_ENDIAN "${san[@]}"
+    status=0
+    for t in fuzz-le-asan fuzz-be-asan; do
+      echo "== $t ($iterations iterations)"
+      (cd "$out/purgatory-tests" && "./$t" "$iterations" > "$t.log" 2>&1) || status=1
+      grep -E '^(FAIL|interp|kcs)|ERROR|runtime error' "$out/purgatory-tests/$t.log" | head -20 || true
+      tail -n 1 "$out/purgatory-tests/$t.log"
+    done
+    exit $status
+    ;;
+  *) echo "usage: build.sh host|test|fuzz OUT [ITERATIONS]" >&2; exit 2 ;;
 esac

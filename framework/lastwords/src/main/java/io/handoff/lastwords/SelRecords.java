@@ -134,8 +134,9 @@ public final class SelRecords {
             case TYPE_CPU_IP: {
                 String marker = new String(record, 13, 3, StandardCharsets.US_ASCII);
                 if (!CPU_IP_MARKER.equals(marker)) {
+                    // the bytes come from the BMC: shown escaped, so the message stays one printable line
                     throw new IllegalArgumentException("SEL record type 0xF1 at offset 13: marker \""
-                            + marker + "\", expected \"" + CPU_IP_MARKER + "\"");
+                            + printable(record, 13, 3) + "\", expected \"" + CPU_IP_MARKER + "\"");
                 }
                 return new SelRecord.CpuIp(id, Bytes.u8(record[3]), Bytes.u8(record[4]), b.getLong(5));
             }
@@ -147,6 +148,20 @@ public final class SelRecords {
             default:
                 return new SelRecord.Other(id, type, Arrays.copyOf(record, RECORD_SIZE));
         }
+    }
+
+    /** Return the bytes as ASCII, each byte outside 0x20..0x7E as {@code \xNN}. */
+    static String printable(byte[] bytes, int from, int length) {
+        StringBuilder out = new StringBuilder();
+        for (int i = from; i < from + length; i++) {
+            int b = bytes[i] & 0xFF;
+            if (b >= 0x20 && b < 0x7F && b != '\\') {
+                out.append((char) b);
+            } else {
+                out.append(String.format("\\x%02x", b));
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -1,9 +1,12 @@
 package io.handoff.launcher;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Options every command that loads plugins shares: where plugins and configuration come from.
@@ -20,6 +23,14 @@ final class CommonOptions {
     @Option(names = {"-D", "--set"}, paramLabel = "PATH=VALUE",
             description = "Override one configuration value, e.g. -D handoff.purgatory.budget=20s.")
     Map<String, String> overrides = new LinkedHashMap<>();
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
+    /** Return where the command writes its diagnostics: its standard error, or the process's outside picocli. */
+    PrintWriter err() {
+        return command != null ? command.commandLine().getErr() : new PrintWriter(System.err, true);
+    }
 
     /** Return the plugin directory: --plugins, else the distribution's. */
     Path pluginsDir() {

@@ -24,11 +24,15 @@ final class ExecCommand implements Callable<Integer> {
             description = "Machine root (tests only): where the kexec status is read.")
     Path root;
 
+    @Mixin
+    PluginTrust trust;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        trust.check(common.pluginsDir(), spec.commandLine().getErr());
         try (HandoffRuntime runtime = HandoffRuntime.start(common); LoadLock lock = runtime.loadLock()) {
             new Loader(runtime.syscalls(), root).exec(() -> {
                 // every check has passed: the next call does not return when it succeeds

@@ -11,20 +11,25 @@ import io.handoff.core.config.ConfigSettings;
 import io.handoff.core.load.KexecSyscalls;
 import io.handoff.core.load.LoadLock;
 import io.handoff.core.plan.HandoffImage;
+import io.handoff.core.plan.ImageIdentity;
 import io.handoff.core.plan.Planner;
 import io.handoff.core.plugin.HostPlatform;
 import io.handoff.core.plugin.LoadedPlatform;
 import io.handoff.core.plugin.PlatformRegistry;
+import io.handoff.core.plugin.PluginProblem;
 import io.handoff.api.plan.PlanRequest;
+import io.handoff.core.system.MachinePaths;
 import io.handoff.core.system.ProfileMachine;
 import io.handoff.lastwords.LastWordsModule;
 import io.handoff.lastwords.LastWordsOptions;
 import io.handoff.lastwords.LastWordsSteps;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -39,9 +44,12 @@ final class HandoffRuntime implements AutoCloseable {
     private final HandoffConfig config;
     private final PlatformRegistry registry;
 
-    private HandoffRuntime(HandoffConfig config, PlatformRegistry registry) {
+    private final PrintWriter err;
+
+    private HandoffRuntime(HandoffConfig config, PlatformRegistry registry, PrintWriter err) {
         this.config = config;
         this.registry = registry;
+        this.err = err;
     }
 
     /** Load configuration and plugins as the options say. */
@@ -68,7 +76,7 @@ final class HandoffRuntime implements AutoCloseable {
             registry.close();
             throw e;
         }
-        return new HandoffRuntime(config, registry);
+        return new HandoffRuntime(config, registry, options.err());
     }
 
     /** Return the last-words contribution the root injector offers every platform. */
@@ -83,7 +91,9 @@ final class HandoffRuntime implements AutoCloseable {
     /** Return the platform with this id, or the one platform that detects the machine. */
     LoadedPlatform choose(String id, SystemView view) {
         if (id != null) {
-            return registry.require(id);
+            LoadedPlatform chosen = registry.require(id);
+            requireSameMachine(chosen.platform(), view);
+            return chosen;
         }
         List<LoadedPlatform> matches = registry.platforms().stream().filter(p -> p.platform().detect(view)).toList();
         if (matches.size() == 1) {
@@ -96,6 +106,58 @@ final class HandoffRuntime implements AutoCloseable {
                 : "several platforms recognise the machine at " + view.root() + ": "
                         + matches.stream().map(p -> p.platform().id()).collect(Collectors.joining(", "))
                         + "; pass --platform");
+    }
+
+    /**
+     * Refuse a platform named with {@code --platform} for a machine of another kind: the profile's
+     * {@code /proc/kcore} is an ELF core for another {@code e_machine}, or (without one) the platform does not
+     * recognise the machine and another loaded platform does.
+     */
+    private void requireSameMachine(Platform chosen, SystemView view) {
+        int want = chosen.elfMachine();
+        OptionalInt have = kcoreMachine(view);
+        if (have.isPresent()) {
+            if (want != 0 && have.getAsInt() != want) {
+                String owner = registry.platforms().stream().map(LoadedPlatform::platform)
+                        .filter(p -> p.elfMachine() == have.getAsInt()).map(Platform::id).findFirst()
+                        .map(o -> "a " + o + " machine").orElse("a machine no loaded platform plans for");
+                throw new HandoffException(FailureKind.PLATFORM, String.format(
+                        "--platform %s: the machine at %s is %s (its %s is for ELF machine %d), not a %s machine "
+                                + "(ELF machine %d)", chosen.id(), view.root(), owner, MachinePaths.KCORE,
+                        have.getAsInt(), chosen.id(), want));
+            }
+            return;
+        }
+        if (!chosen.detect(view)) {
+            List<String> others = registry.platforms().stream().map(LoadedPlatform::platform)
+                    .filter(p -> !p.id().equals(chosen.id()) && p.detect(view)).map(Platform::id).toList();
+            if (!others.isEmpty()) {
+                throw new HandoffException(FailureKind.PLATFORM, String.format(
+                        "--platform %s: the machine at %s is a %s machine (platform %s recognises it, %s does not)",
+                        chosen.id(), view.root(), String.join(" or ", others), String.join(", ", others),
+                        chosen.id()));
+            }
+        }
+    }
+
+    /** Return the e_machine of the machine's {@code /proc/kcore} header, when it has a readable one. */
+    private static OptionalInt kcoreMachine(SystemView view) {
+        try {
+            if (!view.exists(MachinePaths.KCORE)) {
+                return OptionalInt.empty();
+            }
+            byte[] h = view.readBytes(MachinePaths.KCORE, 20);
+            if (h.length < 20 || h[0] != 0x7F || h[1] != 'E' || h[2] != 'L' || h[3] != 'F') {
+                return OptionalInt.empty();
+            }
+            return switch (h[5]) {
+                case 1 -> OptionalInt.of((h[18] & 0xFF) | (h[19] & 0xFF) << 8);
+                case 2 -> OptionalInt.of((h[18] & 0xFF) << 8 | (h[19] & 0xFF));
+                default -> OptionalInt.empty();
+            };
+        } catch (HandoffException e) {
+            return OptionalInt.empty(); // not readable (not root on a real machine): nothing to compare
+        }
     }
 
     /** Return the loaded platform this host runs natively (by {@code os.arch}), whose kexec calls handoff makes here. */
@@ -169,11 +231,22 @@ final class HandoffRuntime implements AutoCloseable {
     /** Plan a handoff with the chosen platform. */
     HandoffImage plan(LoadedPlatform platform, ProfileMachine machine, PlanRequest request) {
         Planner planner = registry.rootInjector().getInstance(Planner.class);
+        // a kernel of another platform's format is named as such, not judged by this platform's checks
+        ImageIdentity.foreign(request.kernel(), platform.platform(),
+                registry.platforms().stream().map(LoadedPlatform::platform).toList()).ifPresent(e -> {
+                    throw e;
+                });
         return planner.plan(platform, machine, request);
     }
 
     @Override
     public void close() {
+        // each plugin that could not be used, once, on one line (PF4J's own log of it is off: logback.xml), unless
+        // the command's error already said it (a platform that was asked for by name and refused)
+        for (PluginProblem problem : registry.unreportedProblems()) {
+            err.printf("handoff: plugin %s (%s): %s%n", problem.pluginId(), problem.path(), problem.message());
+        }
+        err.flush();
         registry.close();
     }
 }

@@ -50,6 +50,9 @@ final class LoadCommand implements Callable<Integer> {
                     + " check fails and its fallback runs.")
     String corruptSegment;
 
+    @Mixin
+    PluginTrust trust;
+
     @Spec
     CommandSpec spec;
 
@@ -61,6 +64,7 @@ final class LoadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         LoadMethod how = LoadMethodOptions.of(method);
         Loader.Result result;
+        trust.check(common.pluginsDir(), spec.commandLine().getErr());
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
             KexecSyscalls syscalls = runtime.syscalls();
             // before planning: to other users the kernel shows /proc/iomem without addresses

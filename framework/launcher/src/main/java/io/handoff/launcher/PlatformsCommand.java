@@ -7,7 +7,6 @@ import io.handoff.api.ImageFormat;
 import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.PurgatoryStepContributor;
 import io.handoff.core.plugin.LoadedPlatform;
-import io.handoff.core.plugin.PluginProblem;
 import io.handoff.lastwords.LastWordsSteps;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -72,10 +71,6 @@ final class PlatformsCommand implements Callable<Integer> {
                         .map(k -> k.metaPackage() + ":" + k.architecture()).orElse("none"));
                 out.printf("  capture adds:    %s%n", p.platform().captureFiles().isEmpty() ? "nothing"
                         : String.join(", ", p.platform().captureFiles()));
-            }
-            for (PluginProblem problem : runtime.registry().problems()) {
-                spec.commandLine().getErr().printf("handoff: plugin %s (%s): %s%n", problem.pluginId(),
-                        problem.path(), problem.message());
             }
         }
         return 0;

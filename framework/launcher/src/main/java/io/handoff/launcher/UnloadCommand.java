@@ -33,12 +33,16 @@ final class UnloadCommand implements Callable<Integer> {
             description = "Machine root (tests only): where the kexec status is read.")
     Path root;
 
+    @Mixin
+    PluginTrust trust;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         LoadMethod used;
+        trust.check(common.pluginsDir(), spec.commandLine().getErr());
         try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
             // kexec_load's architecture bits must name the running kernel's: the host's platform's
             HostPlatform host = runtime.host();

@@ -118,6 +118,21 @@ public final class S390xPlatform implements Platform {
         return EM_S390;
     }
 
+    /** Recognise an s390 image ("S390EP" at 0x10008) or a big-endian s390 ELF (a vmlinux). */
+    @Override
+    public Optional<String> describeImage(byte[] head) {
+        int ep = (int) S390Image.IMAGE_OFFSET + 8;
+        if (head.length >= ep + 6 && new String(head, ep, 6, java.nio.charset.StandardCharsets.US_ASCII)
+                .equals("S390EP")) {
+            return Optional.of("an s390x kernel image");
+        }
+        if (head.length >= 20 && head[0] == 0x7F && head[1] == 'E' && head[2] == 'L' && head[3] == 'F'
+                && head[5] == 2 && ((head[18] & 0xFF) << 8 | (head[19] & 0xFF)) == EM_S390) {
+            return Optional.of("an ELF executable for EM_S390 (a vmlinux, not an s390 image)");
+        }
+        return Optional.empty();
+    }
+
     @Override
     public ByteOrder byteOrder() {
         return ByteOrder.BIG_ENDIAN;

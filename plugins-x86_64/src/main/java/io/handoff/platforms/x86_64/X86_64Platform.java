@@ -132,6 +132,20 @@ public final class X86_64Platform implements Platform {
         return EM_X86_64;
     }
 
+    /** Recognise a bzImage (boot sector and "HdrS"), another x86 boot sector, or an x86_64 ELF (a vmlinux). */
+    @Override
+    public Optional<String> describeImage(byte[] head) {
+        if (head.length >= 0x206 && (head[0x1FE] & 0xFF) == 0x55 && (head[0x1FF] & 0xFF) == 0xAA) {
+            boolean hdrs = head[0x202] == 'H' && head[0x203] == 'd' && head[0x204] == 'r' && head[0x205] == 'S';
+            return Optional.of(hdrs ? "an x86 bzImage" : "an x86 boot sector without a setup header");
+        }
+        if (head.length >= 20 && head[0] == 0x7F && head[1] == 'E' && head[2] == 'L' && head[3] == 'F'
+                && head[5] == 1 && ((head[18] & 0xFF) | (head[19] & 0xFF) << 8) == EM_X86_64) {
+            return Optional.of("an ELF executable for EM_X86_64 (a vmlinux, not a bzImage)");
+        }
+        return Optional.empty();
+    }
+
     @Override
     public ByteOrder byteOrder() {
         return ByteOrder.LITTLE_ENDIAN;

@@ -58,6 +58,22 @@ public interface Platform extends ExtensionPoint {
         return List.of();
     }
 
+    /** How many bytes from the start of a kernel file {@link #describeImage} is given (or the whole file if shorter). */
+    int DESCRIBE_IMAGE_BYTES = 0x11000;
+
+    /**
+     * Recognise a file of one of this platform's kernel formats from its first bytes, so that a kernel given to
+     * another platform is named ("an x86 bzImage") instead of failing that platform's checks in its own terms.
+     *
+     * <p>A cheap look at magic numbers, not a validation: the platform's own parser still judges its images.
+     *
+     * @param head the file's first {@link #DESCRIBE_IMAGE_BYTES} bytes, fewer when the file is shorter
+     * @return what the file is, as a noun phrase with its article; empty (the default) when none of this platform's
+     */
+    default Optional<String> describeImage(byte[] head) {
+        return Optional.empty();
+    }
+
     /** Return the ELF machine number ({@code e_machine}); {@link #kexecArch()} derives the kexec_load arch from it. */
     default int elfMachine() {
         return 0;

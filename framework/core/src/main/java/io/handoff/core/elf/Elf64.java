@@ -64,8 +64,13 @@ public final class Elf64 {
         if (elf.phnum > 0 && elf.phentsize != ProgramHeader.SIZE) {
             return new Result(Optional.empty(), "offset 54: e_phentsize " + elf.phentsize + ", expected 56");
         }
+        // e_phoff is unsigned: a huge one would wrap the end around, so it is checked on its own first
+        if (elf.phoff < 0 || elf.phoff > bytes.length) {
+            return new Result(Optional.empty(), String.format(
+                    "offset 32: e_phoff %#x is past the %#x bytes read", elf.phoff, bytes.length));
+        }
         long end = elf.phoff + (long) elf.phnum * ProgramHeader.SIZE;
-        if (elf.phoff < 0 || end > bytes.length) {
+        if (end > bytes.length) {
             return new Result(Optional.empty(), String.format(
                     "offset 32: program headers end at %#x, past the %#x bytes read", end, bytes.length));
         }

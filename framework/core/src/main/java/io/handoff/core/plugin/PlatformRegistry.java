@@ -90,6 +90,7 @@ public final class PlatformRegistry implements AutoCloseable {
     private final Map<String, LoadedPlatform> platforms = new TreeMap<>();
     private final Map<String, Path> platformPaths = new TreeMap<>();
     private final Map<String, HandoffException> refused = new TreeMap<>();
+    private final java.util.Set<String> refusalsThrown = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<PluginProblem> problems = new ArrayList<>();
     private List<Contribution> shared = List.of();
     private boolean closed;
@@ -169,6 +170,7 @@ public final class PlatformRegistry implements AutoCloseable {
         }
         HandoffException refusal = refused.get(id);
         if (refusal != null) {
+            refusalsThrown.add(refusal.getMessage());
             throw new HandoffException(refusal.kind(), "platform '" + id + "' is not available: " + refusal.getMessage(),
                     refusal);
         }
@@ -176,6 +178,16 @@ public final class PlatformRegistry implements AutoCloseable {
                 ? "none (no plugin in " + pluginsDir + " provides one)"
                 : String.join(", ", platforms.keySet());
         throw new HandoffException(FailureKind.PLATFORM, "unknown platform '" + id + "'; known platforms: " + known);
+    }
+
+    /**
+     * Return the problems a caller still has to report: those not already told by the exception {@link #require}
+     * threw for a refused platform (whose message carries the problem's).
+     *
+     * @return the problems in load order, less those already thrown
+     */
+    public List<PluginProblem> unreportedProblems() {
+        return problems.stream().filter(p -> !refusalsThrown.contains(p.message())).toList();
     }
 
     /** Return the plugins that were refused or could not be loaded, in load order. */
@@ -456,7 +468,8 @@ public final class PlatformRegistry implements AutoCloseable {
     }
 
     private void problem(String pluginId, Path path, String message) {
-        LOG.error(message);
+        // the caller reports problems() once, on one line each; the log only keeps it for debugging
+        LOG.debug(message);
         problems.add(new PluginProblem(pluginId, path, message));
     }
 

@@ -173,11 +173,42 @@ public final class PurgatoryLinker {
         main.addAll(terminal);
         checkTerminal(platform, kinds, main);
         List<PurgatoryStep> fallback = fallback(context);
+        checkPorts(main, fallback);
         if (fallback.isEmpty()) {
             warnings.add("platform " + platform.id() + " has no dump fallback: when a required purgatory step fails "
                     + "(a digest mismatch), purgatory stops without running anything else");
         }
         return new StepProgram(main, fallback, Optional.empty());
+    }
+
+    /** The I/O ports a 16550 UART decodes from its base: THR/RBR through the scratch register. */
+    static final int UART_PORTS = 8;
+
+    /**
+     * Refuse a program whose last words would talk to the serial console: a KCS data or status port (the first two
+     * operands of {@code ipmi-request} and {@code cpu-ip-records}) inside a {@code console} step's UART ports.
+     */
+    static void checkPorts(List<PurgatoryStep> main, List<PurgatoryStep> fallback) {
+        List<PurgatoryStep> all = new ArrayList<>(main);
+        all.addAll(fallback);
+        List<Long> uarts = all.stream().filter(s -> generic(s) == GenericStep.CONSOLE && !s.operands().isEmpty())
+                .map(s -> s.operands().get(0)).distinct().toList();
+        for (PurgatoryStep s : all) {
+            GenericStep kind = generic(s);
+            if ((kind != GenericStep.IPMI_REQUEST && kind != GenericStep.CPU_IP_RECORDS) || s.operands().size() < 2) {
+                continue;
+            }
+            for (long uart : uarts) {
+                for (long port : s.operands().subList(0, 2)) {
+                    if (port >= uart && port < uart + UART_PORTS) {
+                        throw new HandoffException(FailureKind.CONFIGURATION, String.format(
+                                "handoff.last-words.kcs-ports (--ipmi-kcs-ports): KCS ports %#x,%#x overlap the "
+                                        + "serial console's UART at %#x..%#x; the BMC's ports must be others",
+                                s.operands().get(0), s.operands().get(1), uart, uart + UART_PORTS - 1));
+                    }
+                }
+            }
+        }
     }
 
     /** Return the framework's own step: check every other segment's chunks and zero tail. */

@@ -223,8 +223,11 @@ public final class StepDecoder {
                              StepKinds kinds) {
         List<Long> operands = new ArrayList<>();
         if (kind == GenericStep.PRINT.code()) {
+            if (from + 8 > end) {
+                throw bad(from, "print step has no text length");
+            }
             long n = b.getLong(from);
-            if (from + 8 + n > end) {
+            if (n < 0 || n > end - from - 8) {
                 throw bad(from, "print text of " + n + " bytes runs past its step");
             }
             byte[] text = new byte[(int) n];
@@ -233,6 +236,9 @@ public final class StepDecoder {
                     List.of(), "");
         }
         if (kind == GenericStep.VERIFY_DIGESTS.code()) {
+            if (from + 16 > end) {
+                throw bad(from, "verify-digests step has no chunk size and segment count");
+            }
             long chunkSize = b.getLong(from);
             long segmentCount = b.getLong(from + 8);
             List<Segment> segments = new ArrayList<>();
@@ -244,7 +250,7 @@ public final class StepDecoder {
                 long chunks = b.getLong(at + 24);
                 List<String> digests = new ArrayList<>();
                 int d = at + 32;
-                if (d + chunks * StepEncoder.DIGEST_SIZE > end) {
+                if (chunks < 0 || chunks > (end - d) / StepEncoder.DIGEST_SIZE) {
                     throw bad(at + 24, "verify-digests segment " + s + ": " + chunks + " chunks run past its step");
                 }
                 for (long c = 0; c < chunks; c++) {

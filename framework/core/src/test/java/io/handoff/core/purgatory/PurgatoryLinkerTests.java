@@ -469,4 +469,38 @@ class PurgatoryLinkerTests {
         assertThat(c.offset()).isEqualTo(3L * CHUNK);
         assertThat(c.length()).isEqualTo(17);
     }
+    @Nested
+    class Ports {
+        PurgatoryStep console = new PurgatoryStep("console", PurgatoryStep.FailurePolicy.BEST_EFFORT,
+                java.time.Duration.ofMillis(1), List.of(0x3F8L, 1L), "uart");
+
+        PurgatoryStep ipmi(long data, long status) {
+            return new PurgatoryStep("ipmi-request", PurgatoryStep.FailurePolicy.BEST_EFFORT,
+                    java.time.Duration.ofSeconds(1), List.of(data, status, 1L, 1L, 1L, 2L, 0x0118L, 1L, 0x41L), "id");
+        }
+
+        @Test
+        void kcsPortsInsideTheConsolesUartAreRefused() {
+            assertThatThrownBy(() -> PurgatoryLinker.checkPorts(List.of(console, ipmi(0x3FC, 0x3FD)), List.of()))
+                    .isInstanceOfSatisfying(HandoffException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(FailureKind.CONFIGURATION);
+                        assertThat(e.kind().exitCode()).isEqualTo(11);
+                        assertThat(e).hasMessage("handoff.last-words.kcs-ports (--ipmi-kcs-ports): KCS ports 0x3fc,"
+                                + "0x3fd overlap the serial console's UART at 0x3f8..0x3ff; the BMC's ports must be"
+                                + " others");
+                    });
+        }
+
+        @Test
+        void theStatusPortAloneOverlappingIsRefusedToo() {
+            assertThatThrownBy(() -> PurgatoryLinker.checkPorts(List.of(console), List.of(ipmi(0x3F7, 0x3F8))))
+                    .hasMessageContaining("KCS ports 0x3f7,0x3f8 overlap");
+        }
+
+        @Test
+        void portsNextToTheUartAreFine() {
+            PurgatoryLinker.checkPorts(List.of(console, ipmi(0x3F6, 0x3F7), ipmi(0x400, 0x401), ipmi(0xCA2, 0xCA3)),
+                    List.of());
+        }
+    }
 }

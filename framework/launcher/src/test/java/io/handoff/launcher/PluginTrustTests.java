@@ -1,0 +1,125 @@
+package io.handoff.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.handoff.core.testing.PluginJarBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands that load kernels refuse plugins others could have written, and a broken plugin is one line.
+ */
+class PluginTrustTests {
+    @TempDir
+    Path tmp;
+
+    Path plugins;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        plugins = Files.createDirectories(tmp.resolve("plugins"));
+        Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    record Run(int code, String out, String err) {
+    }
+
+    Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void unloadRefusesAWorldWritablePluginDirectory() throws IOException {
+        Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        Run r = run("unload", "--crash", "--plugins", plugins.toString());
+
+        assertThat(r.code()).as(r.err()).isEqualTo(14);
+        assertThat(r.err()).isEqualTo("handoff: " + plugins + ": plugin directory is world-writable; fix the"
+                + " permissions, or pass --allow-untrusted-plugins" + System.lineSeparator());
+    }
+
+    @Test
+    void loadRefusesAGroupWritablePluginJar() throws IOException {
+        Path jar = PluginJarBuilder.corruptJar(plugins, "some.jar");
+        Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-rw-r--"));
+
+        Run r = run("load", "--crash", "--plugins", plugins.toString(), "--kernel", jar.toString());
+
+        assertThat(r.code()).as(r.err()).isEqualTo(14);
+        assertThat(r.err()).startsWith("handoff: " + jar + ": plugin file is group-writable;")
+                .hasLineCount(1);
+    }
+
+    @Test
+    void execRefusesAPluginJarOwnedBySomeoneElse() throws IOException {
+        Assumptions.assumeTrue(PluginTrust.currentUid().equals(Optional.of(0)), "only root can give a file away");
+        Path jar = PluginJarBuilder.corruptJar(plugins, "theirs.jar");
+        Files.setAttribute(jar, "unix:uid", 4242);
+
+        Run r = run("exec", "--plugins", plugins.toString());
+
+        assertThat(r.code()).as(r.err()).isEqualTo(14);
+        assertThat(r.err()).isEqualTo("handoff: " + jar + ": plugin file is owned by uid 4242, not by root; fix the"
+                + " permissions, or pass --allow-untrusted-plugins" + System.lineSeparator());
+    }
+
+    @Test
+    void aUserMayOwnThePluginsItRunsAndRootsAreFine() throws IOException {
+        Path jar = PluginJarBuilder.corruptJar(plugins, "mine.jar");
+        Optional<Integer> me = PluginTrust.currentUid();
+        Assumptions.assumeTrue(me.isPresent());
+
+        assertThat(PluginTrust.problems(plugins, me)).isEmpty();
+        if (me.get() == 0) {
+            Files.setAttribute(jar, "unix:uid", 1000);
+            assertThat(PluginTrust.problems(plugins, Optional.of(1000))).isEmpty();
+            assertThat(PluginTrust.problems(plugins, Optional.of(1001)))
+                    .containsExactly(jar + ": plugin file is owned by uid 1000, not by root or uid 1001 (you)");
+        }
+    }
+
+    @Test
+    void theOverrideWarnsAndGoesOn() throws IOException {
+        Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        Run r = run("unload", "--crash", "--allow-untrusted-plugins", "--plugins", plugins.toString());
+
+        // no plugin in the directory: the command goes on and stops where a platform for this host is needed
+        assertThat(r.code()).as(r.err()).isEqualTo(10);
+        assertThat(r.err().lines().findFirst()).contains("handoff: warning: --allow-untrusted-plugins: loading"
+                + " anyway: " + plugins + ": plugin directory is world-writable");
+    }
+
+    @Test
+    void planDoesNotCheckTrust() throws IOException {
+        Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        Run r = run("platforms", "--plugins", plugins.toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+    }
+
+    @Test
+    void aBrokenPluginJarIsReportedOnceOnOneLine() {
+        PluginJarBuilder.corruptJar(plugins, "broken.jar");
+
+        Run r = run("platforms", "--plugins", plugins.toString());
+
+        assertThat(r.code()).isZero();
+        assertThat(r.err().lines().toList()).singleElement().asString()
+                .startsWith("handoff: plugin broken (" + plugins.resolve("broken.jar") + "): plugin broken.jar");
+    }
+}
