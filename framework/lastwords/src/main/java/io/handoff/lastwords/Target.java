@@ -1,10 +1,10 @@
 package io.handoff.lastwords;
 
-import io.handoff.api.HandoffException;
 import io.handoff.api.machine.PrstatusLayout;
 import io.handoff.api.machine.SystemView;
 import io.handoff.api.plan.PlanContext;
 import io.handoff.api.spi.Platform;
+import io.handoff.api.support.ElfIdent;
 import java.nio.ByteOrder;
 import java.util.Objects;
 import java.util.Optional;
@@ -65,29 +65,7 @@ public record Target(int elfMachine, ByteOrder byteOrder, Optional<PrstatusLayou
      * @return the target, or empty when the file is absent, unreadable or not an ELF file
      */
     public static Optional<Target> fromKcore(SystemView view) {
-        byte[] h;
-        try {
-            if (!view.exists(KCORE)) {
-                return Optional.empty();
-            }
-            h = view.readBytes(KCORE, 20);
-        } catch (HandoffException e) {
-            return Optional.empty();
-        }
-        if (h.length < 20 || h[0] != 0x7F || h[1] != 'E' || h[2] != 'L' || h[3] != 'F') {
-            return Optional.empty();
-        }
-        ByteOrder order;
-        if (h[5] == 1) {
-            order = ByteOrder.LITTLE_ENDIAN;
-        } else if (h[5] == 2) {
-            order = ByteOrder.BIG_ENDIAN;
-        } else {
-            return Optional.empty();
-        }
-        int machine = order == ByteOrder.LITTLE_ENDIAN ? (h[18] & 0xFF) | (h[19] & 0xFF) << 8
-                : (h[18] & 0xFF) << 8 | (h[19] & 0xFF);
-        return Optional.of(new Target(machine, order));
+        return ElfIdent.read(view, KCORE).map(id -> new Target(id.machine(), id.byteOrder()));
     }
 
     /** Return the offset of the instruction pointer in an NT_PRSTATUS descriptor, if known for this target. */

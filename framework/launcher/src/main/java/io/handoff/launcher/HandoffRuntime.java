@@ -4,6 +4,7 @@ import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.machine.SystemView;
 import io.handoff.api.spi.Platform;
+import io.handoff.api.support.ElfIdent;
 import io.handoff.core.CoreModule;
 import io.handoff.core.config.HandoffConfig;
 import io.handoff.core.load.JnaKexecSyscalls;
@@ -29,7 +30,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -115,16 +116,16 @@ final class HandoffRuntime implements AutoCloseable {
      */
     private void requireSameMachine(Platform chosen, SystemView view) {
         int want = chosen.elfMachine();
-        OptionalInt have = kcoreMachine(view);
+        Optional<Integer> have = ElfIdent.read(view, MachinePaths.KCORE).map(ElfIdent::machine);
         if (have.isPresent()) {
-            if (want != 0 && have.getAsInt() != want) {
+            if (want != 0 && have.get() != want) {
                 String owner = registry.platforms().stream().map(LoadedPlatform::platform)
-                        .filter(p -> p.elfMachine() == have.getAsInt()).map(Platform::id).findFirst()
+                        .filter(p -> p.elfMachine() == have.get()).map(Platform::id).findFirst()
                         .map(o -> "a " + o + " machine").orElse("a machine no loaded platform plans for");
                 throw new HandoffException(FailureKind.PLATFORM, String.format(
                         "--platform %s: the machine at %s is %s (its %s is for ELF machine %d), not a %s machine "
                                 + "(ELF machine %d)", chosen.id(), view.root(), owner, MachinePaths.KCORE,
-                        have.getAsInt(), chosen.id(), want));
+                        have.get(), chosen.id(), want));
             }
             return;
         }
@@ -137,26 +138,6 @@ final class HandoffRuntime implements AutoCloseable {
                         chosen.id(), view.root(), String.join(" or ", others), String.join(", ", others),
                         chosen.id()));
             }
-        }
-    }
-
-    /** Return the e_machine of the machine's {@code /proc/kcore} header, when it has a readable one. */
-    private static OptionalInt kcoreMachine(SystemView view) {
-        try {
-            if (!view.exists(MachinePaths.KCORE)) {
-                return OptionalInt.empty();
-            }
-            byte[] h = view.readBytes(MachinePaths.KCORE, 20);
-            if (h.length < 20 || h[0] != 0x7F || h[1] != 'E' || h[2] != 'L' || h[3] != 'F') {
-                return OptionalInt.empty();
-            }
-            return switch (h[5]) {
-                case 1 -> OptionalInt.of((h[18] & 0xFF) | (h[19] & 0xFF) << 8);
-                case 2 -> OptionalInt.of((h[18] & 0xFF) << 8 | (h[19] & 0xFF));
-                default -> OptionalInt.empty();
-            };
-        } catch (HandoffException e) {
-            return OptionalInt.empty(); // not readable (not root on a real machine): nothing to compare
         }
     }
 
@@ -197,18 +178,6 @@ final class HandoffRuntime implements AutoCloseable {
     private static boolean usable(Path dir) {
         return Files.isDirectory(dir) ? Files.isWritable(dir)
                 : dir.getParent() != null && Files.isWritable(dir.getParent());
-    }
-
-    /**
-     * Refuse a kexec command by a user who is not root: the kernel refuses kexec to others, and shows them
-     * /proc/iomem with zero addresses, which no plan can use.
-     */
-    static void requireRoot(KexecSyscalls syscalls, String command) {
-        if (!syscalls.privileged()) {
-            throw new HandoffException(FailureKind.KEXEC_REFUSED, command + ": needs root (CAP_SYS_BOOT): the kernel"
-                    + " refuses kexec to other users" + ("load".equals(command)
-                    ? " (and shows them /proc/iomem without addresses)" : ""));
-        }
     }
 
     /** Return the paths the loaded platforms ask {@code handoff capture} to copy, each once, in platform order. */

@@ -68,7 +68,7 @@ final class LoadCommand implements Callable<Integer> {
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
             KexecSyscalls syscalls = runtime.syscalls();
             // before planning: to other users the kernel shows /proc/iomem without addresses
-            HandoffRuntime.requireRoot(syscalls, "load");
+            Loader.requireRoot(syscalls, "load");
             try (LoadLock lock = runtime.loadLock()) {
                 ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
                 planning.resolveFiles(spec.commandLine().getErr(), () -> planning.choose(runtime, machine).platform());

@@ -47,7 +47,7 @@ final class UnloadCommand implements Callable<Integer> {
             // kexec_load's architecture bits must name the running kernel's: the host's platform's
             HostPlatform host = runtime.host();
             KexecSyscalls syscalls = runtime.syscalls();
-            HandoffRuntime.requireRoot(syscalls, "unload");
+            Loader.requireRoot(syscalls, "unload");
             try (LoadLock lock = runtime.loadLock()) {
                 used = new Loader(syscalls, root).unload(crash, LoadMethodOptions.of(method), host.kexecArch());
             }

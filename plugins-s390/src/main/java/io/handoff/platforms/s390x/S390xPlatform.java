@@ -24,6 +24,7 @@ import io.handoff.api.plan.SegmentData;
 import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.Platform;
 import io.handoff.api.spi.ShippedPurgatory;
+import io.handoff.api.support.ElfIdent;
 import io.handoff.api.support.FileSlices;
 import io.handoff.api.support.GenericSteps;
 import java.nio.ByteOrder;
@@ -126,8 +127,7 @@ public final class S390xPlatform implements Platform {
                 .equals("S390EP")) {
             return Optional.of("an s390x kernel image");
         }
-        if (head.length >= 20 && head[0] == 0x7F && head[1] == 'E' && head[2] == 'L' && head[3] == 'F'
-                && head[5] == 2 && ((head[18] & 0xFF) << 8 | (head[19] & 0xFF)) == EM_S390) {
+        if (ElfIdent.of(head).filter(id -> id.is(ByteOrder.BIG_ENDIAN, EM_S390)).isPresent()) {
             return Optional.of("an ELF executable for EM_S390 (a vmlinux, not an s390 image)");
         }
         return Optional.empty();

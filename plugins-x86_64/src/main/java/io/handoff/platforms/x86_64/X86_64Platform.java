@@ -12,6 +12,7 @@ import io.handoff.api.SyscallNumbers;
 import io.handoff.api.spi.MemoryMapPassing;
 import io.handoff.api.spi.Platform;
 import io.handoff.api.spi.ShippedPurgatory;
+import io.handoff.api.support.ElfIdent;
 import io.handoff.api.support.FileSlices;
 import io.handoff.api.support.GenericSteps;
 import io.handoff.api.machine.FirmwareMemmapEntry;
@@ -139,8 +140,7 @@ public final class X86_64Platform implements Platform {
             boolean hdrs = head[0x202] == 'H' && head[0x203] == 'd' && head[0x204] == 'r' && head[0x205] == 'S';
             return Optional.of(hdrs ? "an x86 bzImage" : "an x86 boot sector without a setup header");
         }
-        if (head.length >= 20 && head[0] == 0x7F && head[1] == 'E' && head[2] == 'L' && head[3] == 'F'
-                && head[5] == 1 && ((head[18] & 0xFF) | (head[19] & 0xFF) << 8) == EM_X86_64) {
+        if (ElfIdent.of(head).filter(id -> id.is(ByteOrder.LITTLE_ENDIAN, EM_X86_64)).isPresent()) {
             return Optional.of("an ELF executable for EM_X86_64 (a vmlinux, not a bzImage)");
         }
         return Optional.empty();

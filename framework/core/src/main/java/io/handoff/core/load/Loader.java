@@ -196,6 +196,22 @@ public final class Loader {
     }
 
     /**
+     * Refuse a kexec command by a user who is not root, before any work: the kernel refuses kexec to others, and
+     * shows them /proc/iomem with zero addresses, which no plan can use.
+     *
+     * @param syscalls the kexec syscalls, which know whether the process may call them
+     * @param command the command, named in the message ({@code load}, {@code unload}, {@code reboot})
+     * @throws HandoffException KEXEC_REFUSED
+     */
+    public static void requireRoot(KexecSyscalls syscalls, String command) {
+        if (!syscalls.privileged()) {
+            throw new HandoffException(FailureKind.KEXEC_REFUSED, command + ": needs root (CAP_SYS_BOOT): the kernel"
+                    + " refuses kexec to other users" + ("load".equals(command)
+                    ? " (and shows them /proc/iomem without addresses)" : ""));
+        }
+    }
+
+    /**
      * Reboot into the loaded kernel ({@code sync}, then {@code reboot(LINUX_REBOOT_CMD_KEXEC)}); returns only on failure.
      *
      * @param announce run after every check has passed, right before the call that does not return on success
@@ -214,10 +230,7 @@ public final class Loader {
                     + KexecStatus.KEXEC_LOADED + " is 0): run 'handoff load' first (a capture kernel loaded with"
                     + " --crash only runs on panic)");
         }
-        if (!syscalls.privileged()) {
-            throw new HandoffException(FailureKind.KEXEC_REFUSED, "reboot: needs root (CAP_SYS_BOOT): the kernel"
-                    + " refuses kexec to other users");
-        }
+        requireRoot(syscalls, "reboot");
         announce.run();
         int errno = syscalls.rebootIntoLoadedKernel();
         throw KexecFailures.of(errno, new KexecFailures.Attempt("reboot", false, List.of(), 0), status(),

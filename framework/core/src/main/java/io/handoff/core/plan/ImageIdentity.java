@@ -3,6 +3,7 @@ package io.handoff.core.plan;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
 import io.handoff.api.spi.Platform;
+import io.handoff.api.support.ElfIdent;
 import io.handoff.api.support.FileSlices;
 import java.nio.file.Path;
 import java.util.List;
@@ -58,13 +59,10 @@ public final class ImageIdentity {
                 return what;
             }
         }
-        if (head.length >= 20 && head[0] == 0x7F && head[1] == 'E' && head[2] == 'L' && head[3] == 'F'
-                && (head[5] == 1 || head[5] == 2)) {
-            int machine = head[5] == 1 ? (head[18] & 0xFF) | (head[19] & 0xFF) << 8
-                    : (head[18] & 0xFF) << 8 | (head[19] & 0xFF);
-            if (chosen.elfMachine() != 0 && machine != chosen.elfMachine()) {
-                return Optional.of("an ELF file for ELF machine " + machine + owner(machine, loaded));
-            }
+        Optional<ElfIdent> elf = ElfIdent.of(head);
+        if (elf.isPresent() && chosen.elfMachine() != 0 && elf.get().machine() != chosen.elfMachine()) {
+            int machine = elf.get().machine();
+            return Optional.of("an ELF file for ELF machine " + machine + owner(machine, loaded));
         }
         return Optional.empty();
     }

@@ -36,6 +36,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.pf4j.PluginState;
@@ -90,7 +91,7 @@ public final class PlatformRegistry implements AutoCloseable {
     private final Map<String, LoadedPlatform> platforms = new TreeMap<>();
     private final Map<String, Path> platformPaths = new TreeMap<>();
     private final Map<String, HandoffException> refused = new TreeMap<>();
-    private final java.util.Set<String> refusalsThrown = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> refusalsThrown = ConcurrentHashMap.newKeySet();
     private final List<PluginProblem> problems = new ArrayList<>();
     private List<Contribution> shared = List.of();
     private boolean closed;
