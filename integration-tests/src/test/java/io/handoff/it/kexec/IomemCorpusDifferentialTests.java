@@ -13,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,15 +85,22 @@ class IomemCorpusDifferentialTests {
         return PROFILES.computeIfAbsent(capture.file(), f -> {
             Path dir = ReferenceInputs.work().resolve("corpus-profiles").resolve(f);
             try {
-                copyTree(Fixtures.profile(ReferenceInputs.BASE_PROFILE), dir);
-                Files.writeString(dir.resolve("proc/iomem"), capture.withCrashKernel().orElseThrow(),
-                        StandardCharsets.UTF_8);
-                deleteTree(dir.resolve("sys/firmware/memmap"));
-                return dir;
+                return profileWith(dir, capture.withCrashKernel().orElseThrow());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /**
+     * Write the bundled profile with this /proc/iomem into {@code dir}, without its firmware map, so that the
+     * machine's memory comes from /proc/iomem for both loaders.
+     */
+    static Path profileWith(Path dir, String iomem) throws IOException {
+        ProfileVariant.copyTree(Fixtures.profile(ReferenceInputs.BASE_PROFILE), dir);
+        Files.writeString(dir.resolve("proc/iomem"), iomem, StandardCharsets.UTF_8);
+        ProfileVariant.deleteTree(dir.resolve("sys/firmware/memmap"));
+        return dir;
     }
 
     @Test
@@ -117,17 +123,7 @@ class IomemCorpusDifferentialTests {
         @MethodSource("io.handoff.it.kexec.IomemCorpusDifferentialTests#cases")
         void sameRolesAndSizesApartFromPurgatory(IomemCorpus capture, MemmapMode mode) {
             Pair p = Pair.of(capture, mode);
-            assertThat(X86_64DifferentialTests.roles(p.handoff()))
-                    .containsExactlyInAnyOrderElementsOf(X86_64DifferentialTests.roles(p.kexec()));
-            for (String role : X86_64DifferentialTests.roles(p.handoff()).stream()
-                    .filter(r -> !r.equals(LoadedSegment.PURGATORY)).distinct().toList()) {
-                List<LoadedSegment> k = p.kexec().all(role);
-                List<LoadedSegment> h = p.handoff().all(role);
-                for (int i = 0; i < h.size(); i++) {
-                    assertThat(h.get(i).bufsz()).as("%s bufsz (kexec-tools %s)", role, k.get(i)).isEqualTo(k.get(i).bufsz());
-                    assertThat(h.get(i).memsz()).as("%s memsz (kexec-tools %s)", role, k.get(i)).isEqualTo(k.get(i).memsz());
-                }
-            }
+            X86_64DifferentialTests.assertSameRolesAndSizesApartFromPurgatory(p.handoff(), p.kexec());
         }
 
         @ParameterizedTest(name = "{0} {1}")
@@ -203,10 +199,8 @@ class IomemCorpusDifferentialTests {
         @Test
         void aCrashKernelLineReadingZeroZeroIsRefusedByBothAsCaptured() throws IOException {
             IomemCorpus capture = IomemCorpusTests.capture("012-x86-zero-crash-kernel.iomem");
-            Path profile = ReferenceInputs.work().resolve("corpus-profiles").resolve("as-captured-" + capture.file());
-            copyTree(Fixtures.profile(ReferenceInputs.BASE_PROFILE), profile);
-            Files.writeString(profile.resolve("proc/iomem"), capture.text(), StandardCharsets.UTF_8);
-            deleteTree(profile.resolve("sys/firmware/memmap"));
+            Path profile = profileWith(ReferenceInputs.work().resolve("corpus-profiles")
+                    .resolve("as-captured-" + capture.file()), capture.text());
             Prerequisites.kexec();
             Prerequisites.gcc();
             // kexec-tools takes 0-0 for the crash region and finds no room in it for the backup copy
@@ -223,27 +217,6 @@ class IomemCorpusDifferentialTests {
             assertThat(rc).as(err.toString()).isEqualTo(5);
             assertThat(err.toString().strip()).isEqualTo("handoff: /proc/iomem line 2: the \"Crash kernel\" line reads "
                     + "0-0: the crashkernel= reservation failed; boot with a crashkernel=SIZE the machine can reserve");
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path p : all.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }

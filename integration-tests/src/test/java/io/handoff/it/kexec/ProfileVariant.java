@@ -170,7 +170,8 @@ public enum ProfileVariant {
         return Files.readString(file, StandardCharsets.US_ASCII).strip();
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
+    /** Copy a directory tree (the profile fixtures hold no links). */
+    static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> all = Files.walk(from)) {
             for (Path p : all.toList()) {
                 Path target = to.resolve(from.relativize(p).toString());
@@ -183,7 +184,8 @@ public enum ProfileVariant {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    /** Delete a directory tree, when it exists. */
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
