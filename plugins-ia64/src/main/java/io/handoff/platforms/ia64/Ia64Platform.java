@@ -11,7 +11,6 @@ import io.handoff.api.arch.ArchitectureSteps;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.machine.PrstatusLayout;
-import io.handoff.api.machine.RangeType;
 import io.handoff.api.machine.SystemView;
 import io.handoff.api.plan.Direction;
 import io.handoff.api.plan.ElfCoreRequest;
@@ -148,7 +147,7 @@ public final class Ia64Platform implements Platform {
         return Set.of("ia64");
     }
 
-    /** Return no syscall numbers for this host: ia64's kexec_load is 1268 and only an ia64 kernel has it. */
+    /** Return the rx2660-class profile the plugin ships (with a synthetic vmlinux in its boot/). */
     @Override
     public List<BundledProfile> bundledProfiles() {
         return PROFILES;
@@ -288,7 +287,7 @@ public final class Ia64Platform implements Platform {
             header = padLikeKexecTools(header, machine, crashMemory);
             Segment elf = placer.place("elfcorehdr", new SegmentData.Bytes(header), header.length, 4096);
             loaded.add(new long[] {elf.mem(), elf.mem() + header.length});
-            commandLine.append(String.format(" elfcorehdr=%dK", elf.mem() / 1024));
+            word(commandLine, String.format("elfcorehdr=%dK", elf.mem() / 1024));
             facts.put("elfcorehdr", String.format("%#x, %d bytes, %d RAM ranges (uncached skipped), kernel text %#x "
                     + "at virtual %#x", elf.mem(), header.length, crashMemory.ram().size(),
                     crashMemory.kernelText().paddr(), crashMemory.kernelText().vaddr()));
@@ -306,7 +305,7 @@ public final class Ia64Platform implements Platform {
                 capacity, 4096);
 
         if (crash) {
-            commandLine.append(String.format(" max_addr=%dM min_addr=%dM", memory.memMax() >>> 20,
+            word(commandLine, String.format("max_addr=%dM min_addr=%dM", memory.memMax() >>> 20,
                     memory.memMin() >>> 20));
         }
         byte[] text = commandLine.toString().getBytes(StandardCharsets.US_ASCII);
@@ -351,6 +350,11 @@ public final class Ia64Platform implements Platform {
         registers.put("ip", moved.entry());
         return new PlatformPlan(moved.entry(), registers, commandLine.toString(), facts, warnings, setup,
                 Optional.of(Ia64Steps.jump(moved.entry(), bootParam.mem())));
+    }
+
+    // kexec-tools appends " word"; without a command line of the user's that would start the line with a space
+    private static void word(StringBuilder line, String word) {
+        line.append(line.length() == 0 ? "" : " ").append(word);
     }
 
     // update_loaded_segments: keep the kernel where it is linked when one RAM range starting at or below it holds
@@ -457,10 +461,5 @@ public final class Ia64Platform implements Platform {
             record(at, size);
             return s;
         }
-    }
-
-    /** The crash region as RAM, for callers that need the framework's view. */
-    static MemoryRange asRam(MemoryRange r) {
-        return r.withType(RangeType.RAM);
     }
 }
