@@ -8,6 +8,7 @@ import io.handoff.api.plan.PurgatoryStep;
 import io.handoff.api.spi.PurgatoryStepContributor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.pf4j.Extension;
 
 /**
@@ -36,7 +37,9 @@ public final class Ia64PurgatorySteps implements PurgatoryStepContributor {
         PlatformPlan plan = context.platformPlan().orElseThrow(() -> new HandoffException(FailureKind.INTERNAL,
                 "ia64 purgatory steps: the context has no platform plan"));
         List<PurgatoryStep> steps = new ArrayList<>();
-        if (Ia64Platform.portIo(context)) {
+        if (!Ia64Platform.portIo(context)) {
+            refusePortIoOfOthers(context);
+        } else {
             steps.add(Ia64Steps.CONSOLE.step());
             steps.add(Ia64Steps.CONSOLE.print(String.format("handoff: purgatory for ia64 %s, %d segments",
                     context.request().crash() ? "kdump" : "kexec", context.segments().size())));
@@ -46,4 +49,24 @@ public final class Ia64PurgatorySteps implements PurgatoryStepContributor {
                 "ia64 purgatory steps: the platform plan has no jump into the kernel")));
         return steps;
     }
+
+    // noio promises a purgatory that touches no I/O port: a plan whose other contributors would still program the
+    // UART, read the CMOS clock or talk to the BMC is refused, not quietly broken
+    private void refusePortIoOfOthers(PlanContext context) {
+        for (PurgatoryStepContributor other : context.contributions(PurgatoryStepContributor.class)) {
+            if (other.id().equals(id())) {
+                continue;
+            }
+            List<String> io = other.steps(context).stream().map(PurgatoryStep::kind).filter(PORT_IO::contains)
+                    .distinct().toList();
+            if (!io.isEmpty()) {
+                throw new HandoffException(FailureKind.CONFIGURATION, String.format("handoff.platforms.ia64.noio: "
+                        + "purgatory may not touch I/O ports, but %s adds %s steps; turn those off (last words: "
+                        + "handoff.last-words) or set noio = false", other.id(), String.join(", ", io)));
+            }
+        }
+    }
+
+    /** The generic kinds that use I/O ports. */
+    private static final Set<String> PORT_IO = Set.of("console", "rtc", "ipmi-request", "cpu-ip-records");
 }

@@ -8,7 +8,13 @@ import io.handoff.api.HandoffException;
 import io.handoff.api.plan.PurgatoryStep;
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
+import io.handoff.api.spi.PurgatoryStepContributor;
+import io.handoff.core.digest.SegmentDigester;
+import io.handoff.core.plan.Contributions;
 import io.handoff.core.plan.HandoffImage;
+import io.handoff.core.plan.Planner;
+import io.handoff.core.system.ProfileMachine;
+import io.handoff.core.testing.MapSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -221,6 +227,35 @@ class Ia64PlatformTests {
             assertThat(image.linkedPurgatory().orElseThrow().program().steps())
                     .noneMatch(s -> s.kind().equals("console") || s.kind().equals("print"));
             assertThat(image.plan().facts()).containsEntry("port io", "off (noio)");
+        }
+
+        @Test
+        void noioRefusesAContributorThatWouldStillTalkToTheBmc() {
+            PurgatoryStepContributor lastWords = new PurgatoryStepContributor() {
+                @Override
+                public String id() {
+                    return "last-words";
+                }
+
+                @Override
+                public List<String> stepNames() {
+                    return List.of("rtc");
+                }
+
+                @Override
+                public List<PurgatoryStep> steps(io.handoff.api.plan.PlanContext context) {
+                    return List.of(new PurgatoryStep("rtc", PurgatoryStep.FailurePolicy.BEST_EFFORT,
+                            java.time.Duration.ZERO, List.of(0x70L, 0x71L), "the CMOS clock"));
+                }
+            };
+            Contributions contributions = Contributions.of(List.of(), List.of(new Ia64PurgatorySteps(), lastWords),
+                    List.of(new Ia64HaltFallback()));
+            assertThatThrownBy(() -> new Planner(new SegmentDigester(1 << 20, 2)).plan(new Ia64Platform(),
+                    new MapSettings(Map.of("page-size", "16384", "noio", "true")), contributions,
+                    ProfileMachine.at(Ia64Files.profile()), Ia64Files.kdump(kernel, Optional.empty(), "x")))
+                    .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.kind())
+                            .isEqualTo(FailureKind.CONFIGURATION))
+                    .hasMessageContaining("purgatory may not touch I/O ports, but last-words adds rtc steps");
         }
 
         @Test
