@@ -9,8 +9,17 @@
  *   HANDOFF_SHIM_NPROC      CPU count reported by sysconf(_SC_NPROCESSORS_CONF / _ONLN)
  *   HANDOFF_SHIM_GETRANDOM  "fail": getrandom() fails with EAGAIN (an early-boot kernel without entropy)
  *   HANDOFF_SHIM_TRACE      non-empty: log every redirected path on stderr
+ *   HANDOFF_SHIM_MACHINE    machine name reported by uname() (e.g. "ia64" for a kexec-tools built with
+ *                           --target=ia64-linux-gnu); when set, sched_setaffinity() is a no-op that succeeds
+ *                           (ia64's kexec pins itself to CPU 0, which need not exist here) and
+ *                           kexec_file_load fails with ENOSYS (the emulated machine has none)
+ *   HANDOFF_SHIM_PAGESIZE   page size reported by getpagesize() and sysconf(_SC_PAGESIZE) (e.g. 16384)
  *
  * kexec_load is intercepted at syscall(); the kernel is never asked to load anything and 0 is returned.
+ * The number intercepted is this host's SYS_kexec_load: kexec-tools takes __NR_kexec_load from the host's
+ * <sys/syscall.h> whatever --target says (kexec/kexec-syscall.h only defines it when the header does not),
+ * so a host-built ia64 kexec calls 246 on x86_64. With HANDOFF_SHIM_MACHINE=ia64, ia64's own number (1268)
+ * is intercepted as well, should a build ever compile it in.
  * Build: gcc -shared -fPIC -O2 -Wall -o kexec_capture_shim.so kexec_capture_shim.c -ldl
  */
 #define _GNU_SOURCE
@@ -26,6 +35,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/utsname.h>
+#include <sched.h>
 #include <unistd.h>
 
 /* The layout of one segment as kexec_load(2) receives it. */
@@ -188,15 +199,60 @@ int __lxstat(int ver, const char *path, struct stat *st) {
 }
 #undef FAIL_VALUE
 
+/* The HANDOFF_SHIM_PAGESIZE value, or 0 when it is unset or not a positive number. */
+static long shim_pagesize(void) {
+    const char *v = getenv("HANDOFF_SHIM_PAGESIZE");
+    if (v == NULL || v[0] == '\0') {
+        return 0;
+    }
+    long n = strtol(v, NULL, 0);
+    return n > 0 ? n : 0;
+}
+
+/* Whether HANDOFF_SHIM_MACHINE is set: the shim then stands in for another architecture's machine. */
+static int foreign_machine(void) {
+    const char *m = getenv("HANDOFF_SHIM_MACHINE");
+    return m != NULL && m[0] != '\0';
+}
+
 long sysconf(int name) {
     static long (*real)(int);
     if (real == NULL) real = next_symbol("sysconf");
+    if (name == _SC_PAGESIZE && shim_pagesize() > 0) {
+        return shim_pagesize();
+    }
     const char *nproc = getenv("HANDOFF_SHIM_NPROC");
     /* glibc counts CPUs from the host's /sys internally, out of reach of the wrappers above */
     if (nproc != NULL && (name == _SC_NPROCESSORS_CONF || name == _SC_NPROCESSORS_ONLN)) {
         return strtol(nproc, NULL, 10);
     }
     return real(name);
+}
+
+int getpagesize(void) {
+    static int (*real)(void);
+    if (real == NULL) real = next_symbol("getpagesize");
+    long n = shim_pagesize();
+    return n > 0 ? (int) n : real();
+}
+
+int uname(struct utsname *buf) {
+    static int (*real)(struct utsname *);
+    if (real == NULL) real = next_symbol("uname");
+    int rc = real(buf);
+    if (rc == 0 && foreign_machine()) {
+        snprintf(buf->machine, sizeof buf->machine, "%s", getenv("HANDOFF_SHIM_MACHINE"));
+    }
+    return rc;
+}
+
+int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set) {
+    static int (*real)(pid_t, size_t, const cpu_set_t *);
+    if (real == NULL) real = next_symbol("sched_setaffinity");
+    if (foreign_machine()) {
+        return 0;
+    }
+    return real(pid, size, set);
 }
 
 ssize_t getrandom(void *buf, size_t len, unsigned int flags) {
@@ -247,6 +303,9 @@ static int record_load(unsigned long entry, unsigned long count, const struct sh
     return fclose(table) == 0 ? 0 : -1;
 }
 
+/* ia64's __NR_kexec_load. */
+#define IA64_NR_KEXEC_LOAD 1268
+
 long syscall(long number, ...) {
     static long (*real)(long, ...);
     if (real == NULL) real = next_symbol("syscall");
@@ -257,9 +316,15 @@ long syscall(long number, ...) {
         a[i] = va_arg(ap, long);
     }
     va_end(ap);
-    if (number == SYS_kexec_load) {
+    if (number == SYS_kexec_load || (number == IA64_NR_KEXEC_LOAD && foreign_machine())) {
         return record_load((unsigned long) a[0], (unsigned long) a[1],
                            (const struct shim_kexec_segment *) a[2], (unsigned long) a[3]);
     }
+#ifdef SYS_kexec_file_load
+    if (number == SYS_kexec_file_load && foreign_machine()) {
+        errno = ENOSYS;
+        return -1;
+    }
+#endif
     return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }

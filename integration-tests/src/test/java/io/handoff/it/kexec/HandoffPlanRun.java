@@ -42,6 +42,52 @@ public record HandoffPlanRun(CapturedLoad load, Path bundle, String commandLine,
         return read(out);
     }
 
+    /**
+     * Plan a load of the kernel for the profile on a named platform with the plugins of {@code handoff.plugins}.
+     *
+     * @param platform the {@code --platform} id
+     * @param initrd the initrd, or null for none
+     * @param append the {@code --append} text, or null to leave the option out
+     * @param crash a kdump load ({@code --crash}) when true
+     * @param extraArgs more {@code plan} options
+     * @throws AssertionError when the launcher fails, with its output
+     */
+    public static HandoffPlanRun plan(String platform, Path profile, Path kernel, Path initrd, String append,
+                                      boolean crash, List<String> extraArgs, Path out) {
+        Outcome o = execute(platform, profile, kernel, initrd, append, crash, extraArgs, out);
+        if (o.exitStatus() != 0) {
+            throw new AssertionError("handoff " + String.join(" ", o.args()) + " exited with " + o.exitStatus() + ":\n"
+                    + o.output());
+        }
+        return read(out);
+    }
+
+    /** The raw outcome of one {@code handoff plan}: arguments, exit status and what it printed. */
+    public record Outcome(List<String> args, int exitStatus, String output) {
+    }
+
+    /** Run {@code handoff plan} like {@link #plan} and return the outcome without judging it. */
+    public static Outcome execute(String platform, Path profile, Path kernel, Path initrd, String append,
+                                  boolean crash, List<String> extraArgs, Path out) {
+        List<String> args = new ArrayList<>(List.of("plan", "--plugins", pluginsDir().toString(), "--platform",
+                platform, "--root", profile.toString(), "--kernel", kernel.toString()));
+        if (initrd != null) {
+            args.addAll(List.of("--initrd", initrd.toString()));
+        }
+        if (append != null) {
+            args.addAll(List.of("--append", append));
+        }
+        if (crash) {
+            args.add("--crash");
+        }
+        args.addAll(extraArgs);
+        args.addAll(List.of("--out", out.toString()));
+        StringWriter stdout = new StringWriter();
+        StringWriter stderr = new StringWriter();
+        int rc = Main.run(args.toArray(String[]::new), new PrintWriter(stdout, true), new PrintWriter(stderr, true));
+        return new Outcome(List.copyOf(args), rc, stderr + stdout.toString());
+    }
+
     /** Read a bundle directory. */
     @SuppressWarnings("unchecked")
     public static HandoffPlanRun read(Path bundle) {

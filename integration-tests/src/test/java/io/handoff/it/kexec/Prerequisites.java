@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -90,6 +91,99 @@ public final class Prerequisites {
     /** Return {@code kexec-reference.sh}. */
     public static Path referenceScript() {
         return repository().resolve("integration-tests/src/test/scripts/kexec-reference.sh");
+    }
+
+    /** Return {@code kexec-ia64-run.sh}. */
+    public static Path ia64RunScript() {
+        return repository().resolve("integration-tests/src/test/scripts/kexec-ia64-run.sh");
+    }
+
+    /** Return the directory of the ia64 machine profiles. */
+    public static Path ia64Profiles() {
+        return repository().resolve("integration-tests/src/test/resources/ia64-profiles");
+    }
+
+    private static volatile Path ia64Kexec;
+
+    /**
+     * Return the ia64 oracle: {@code KEXEC_IA64}, else the binary {@code kexec-ia64-reference.sh} prints (it builds
+     * kexec-tools 2.0.25's ia64 loader for this host once, into the handoff cache). Skips, or fails under
+     * ./run-tests and CI, when it cannot be had.
+     */
+    public static synchronized Path ia64Kexec() {
+        if (ia64Kexec != null) {
+            return ia64Kexec;
+        }
+        String env = System.getenv("KEXEC_IA64");
+        if (env != null && !env.isBlank()) {
+            require(Files.isExecutable(Path.of(env)), "KEXEC_IA64=" + env + " is not executable");
+            ia64Kexec = Path.of(env);
+            return ia64Kexec;
+        }
+        gcc();
+        Path script = repository().resolve("integration-tests/src/test/scripts/kexec-ia64-reference.sh");
+        String out;
+        int rc;
+        try {
+            Path log = Files.createTempFile("kexec-ia64-reference", ".log");
+            Process p = new ProcessBuilder("bash", script.toString()).redirectError(log.toFile()).start();
+            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            rc = p.waitFor();
+            if (rc != 0) {
+                out = Files.readString(log);
+            }
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            rc = -1;
+            out = e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            rc = -1;
+            out = "interrupted";
+        }
+        require(rc == 0 && Files.isExecutable(Path.of(out)), "cannot build the ia64 oracle (kexec-ia64-reference.sh "
+                + "needs curl, gcc, make, zlib1g-dev, liblzma-dev and binutils-ia64-linux-gnu): " + out);
+        ia64Kexec = Path.of(out);
+        return ia64Kexec;
+    }
+
+    private static volatile Path ia64Kernel;
+
+    /**
+     * Return the ia64 kernel the ia64 differential tests load: {@code HANDOFF_TEST_KERNEL_IA64}, else the synthetic
+     * vmlinux {@code plugins-ia64/src/build/build-kernel.sh} assembles (built once into {@code work}).
+     */
+    public static synchronized Path ia64Kernel(Path work) {
+        if (ia64Kernel != null) {
+            return ia64Kernel;
+        }
+        String env = System.getenv("HANDOFF_TEST_KERNEL_IA64");
+        if (env != null && !env.isBlank()) {
+            require(Files.isReadable(Path.of(env)), "HANDOFF_TEST_KERNEL_IA64=" + env + " is not a readable file");
+            ia64Kernel = Path.of(env);
+            return ia64Kernel;
+        }
+        Path build = repository().resolve("plugins-ia64/src/build/build-kernel.sh");
+        require(Files.isRegularFile(build), "no ia64 kernel: set HANDOFF_TEST_KERNEL_IA64 to an ia64 vmlinux "
+                + "(ET_EXEC, EM_IA_64), or add plugins-ia64/src/build/build-kernel.sh (the synthetic one)");
+        Path out = work.resolve("ia64-vmlinux");
+        int rc;
+        String output;
+        try {
+            Process p = new ProcessBuilder("bash", build.toString(), out.toString()).redirectErrorStream(true).start();
+            output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            rc = p.waitFor();
+        } catch (IOException e) {
+            rc = -1;
+            output = e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            rc = -1;
+            output = "interrupted";
+        }
+        require(rc == 0 && Files.isReadable(out), build + " " + out + " failed (binutils-ia64-linux-gnu?): " + output);
+        ia64Kernel = out;
+        return ia64Kernel;
     }
 
     /**
