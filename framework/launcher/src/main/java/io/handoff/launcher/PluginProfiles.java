@@ -20,6 +20,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -67,7 +68,7 @@ final class PluginProfiles {
         for (PluginJar p : jars) {
             boolean named = p.platform().bundledProfiles().stream().map(BundledProfile::name).anyMatch(name::equals);
             if (named && Files.isRegularFile(p.jar())) {
-                Optional<Path> found = extract(p.jar(), name, temporaryDirectory());
+                Optional<Path> found = extract(p.jar(), name, PluginProfiles::temporaryDirectory);
                 if (found.isPresent()) {
                     return found;
                 }
@@ -77,11 +78,12 @@ final class PluginProfiles {
     }
 
     /**
-     * Extract {@code profiles/NAME/} of a jar into {@code into/NAME}.
+     * Extract {@code profiles/NAME/} of a jar into {@code into/NAME}, the directory asked for only when the jar has
+     * that profile.
      *
      * @return {@code into/NAME}, or empty when the jar has no such profile
      */
-    static Optional<Path> extract(Path jar, String name, Path into) {
+    static Optional<Path> extract(Path jar, String name, Supplier<Path> into) {
         String prefix = "profiles/" + name + "/";
         List<String> entries = new ArrayList<>();
         for (CentralEntry e : centralDirectory(jar)) {
@@ -99,7 +101,7 @@ final class PluginProfiles {
         if (entries.isEmpty()) {
             return Optional.empty();
         }
-        Path dir = into.resolve(name);
+        Path dir = into.get().resolve(name);
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             Files.createDirectories(dir);
             for (String n : entries) {

@@ -131,7 +131,7 @@ class PluginProfilesTests {
 
         private void assertRefused(Path jar, String message) {
             Path into = tmp.resolve("into");
-            assertThatThrownBy(() -> PluginProfiles.extract(jar, "machine", into))
+            assertThatThrownBy(() -> PluginProfiles.extract(jar, "machine", () -> into))
                     .isInstanceOfSatisfying(HandoffException.class,
                             e -> assertThat(e.kind()).isEqualTo(FailureKind.UNSAFE))
                     .hasMessage(message);
