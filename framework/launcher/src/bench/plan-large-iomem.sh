@@ -11,7 +11,10 @@ lines=${1:-100000}
 runs=${2:-3}
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../../.." && pwd)
 handoff="$repo/handoff"
+# the distribution's bundled profile, or one a plugin ships in src/main/profiles
 profile="$repo/framework/launcher/src/dist/profiles/qemu-pc-x86_64-1g"
+[ -d "$profile" ] || profile=$(ls -d "$repo"/plugins-*/src/main/profiles/qemu-pc-x86_64-1g 2>/dev/null | head -1)
+[ -d "$profile" ] || { echo "$0: no bundled profile qemu-pc-x86_64-1g" >&2; exit 3; }
 kernel=${HANDOFF_TEST_KERNEL:-$(ls -t "${HANDOFF_CACHE:-$HOME/.cache/handoff}"/debian-kernel/*/boot/vmlinuz-* 2>/dev/null | head -1)}
 [ -r "$kernel" ] || { echo "$0: no kernel: set HANDOFF_TEST_KERNEL" >&2; exit 3; }
 

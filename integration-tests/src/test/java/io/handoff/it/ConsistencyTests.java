@@ -40,7 +40,7 @@ class ConsistencyTests {
 
     /** The bundled s390x profile (an s390 /proc/kcore, a dump device). */
     static Path s390Profile() {
-        return Prerequisites.repository().resolve("framework/launcher/src/dist/profiles/s390x-ccw-dump");
+        return Fixtures.bundledProfile("s390x-ccw-dump");
     }
 
     /** The first page of an x86 bzImage: boot sector signature and "HdrS"; nothing else. */

@@ -74,8 +74,8 @@ class PlatformMatrixTests {
     }
 
     private static Path profile(String name) {
-        Path bundled = Prerequisites.repository().resolve("framework/launcher/src/dist/profiles").resolve(name);
-        return Files.isDirectory(bundled) ? bundled : Fixtures.profile(name);
+        // the distribution's profiles/NAME or a plugin's src/main/profiles/NAME, else a shared fixture
+        return Fixtures.findBundledProfile(name).orElseGet(() -> Fixtures.profile(name));
     }
 
     // s390 kernels are whole pages with no zero tail of their own: an initrd (as every real kdump has) brings one

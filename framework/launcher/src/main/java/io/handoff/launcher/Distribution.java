@@ -1,8 +1,11 @@
 package io.handoff.launcher;
 
+import io.handoff.core.plugin.PlatformRegistry;
+import io.handoff.launcher.PluginProfiles.PluginJar;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Locates the distribution directory ({@code bin/ lib/ plugins/ conf/ profiles/}) the launcher runs from.
@@ -29,12 +32,26 @@ final class Distribution {
         return Path.of(".");
     }
 
-    /** Return the directory itself, or the bundled profile of that name when no such directory exists. */
-    static Path resolveProfile(Path root) {
-        if (Files.isDirectory(root) || root.getNameCount() != 1) {
+    /**
+     * Return the directory itself, or the bundled profile of that name when no such directory exists: the
+     * distribution's {@code profiles/NAME}, else {@code profiles/NAME/} of the jar of a loaded plugin whose platform
+     * names it among its bundled profiles, extracted into a private temporary directory.
+     */
+    static Path resolveProfile(Path root, PlatformRegistry registry) {
+        return resolveProfile(root, home(), registry.platforms().stream()
+                .flatMap(p -> registry.pluginPath(p.id()).map(jar -> new PluginJar(p.platform(), jar)).stream())
+                .toList());
+    }
+
+    /** Return the directory itself, or the bundled profile of that name in the distribution or a plugin jar. */
+    static Path resolveProfile(Path root, Path home, List<PluginJar> jars) {
+        if (Files.isDirectory(root) || root.getNameCount() != 1 || root.isAbsolute()) {
             return root;
         }
-        Path bundled = home().resolve("profiles").resolve(root.toString());
-        return Files.isDirectory(bundled) ? bundled : root;
+        Path bundled = home.resolve("profiles").resolve(root.toString());
+        if (Files.isDirectory(bundled)) {
+            return bundled;
+        }
+        return PluginProfiles.find(root.toString(), jars).orElse(root);
     }
 }

@@ -71,7 +71,7 @@ final class LoadCommand implements Callable<Integer> {
             Loader.requireRoot(syscalls, "load");
             try (LoadLock lock = runtime.loadLock()) {
                 ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
-                planning.resolveFiles(spec.commandLine().getErr(), () -> planning.choose(runtime, machine).platform());
+                planning.resolveFiles(spec.commandLine().getErr(), root, () -> planning.choose(runtime, machine).platform());
                 if (how == LoadMethod.FILE_LOAD) {
                     // the kernel plans for itself: handoff's plan would not be what runs
                     planning.requireKnownOptions(planning.choose(runtime, machine));

@@ -48,10 +48,10 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        root = Distribution.resolveProfile(root);
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
+            root = Distribution.resolveProfile(root, runtime.registry());
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
-            planning.resolveFiles(spec.commandLine().getErr(), () -> planning.choose(runtime, machine).platform());
+            planning.resolveFiles(spec.commandLine().getErr(), root, () -> planning.choose(runtime, machine).platform());
             HandoffImage image = planning.plan(runtime, machine);
             Path bundle = BundleWriter.write(image, machine, out);
             if (json) {

@@ -32,7 +32,8 @@ final class PlanningOptions {
 
     @Option(names = "--kernel", paramLabel = "FILE",
             description = {"The kernel image (default: the newest /boot/vmlinuz-* when this host runs the platform,",
-                "else the platform's Debian kernel package, downloaded once into ~/.cache/handoff)."})
+                "else the platform's Debian kernel package, downloaded once into ~/.cache/handoff, else the newest",
+                "vmlinux* or vmlinuz* in boot/ of the --root profile)."})
     Path kernel;
 
     @Option(names = "--initrd", paramLabel = "FILE", description = "The initrd to load with it.")
@@ -64,11 +65,12 @@ final class PlanningOptions {
      * Find the kernel when none was given, and check the input files can be read.
      *
      * @param err where to say which kernel was taken
+     * @param root the machine planned for, whose boot/ may carry a kernel when it is a profile
      * @param platform the platform the kernel is for, asked only when no kernel was given
      */
-    void resolveFiles(PrintWriter err, Supplier<Platform> platform) {
+    void resolveFiles(PrintWriter err, Path root, Supplier<Platform> platform) {
         if (kernel == null) {
-            kernel = KernelLocator.forPlatform(platform.get()).find(err);
+            kernel = KernelLocator.forPlatform(platform.get(), root).find(err);
         }
         InputFiles.requireReadable(kernel, "kernel");
         if (initrd != null) {

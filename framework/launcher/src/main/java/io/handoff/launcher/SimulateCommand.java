@@ -63,7 +63,8 @@ final class SimulateCommand implements Callable<Integer> {
 
     @Option(names = "--kernel", paramLabel = "FILE",
             description = {"The kernel image (default: the newest /boot/vmlinuz-* when this host runs the platform,",
-                "else the platform's Debian kernel package, downloaded once into ~/.cache/handoff)."})
+                "else the platform's Debian kernel package, downloaded once into ~/.cache/handoff, else the newest",
+                "vmlinux* or vmlinuz* in the profile's boot/)."})
     Path kernel;
 
     @Option(names = "--initrd", paramLabel = "FILE", description = "The initrd to load with it.")
@@ -122,14 +123,14 @@ final class SimulateCommand implements Callable<Integer> {
             if (root == null) {
                 root = Path.of(defaultProfile(runtime.defaultPlatform(platform)).name());
             }
-            root = Distribution.resolveProfile(root);
+            root = Distribution.resolveProfile(root, runtime.registry());
             if (!Files.isDirectory(root)) {
                 throw new HandoffException(FailureKind.UNREADABLE_FILE, root + ": no such machine profile directory");
             }
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             LoadedPlatform chosen = runtime.choose(platform, machine.view());
             if (kernel == null) {
-                kernel = KernelLocator.forPlatform(chosen.platform()).find(spec.commandLine().getErr());
+                kernel = KernelLocator.forPlatform(chosen.platform(), root).find(spec.commandLine().getErr());
                 InputFiles.requireReadable(kernel, "kernel");
             }
             PlanRequest request = new PlanRequest(reboot ? PlanRequest.Mode.KEXEC : PlanRequest.Mode.KDUMP,

@@ -98,6 +98,98 @@ class KernelLocatorTests {
     }
 
     @Nested
+    class AKernelBundledWithTheProfile {
+        static final Platform BARE = platform("bare", Set.of("s390x"), Optional.empty());
+
+        Path profile;
+
+        @BeforeEach
+        void profileWithKernels() throws IOException {
+            profile = Files.createDirectories(tmp.resolve("bare-machine/boot"));
+            Files.write(profile.resolve("vmlinux-6.1.0-9"), new byte[16]);
+            Files.write(profile.resolve("vmlinuz-6.1.0-10"), new byte[16]);
+            Files.write(profile.resolve("config-6.1.0-11"), new byte[16]);
+            profile = profile.getParent();
+        }
+
+        @Test
+        void withoutDebianKernelTheProfilesNewestIsTakenAndNamed() {
+            Path found = KernelLocator.forPlatform(BARE, "amd64", boot, home, Optional.of(profile))
+                    .find(new PrintWriter(err, true));
+
+            assertThat(found).isEqualTo(profile.resolve("boot/vmlinuz-6.1.0-10"));
+            assertThat(err.toString()).isEqualTo("handoff: no --kernel given; using the kernel bundled with profile"
+                    + " bare-machine: " + found + System.lineSeparator());
+        }
+
+        @Test
+        void theHostsBootComesFirstOnANativeHost() {
+            Path found = KernelLocator.forPlatform(BARE, "s390x", boot, home, Optional.of(profile))
+                    .find(new PrintWriter(err, true));
+
+            assertThat(found).isEqualTo(boot.resolve("vmlinuz-6.1.0-10-amd64"));
+        }
+
+        @Test
+        void aNativeHostWithoutBootKernelTakesTheProfiles() throws IOException {
+            Path empty = Files.createDirectories(tmp.resolve("empty-boot"));
+
+            Path found = KernelLocator.forPlatform(BARE, "s390x", empty, home, Optional.of(profile))
+                    .find(new PrintWriter(err, true));
+
+            assertThat(found).isEqualTo(profile.resolve("boot/vmlinuz-6.1.0-10"));
+        }
+
+        @Test
+        void theDebianKernelComesBeforeTheProfiles() throws IOException {
+            Path kernel = Files.write(tmp.resolve("vmlinuz-6.1.0-50-s390x"), new byte[16]);
+            script("echo '" + kernel + "'\n");
+
+            Path found = KernelLocator.forPlatform(BIG_IRON, "amd64", boot, home, Optional.of(profile))
+                    .find(new PrintWriter(err, true));
+
+            assertThat(found).isEqualTo(kernel);
+        }
+
+        @Test
+        void aFailedDebianDownloadFallsBackToTheProfiles() throws IOException {
+            script("echo 'debian-kernel.sh: offline' >&2\nexit 3\n");
+
+            Path found = KernelLocator.forPlatform(BIG_IRON, "amd64", boot, home, Optional.of(profile))
+                    .find(new PrintWriter(err, true));
+
+            assertThat(found).isEqualTo(profile.resolve("boot/vmlinuz-6.1.0-10"));
+            assertThat(err.toString()).contains("handoff: this host does not run big and debian-kernel.sh: offline",
+                    "using the kernel bundled with profile bare-machine: " + found);
+        }
+
+        @Test
+        void aProfileWithoutKernelFailsAsBefore() throws IOException {
+            Path bare = Files.createDirectories(tmp.resolve("no-kernel"));
+
+            assertThatThrownBy(() -> KernelLocator.forPlatform(BARE, "amd64", boot, home, Optional.of(bare))
+                    .find(new PrintWriter(err)))
+                    .hasMessage("this host does not run bare and platform bare names no Debian kernel package;"
+                            + " pass --kernel FILE");
+        }
+
+        @Test
+        void theLiveMachineIsNoProfile() {
+            assertThat(KernelLocator.profileOf(Path.of("/"))).isEmpty();
+            assertThat(KernelLocator.profileOf(Path.of("/.."))).isEmpty();
+            assertThat(KernelLocator.profileOf(profile)).contains(profile);
+        }
+
+        @Test
+        void versionsCompareAfterThePrefixAndABareNameIsOldest() throws IOException {
+            Files.write(profile.resolve("boot/vmlinux"), new byte[16]);
+            Files.write(profile.resolve("boot/vmlinux-6.2"), new byte[16]);
+
+            assertThat(KernelLocator.newestKernel(profile.resolve("boot"))).contains(profile.resolve("boot/vmlinux-6.2"));
+        }
+    }
+
+    @Nested
     class TheDistributionsScript {
         Path script = Path.of("src/dist/libexec/debian-kernel.sh").toAbsolutePath();
 

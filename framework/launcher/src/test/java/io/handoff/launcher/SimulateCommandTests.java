@@ -196,7 +196,7 @@ class SimulateCommandTests {
                     + " package; pass --kernel FILE" + System.lineSeparator());
         }
 
-        private void copyTree(Path from, Path to) throws IOException {
+        static void copyTree(Path from, Path to) throws IOException {
             try (Stream<Path> walk = Files.walk(from)) {
                 for (Path p : walk.toList()) {
                     Path target = to.resolve(from.relativize(p).toString());
@@ -207,6 +207,59 @@ class SimulateCommandTests {
                     }
                 }
             }
+        }
+    }
+
+    @Nested
+    class ProfilesShippedInThePluginJar {
+        Path home;
+        Path machine;
+
+        @BeforeEach
+        void aDistributionWithoutProfilesAndAToyMachine() throws IOException {
+            home = Files.createDirectories(tmp.resolve("bare-home"));
+            System.setProperty("handoff.home", home.toString());
+            machine = tmp.resolve("toy-machine");
+            Defaults.copyTree(Fixtures.profile("qemu-pc-x86_64-1g"), machine);
+            Files.writeString(machine.resolve("toy-marker"), "");
+        }
+
+        @AfterEach
+        void forgetTheHome() {
+            System.clearProperty("handoff.home");
+        }
+
+        @Test
+        void theJarsProfileIsTheMachineAndItsBootKernelTheKernel() throws IOException {
+            Files.createDirectories(machine.resolve("boot"));
+            Files.write(machine.resolve("boot/vmlinuz-6.1.0-9-toy"), new byte[0x9000]);
+            Files.write(machine.resolve("boot/vmlinuz-6.1.0-10-toy"), new byte[0x9000]);
+            Path jarred = Files.createDirectories(tmp.resolve("jarred"));
+            PluginJarBuilder.plugin("toy").source("com.example.toy.ToyPlatform", Defaults.PROFILED_TOY)
+                    .extension("com.example.toy.ToyPlatform").resources("profiles/toy-machine/", machine)
+                    .build(jarred);
+
+            Run r = simulate("--plugins", jarred.toString(), "-O", "purgatory=" + purgatory);
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("Crash region: 0x2e000000-0x3dffffff", "handed off");
+            assertThat(r.err()).startsWith("handoff: no --kernel given; using the kernel bundled with profile"
+                    + " toy-machine: ").contains("toy-machine/boot/vmlinuz-6.1.0-10-toy");
+        }
+
+        @Test
+        void anEntryEscapingTheProfileIsRefusedNamingTheJar() throws IOException {
+            Path jarred = Files.createDirectories(tmp.resolve("jarred"));
+            Path jar = PluginJarBuilder.plugin("toy").source("com.example.toy.ToyPlatform", Defaults.PROFILED_TOY)
+                    .extension("com.example.toy.ToyPlatform").resources("profiles/toy-machine/", machine)
+                    .resource("profiles/toy-machine/../../escaped", "x").build(jarred);
+
+            Run r = simulate("--plugins", jarred.toString(), "--root", "toy-machine", "--kernel", kernel.toString(),
+                    "-O", "purgatory=" + purgatory);
+
+            assertThat(r.code()).isEqualTo(14);
+            assertThat(r.err()).isEqualTo("handoff: plugin jar " + jar + ": entry 'profiles/toy-machine/../../escaped'"
+                    + " escapes profiles/toy-machine/; the profile is refused" + System.lineSeparator());
         }
     }
 

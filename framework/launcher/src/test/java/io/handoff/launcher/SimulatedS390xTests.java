@@ -2,6 +2,7 @@ package io.handoff.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.handoff.core.testing.Fixtures;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * bundled s390x profiles and the big-endian build of the purgatory runtime runs it.
  */
 class SimulatedS390xTests {
-    static final Path PROFILES = Path.of("src/dist/profiles");
 
     @TempDir
     Path tmp;
@@ -60,7 +60,7 @@ class SimulatedS390xTests {
 
     @Test
     void showsTheProbeTheSwapAndThePswLoad() {
-        String out = simulate("--root", PROFILES.resolve("s390x-ccw-dump").toString());
+        String out = simulate("--root", Fixtures.bundledProfile("s390x-ccw-dump").toString());
         assertThat(out).contains("on platform s390x", "with r2 = 0", "returned r2 = 0 (digests ok)",
                 "swap             required", ": swapped",
                 "lpswe: the CPU loads the PSW 0x0000000180000000 0x0000000000010010",
@@ -69,7 +69,7 @@ class SimulatedS390xTests {
 
     @Test
     void aCorruptedByteReiplsTheDumpDeviceAndDecodesItsBlock() {
-        String out = simulate("--root", PROFILES.resolve("s390x-ccw-dump").toString(), "--corrupt", "kernel:0x1234");
+        String out = simulate("--root", Fixtures.bundledProfile("s390x-ccw-dump").toString(), "--corrupt", "kernel:0x1234");
         assertThat(out).contains("(after the probe, before purgatory's real entry)",
                 "diag 308 subcode 5 (SET), 200-byte IPL parameter block: ccw dump device 0.0.5219 (version 0, 200 bytes)",
                 "re-IPLed the dump tool (diag 308): ccw dump device 0.0.5219");
@@ -77,14 +77,14 @@ class SimulatedS390xTests {
 
     @Test
     void withoutADumpDeviceTheCpuStopsWithItsCode() {
-        String out = simulate("--root", PROFILES.resolve("s390x-no-dump").toString(), "--corrupt", "kernel:0x1234");
+        String out = simulate("--root", Fixtures.bundledProfile("s390x-no-dump").toString(), "--corrupt", "kernel:0x1234");
         assertThat(out).contains("disabled-wait PSW 0x0002000180000000 0x0000000048460001",
                 "stopped in a disabled wait with code 0x48460001");
     }
 
     @Test
     void corruptedBeforeTheProbeTheKernelNeverEntersPurgatory() {
-        String out = simulate("--root", PROFILES.resolve("s390x-ccw-dump").toString(), "--corrupt", "kernel:0x1234",
+        String out = simulate("--root", Fixtures.bundledProfile("s390x-ccw-dump").toString(), "--corrupt", "kernel:0x1234",
                 "--before-probe");
         assertThat(out).contains("returned r2 = 1", "the capture kernel is not started").doesNotContain("lpswe");
     }

@@ -9,6 +9,7 @@ import io.handoff.core.digest.SegmentDigester;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.core.plan.Planner;
 import io.handoff.core.system.ProfileMachine;
+import io.handoff.core.testing.Fixtures;
 import io.handoff.core.testing.MapSettings;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -29,16 +30,9 @@ final class S390Files {
     private S390Files() {
     }
 
-    /** Return a bundled s390x profile ({@code framework/launcher/src/dist/profiles/<name>}). */
+    /** Return a bundled s390x profile (the distribution's or one a plugin ships: {@link Fixtures#bundledProfile}). */
     static Path profile(String name) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("framework/launcher/src/dist/profiles").resolve(name);
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("no framework/launcher/src/dist/profiles/" + name + " above "
-                + Path.of("").toAbsolutePath());
+        return Fixtures.bundledProfile(name);
     }
 
     /**

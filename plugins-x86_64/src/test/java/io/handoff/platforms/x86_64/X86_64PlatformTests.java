@@ -73,14 +73,7 @@ class X86_64PlatformTests {
         }
 
         private Path distributionProfile(String name) {
-            for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-                Path candidate = dir.resolve("framework/launcher/src/dist/profiles").resolve(name);
-                if (Files.isDirectory(candidate)) {
-                    return candidate;
-                }
-            }
-            throw new AssertionError("no framework/launcher/src/dist/profiles/" + name + " above "
-                    + Path.of("").toAbsolutePath());
+            return Fixtures.bundledProfile(name);
         }
     }
 

@@ -122,10 +122,12 @@ public interface Platform extends ExtensionPoint {
     }
 
     /**
-     * Return the machine profiles the distribution ships for this platform; the first is its default.
+     * Return the machine profiles the distribution or this platform's plugin jar ships for it; the first is its
+     * default.
      *
      * <p>{@code handoff simulate --platform ID} without {@code --root} runs on the first. Empty (the default)
-     * means the platform ships none, and {@code simulate} then needs {@code --root}.
+     * means the platform ships none, and {@code simulate} then needs {@code --root}. A profile the distribution
+     * lacks is read from the plugin jar's {@code profiles/NAME/} (the plugin's {@code src/main/profiles/NAME}).
      */
     default List<BundledProfile> bundledProfiles() {
         return List.of();
@@ -136,7 +138,9 @@ public interface Platform extends ExtensionPoint {
      *
      * <p>{@code handoff simulate} and {@code handoff plan} without {@code --kernel} take the newest
      * {@code /boot/vmlinuz-*} when the host runs this platform natively (see {@link #hostArchitectures()}), else
-     * this package, downloaded once. Empty (the default) means {@code --kernel} is needed off such a host.
+     * this package, downloaded once, else the newest {@code vmlinux*} or {@code vmlinuz*} in the machine profile's
+     * {@code boot/}. Empty (the default) means {@code --kernel} is needed off such a host unless the profile
+     * carries a kernel.
      */
     default Optional<DebianKernel> debianKernel() {
         return Optional.empty();

@@ -156,6 +156,18 @@ public final class PlatformRegistry implements AutoCloseable {
     }
 
     /**
+     * Return the jar of the plugin that provides the platform with this id, if loaded (its bundled profiles are read
+     * from it).
+     *
+     * @param id the platform id, never {@code null}
+     * @return the plugin's path, as PF4J loaded it
+     */
+    public Optional<Path> pluginPath(String id) {
+        Objects.requireNonNull(id, "id");
+        return Optional.ofNullable(platformPaths.get(id));
+    }
+
+    /**
      * Return the platform with this id.
      *
      * @param id the platform id, never {@code null}

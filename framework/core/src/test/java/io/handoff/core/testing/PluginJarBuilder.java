@@ -129,6 +129,24 @@ public final class PluginJarBuilder {
         return this;
     }
 
+    /** Add any other resource to the jar, as bytes; the name is written as given (tests of hostile names use it). */
+    public PluginJarBuilder resource(String path, byte[] data) {
+        resources.put(path, data.clone());
+        return this;
+    }
+
+    /** Add every file of a directory tree to the jar under {@code prefix} (such as {@code profiles/NAME/}). */
+    public PluginJarBuilder resources(String prefix, Path tree) {
+        try (Stream<Path> walk = Files.walk(tree)) {
+            for (Path p : walk.filter(Files::isRegularFile).sorted().toList()) {
+                resources.put(prefix + tree.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
     /**
      * Compile the sources and write the jar into {@code dir}.
      *
