@@ -42,13 +42,18 @@ class PlatformMatrixTests {
             registry.platforms().forEach(p -> p.platform().bundledProfiles().stream().findFirst()
                     .ifPresent(profile -> PROFILES.put(p.id(), profile.name())));
         }
-        assertThat(ids).as("platforms in %s", BuiltPlugins.dir()).contains("x86_64", "s390x");
+        assertThat(ids).as("platforms in %s", BuiltPlugins.dir()).contains("x86_64", "s390x", "ia64");
         return ids.stream().map(id -> dynamicContainer(id, platform(id)));
     }
 
     private static Stream<DynamicNode> platform(String id) {
         // resolved in each test, so a platform whose kernel is missing skips its own tests only
-        Supplier<Path> kernel = () -> id.equals("s390x") ? Prerequisites.s390xKernel() : Prerequisites.kernel();
+        Supplier<Path> kernel = () -> switch (id) {
+            case "s390x" -> Prerequisites.s390xKernel();
+            // no IA-64 kernel can be downloaded: the plugin's synthetic vmlinux (Linux's layout, not Linux)
+            case "ia64" -> Prerequisites.ia64Kernel(io.handoff.it.kexec.ReferenceInputs.work());
+            default -> Prerequisites.kernel();
+        };
         // the one scenario suite every platform's tests extend, here for whatever plugins were built
         return scenarios(() -> PlatformMatrixTests.kit(id, kernel));
     }

@@ -40,7 +40,7 @@ public final class Ia64PurgatorySteps implements PurgatoryStepContributor {
         if (!Ia64Platform.portIo(context)) {
             refusePortIoOfOthers(context);
         } else {
-            steps.add(Ia64Steps.CONSOLE.step());
+            steps.add(Ia64Steps.console());
             steps.add(Ia64Steps.CONSOLE.print(String.format("handoff: purgatory for ia64 %s, %d segments",
                     context.request().crash() ? "kdump" : "kexec", context.segments().size())));
         }
