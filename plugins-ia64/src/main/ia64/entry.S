@@ -157,8 +157,7 @@ pg_main:
 	SAY str_fb_ended
 	movl out0 = HALT_NO_HANDOFF
 	;;
-	br.sptk.many pg_halt
-	;;
+	CALL pg_halt                    /* never returns */
 .Lm_refused_3:
 	mov out0 = 3
 	;;
@@ -166,8 +165,8 @@ pg_main:
 	movl r14 = HALT_BAD_PROGRAM
 	;;
 	or out0 = out0, r14
-	br.sptk.many pg_halt
 	;;
+	CALL pg_halt                    /* never returns */
 	.endp pg_main
 	STR str_ended, "program ended without a handoff; running fallback\n"
 	STR str_fb_ended, "fallback ended without a handoff\n"
@@ -375,10 +374,9 @@ pg_run_list:
 	;;
 	ld2 r14 = [r14]
 	;;
-	tbit.nz p6, p0 = r14, 0         /* REQUIRED */
-	cmp.eq p7, p0 = 0, in2
+	cmp.eq p7, p0 = 0, in2          /* a main step ... */
 	;;
-(p6)	cmp.ne p7, p0 = 0, in2
+(p7)	tbit.nz p7, p0 = r14, 0         /* ... that is REQUIRED */
 	;;
 (p7)	br.cond.dpnt .Lrl_required
 	PUTS str_continuing
@@ -408,58 +406,38 @@ pg_run_list:
 	STR str_continuing, "; continuing\n"
 	STR str_running_fb, "; running fallback\n"
 
-/* pg_run_step(step, kind) -> r8: 0 done, 1 failed (reason in the context) */
+/* pg_run_step(step, kind) -> r8: 0 done, 1 failed (reason in the context). Predicates do not survive a
+ * call, so each kind has its own call site. */
 	.proc pg_run_step
 pg_run_step:
 	ENTER 2, 2, 3
 	mov out0 = in0
-	cmp.eq p6, p0 = 1, in1
-	cmp.eq p7, p0 = 2, in1
-	cmp.eq p8, p0 = 3, in1
-	cmp.eq p9, p0 = 4, in1
-	cmp.eq p10, p0 = 5, in1
-	cmp.eq p11, p0 = 17, in1
 	;;
-(p6)	br.call.sptk.many b0 = pg_step_console
-(p7)	br.call.sptk.many b0 = pg_step_print
-(p8)	br.call.sptk.many b0 = pg_step_verify
-(p9)	br.call.sptk.many b0 = pg_step_copy
-(p10)	br.call.sptk.many b0 = pg_step_swap
-(p11)	br.call.sptk.many b0 = pg_step_halt
+	.irp k, 1, 2, 3, 4, 5, 17, 48, 49, 50, 51
+	cmp.eq p6, p0 = \k, in1
+(p6)	br.cond.dpnt .Lrs_kind_\k
 	;;
-	cmp.eq p6, p0 = 48, in1
-	cmp.eq p7, p0 = 49, in1
-	cmp.eq p8, p0 = 50, in1
-	cmp.eq p9, p0 = 51, in1
-	mov out0 = in0
-	;;
-(p6)	br.call.sptk.many b0 = pg_step_boot_param
-(p7)	br.call.sptk.many b0 = pg_step_efi_memmap
-(p8)	br.call.sptk.many b0 = pg_step_svam_hook
-(p9)	br.call.sptk.many b0 = pg_step_jump
-	;;
-	cmp.eq p6, p0 = 1, in1
-	cmp.eq p7, p0 = 2, in1
-	cmp.eq p8, p0 = 3, in1
-	cmp.eq p9, p0 = 4, in1
-	cmp.eq p10, p0 = 5, in1
-	cmp.eq p11, p0 = 17, in1
-	;;
-	cmp.eq.or p6, p0 = 48, in1
-	cmp.eq.or p7, p0 = 49, in1
-	cmp.eq.or p8, p0 = 50, in1
-	cmp.eq.or p9, p0 = 51, in1
-	;;
-	cmp.eq.or p6, p0 = 1, r0
-(p6)	br.cond.dptk .Lrs_done
-(p7)	br.cond.dptk .Lrs_done
-(p8)	br.cond.dptk .Lrs_done
-(p9)	br.cond.dptk .Lrs_done
-(p10)	br.cond.dptk .Lrs_done
-(p11)	br.cond.dptk .Lrs_done
+	.endr
 	FAIL_SET str_unknown, NUM_DEC, in1
 	mov r8 = 1
+	br.cond.sptk .Lrs_done
 	;;
+	.macro RS_CASE k, f
+.Lrs_kind_\k:
+	CALL \f
+	br.cond.sptk .Lrs_done
+	;;
+	.endm
+	RS_CASE 1, pg_step_console
+	RS_CASE 2, pg_step_print
+	RS_CASE 3, pg_step_verify
+	RS_CASE 4, pg_step_copy
+	RS_CASE 5, pg_step_swap
+	RS_CASE 17, pg_step_halt
+	RS_CASE 48, pg_step_boot_param
+	RS_CASE 49, pg_step_efi_memmap
+	RS_CASE 50, pg_step_svam_hook
+	RS_CASE 51, pg_step_jump
 .Lrs_done:
 	LEAVE
 	.endp pg_run_step
@@ -514,10 +492,18 @@ pg_put_fail:
 	cmp.eq p6, p0 = NUM_DEC, loc4
 	cmp.eq p7, p0 = NUM_HEX, loc4
 	;;
-(p6)	br.call.sptk.many b0 = pg_putdec
+(p6)	br.cond.dpnt .Lpf_dec                  /* predicates do not survive a call: separate call sites */
+(p7)	br.cond.dpnt .Lpf_hex
+	br.cond.sptk .Lpf_part_done
 	;;
-(p7)	br.call.sptk.many b0 = pg_puthex
+.Lpf_dec:
+	CALL pg_putdec
+	br.cond.sptk .Lpf_part_done
 	;;
+.Lpf_hex:
+	CALL pg_puthex
+	;;
+.Lpf_part_done:
 	adds loc2 = -1, loc2
 	br.cond.sptk .Lpf_next
 	;;

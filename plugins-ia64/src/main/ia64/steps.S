@@ -107,7 +107,8 @@ pg_step_halt:
 	adds r14 = 16, in0
 	;;
 	ld8 out0 = [r14]
-	br.sptk.many pg_halt
+	;;
+	br.call.sptk.many b0 = pg_halt  /* never returns */
 	;;
 	.endp pg_step_halt
 

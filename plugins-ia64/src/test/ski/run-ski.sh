@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Runs a planned load on the HP Ski IA-64 simulator and reports what happened:
+#   run-ski.sh LOAD_DIR [BSKI]
+# LOAD_DIR/load.txt describes the load, one item a line:
+#   segment ADDR FILE   a planned segment (the purgatory image with its program, kernel segments, ...) or a
+#                       piece of the machine the old kernel leaves (old boot_param, EFI tables, old memory map)
+#   entry ADDR          purgatory's entry; halted ADDR: its purgatory_halted (Ski stops there)
+#   r28 VALUE           the old boot_param, as relocate_new_kernel passes it
+#   uart-port PORT      (optional) the console step's UART port, mapped onto Ski's UART (below)
+# The segments become one ELF (ET_EXEC, a PT_LOAD per segment at its physical address, entry = purgatory's),
+# linked with ${CROSS}ld from the files; bski runs it in system mode (physical addressing) with r28 set, a
+# memory stack and a register stack outside every segment (what relocate_new_kernel provides), and a breakpoint
+# at purgatory_halted. Output: LOAD_DIR/console.txt (the UART bytes and the SSC_PUTCHAR bytes of the synthetic
+# vmlinux, in order) and LOAD_DIR/ski.txt (Ski's messages); the last line of stdout says how it ended:
+#   ski: halted at purgatory_halted, reason 0x...     or     ski: kernel exited with status N
+# Console: Ski has no 8250 in port space; its UART is MMIO at 0xff5e0000 with THR at +0 and an always-ready LSR
+# at +5. ar.k0 = 0xff1e0000 puts port UART_PORT's THR, IER, FCR and LCR (port + 0..3) onto the UART's first
+# four registers, and port + 4, + 5 (MCR, LSR) onto the next page (port space puts ports 4 apart on pages 4 KiB
+# apart), where the harness maps a page whose LSR byte reads 0x60 (THR empty). Ski's UART model ignores DLAB, so
+# the divisor's low byte lands in the stream once; the runner drops control bytes other than newline.
+set -euo pipefail
+dir=$(cd "${1:?usage: run-ski.sh LOAD_DIR [BSKI]}" && pwd)
+bski=${2:-${HANDOFF_SKI:-$HOME/.cache/handoff/ski/bin/bski}}
+CROSS=${CROSS:-ia64-linux-gnu-}
+[ -x "$bski" ] || { echo "run-ski.sh: no Ski at $bski" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+entry= halted= r28=0 port=
+lds=$work/machine.lds
+{
+  echo 'OUTPUT_FORMAT("elf64-ia64-little")'
+  echo 'OUTPUT_ARCH(ia64)'
+  echo 'SECTIONS {'
+} > "$lds"
+n=0
+add_segment() { # add_segment ADDR FILE
+  local o=$work/seg$n.o
+  (cd "$(dirname "$2")" && "${CROSS}objcopy" -I binary -O elf64-ia64-little -B ia64 \
+     --rename-section .data=.seg$n,alloc,load,contents,code "$(basename "$2")" "$o")
+  echo "  .seg$n $1 : AT($1) { $o(.seg$n) }" >> "$lds"
+  n=$((n + 1))
+}
+while read -r what a b; do
+  case $what in
+    segment) add_segment "$a" "$dir/$b" ;;
+    entry) entry=$a ;;
+    halted) halted=$a ;;
+    r28) r28=$a ;;
+    uart-port) port=$a ;;
+    ''|'#'*|kernel-entry) ;;
+    *) echo "run-ski.sh: load.txt: unknown item $what" >&2; exit 2 ;;
+  esac
+done < "$dir/load.txt"
+: "${entry:?load.txt has no entry}" "${halted:?load.txt has no halted}"
+if [ -n "$port" ]; then
+  # the page holding MCR and LSR of the mapped UART: LSR (offset 5 of port + 4..7 -> byte 0x1005 - 0x1000) = THRE|TEMT
+  printf '\0\0\0\0\0\x60\0\0' > "$work/lsr.bin"
+  add_segment "$(printf '0x%x' $(( (0xff1e0000 | ((port + 4) >> 2) << 12) )))" "$work/lsr.bin"
+fi
+echo '  /DISCARD/ : { *(.note*) }' >> "$lds"
+echo '}' >> "$lds"
+
+"${CROSS}ld" -T "$lds" -e "$entry" --no-warn-rwx-segments -o "$work/machine.elf" 2>"$work/ld.log" \
+  || { cat "$work/ld.log" >&2; exit 1; }
+
+cat > "$work/ski.init" <<INIT
+= r28 $r28
+= k0 0xff1e0000
+= sp 0x9e000
+= bspst 0x90000
+bs $halted
+run
+eval r8
+quit
+INIT
+set +e
+timeout "${SKI_TIMEOUT:-300}" "$bski" -noconsole -i "$work/ski.init" "$work/machine.elf" >"$work/stdout" 2>"$dir/ski.txt"
+rc=$?
+set -e
+tr -d '\000-\011\013-\037' < "$work/stdout" > "$dir/console.txt"
+if grep -q "Breakpoint (IA-64)" "$dir/ski.txt"; then
+  reason=$(sed -n 's/^r8 = \([0-9a-fA-F]*\)$/\1/p' "$dir/ski.txt" | tail -n 1)
+  echo "ski: halted at purgatory_halted, reason 0x$reason"
+elif grep -q "kernel exited with status" "$dir/ski.txt"; then
+  echo "ski: $(grep -o 'kernel exited with status [0-9-]*' "$dir/ski.txt" | tail -n 1)"
+elif [ $rc = 124 ]; then
+  echo "ski: timed out after ${SKI_TIMEOUT:-300} s"
+  exit 1
+else
+  echo "ski: ended otherwise (bski status $rc): $(tail -n 3 "$dir/ski.txt" | tr '\n' ' ')"
+  exit 1
+fi
