@@ -213,6 +213,19 @@ k_report:
 	;;
 	CALL k_puthex
 	PUTC 10
+	/* call SetVirtualAddressMap through its descriptor, as the kernel's efi_enter_virtual_mode does */
+	ld8 r14 = [loc10], 8
+	;;
+	ld8 r1 = [loc10]
+	mov b6 = r14
+	mov r8 = -1
+	;;
+	br.call.sptk.many b0 = b6
+	;;
+	mov loc11 = r8
+	PUTS str_svam_call
+	PUTHEX loc11
+	PUTC 10
 	PUTS str_bye
 	mov r15 = 66                    /* SSC_EXIT 0 */
 	mov out0 = 0
@@ -321,6 +334,7 @@ k_puthex:                               /* 0x and hex digits without leading zer
 	STR str_svam, "stub: svam fdesc "
 	STR str_svam_ip, " ip "
 	STR str_svam_gp, " gp "
+	STR str_svam_call, "stub: SetVirtualAddressMap returned "
 	STR str_bye, "stub: done\n"
 
 	/* the other two PT_LOADs of a Linux vmlinux: per-CPU data and data (with a bss tail) */

@@ -9,6 +9,8 @@
  *           corrupt  the same, but a kernel byte is changed after hashing: verify-digests fails -> fallback
  *           badmagic the parameter area's magic is wrong: purgatory halts with 0xFF11 before any console
  *           noboot   as good but r28 = 0: ia64-boot-param fails (REQUIRED) -> fallback
+ *           errors   every ia64-efi-memmap / ia64-svam-hook failure, an unknown kind, copy, overlap, swap,
+ *                    a zero tail that is not zero; no handoff, so the fallback runs and purgatory halts 0xFF01
  * Uses the framework's step encoder (program_encoder.h, little-endian) and its C SHA-256 for the digests.
  */
 #include <stdint.h>
@@ -75,7 +77,7 @@ struct kseg { uint64_t paddr, filesz, memsz; uint8_t *data; };
 int main(int argc, char **argv)
 {
     if (argc != 6) {
-        fprintf(stderr, "usage: make-load good|corrupt|badmagic|noboot PURGATORY_BIN HALTED_OFFSET VMLINUX OUTDIR\n");
+        fprintf(stderr, "usage: make-load good|corrupt|badmagic|noboot|errors PURGATORY_BIN HALTED_OFFSET VMLINUX OUTDIR\n");
         return 2;
     }
     const char *scenario = argv[1];
@@ -124,36 +126,57 @@ int main(int argc, char **argv)
 
     /* the step program */
     program();
-    begin(1, BEST_EFFORT); op(UART_PORT); op(1); end();                      /* 0 console */
-    begin(3, REQUIRED); op(CHUNK); op(nk);                                    /* 1 verify-digests: kernel */
-    for (unsigned i = 0; i < nk; i++) {
-        uint64_t chunks = (ks[i].filesz + CHUNK - 1) / CHUNK;
-        op(ks[i].paddr); op(ks[i].filesz); op(ks[i].memsz); op(chunks);
-        for (uint64_t k = 0; k < chunks; k++) {
-            uint64_t n = ks[i].filesz - k * CHUNK < CHUNK ? ks[i].filesz - k * CHUNK : CHUNK;
-            uint8_t d[32];
-            pg_sha256(ks[i].data + k * CHUNK, (size_t)n, d);
-            raw(d, 32);
+    if (!strcmp(scenario, "errors")) {
+        /* failures and the generic kinds' lines, all best effort; the program ends without a handoff */
+        begin(1, BEST_EFFORT); op(UART_PORT); op(1); end();                               /* 0 */
+        begin(48, REQUIRED); op(NEW_BP); op(CMDLINE); op(INITRD); op(INITRD_SZ); end();   /* 1 */
+        begin(49, BEST_EFFORT); op(NEW_BP); op(MAP_BUF); op(100); op(SEG_TABLE); op(2); end();   /* 2 too small */
+        begin(49, BEST_EFFORT); op(NEW_BP); op(MAP_BUF); op(MAP_CAP); op(SEG_TABLE + 0x100); op(2); end(); /* 3 unsorted */
+        begin(49, BEST_EFFORT); op(NEW_BP); op(MAP_BUF); op(MAP_CAP); op(SEG_TABLE + 0x200); op(1); end(); /* 4 RT_DATA */
+        begin(49, BEST_EFFORT); op(NEW_BP); op(MAP_BUF); op(MAP_CAP); op(SEG_TABLE); op(65); end(); /* 5 too many */
+        begin(49, BEST_EFFORT); op(OLD_BP + 0x3c00); op(MAP_BUF); op(MAP_CAP); op(SEG_TABLE); op(2); end(); /* 6 ds 36 */
+        begin(49, BEST_EFFORT); op(OLD_BP + 0x3d00); op(MAP_BUF); op(MAP_CAP); op(SEG_TABLE); op(2); end(); /* 7 > 1 MiB */
+        begin(50, BEST_EFFORT); op(OLD_BP + 0x3e00); op(SVAM_STUB); end();             /* 8 bad signature */
+        begin(99, BEST_EFFORT); end();                                                   /* 9 unknown */
+        begin(4, BEST_EFFORT); op(CMDLINE); op(0x7e04000); op(16); end();                /* 10 copy */
+        begin(4, BEST_EFFORT); op(0x7e04000); op(0x7e04008); op(16); end();              /* 11 overlap */
+        begin(5, BEST_EFFORT); op(0x7e04000); op(0x7e05000); op(8); end();               /* 12 swap */
+        begin(3, BEST_EFFORT); op(CHUNK); op(1);                                         /* 13 zero tail */
+        op(CMDLINE); op(0); op(0x100); op(0); end();
+        fallback();
+        begin(7, BEST_EFFORT); end();
+    } else {
+        begin(1, BEST_EFFORT); op(UART_PORT); op(1); end();                      /* 0 console */
+        begin(3, REQUIRED); op(CHUNK); op(nk);                                    /* 1 verify-digests: kernel */
+        for (unsigned i = 0; i < nk; i++) {
+            uint64_t chunks = (ks[i].filesz + CHUNK - 1) / CHUNK;
+            op(ks[i].paddr); op(ks[i].filesz); op(ks[i].memsz); op(chunks);
+            for (uint64_t k = 0; k < chunks; k++) {
+                uint64_t n = ks[i].filesz - k * CHUNK < CHUNK ? ks[i].filesz - k * CHUNK : CHUNK;
+                uint8_t d[32];
+                pg_sha256(ks[i].data + k * CHUNK, (size_t)n, d);
+                raw(d, 32);
+            }
         }
+        end();
+        begin(3, REQUIRED); op(1u << 20); op(4);                                  /* 2 verify-digests: vectors */
+        op(VECTORS + 0x200); op(0); op(0x40); op(0); /* "" : no chunk, a zero tail */
+        op(VECTORS); op(3); op(3); op(1); raw(d_abc, 32);
+        op(VECTORS + 0x100); op(56); op(56); op(1); raw(d_448, 32);
+        op(VECTORS + 0x1000); op(1000000); op(1000000); op(1); raw(d_million, 32);
+        end();
+        begin(48, REQUIRED); op(NEW_BP); op(CMDLINE); op(INITRD); op(INITRD_SZ); end();   /* 3 */
+        begin(49, REQUIRED); op(NEW_BP); op(MAP_BUF); op(MAP_CAP); op(SEG_TABLE); op(2); end(); /* 4 */
+        begin(50, REQUIRED); op(NEW_BP); op(SVAM_STUB); end();                    /* 5 */
+        begin(6, BEST_EFFORT); op(0x70); op(0x71); end();                         /* 6 rtc: not in this image */
+        static const char text[] = "purgatory: hello from the step program\n";
+        begin(2, BEST_EFFORT); op(sizeof text - 1); raw(text, sizeof text - 1); end(); /* 7 print */
+        begin(51, REQUIRED); op(entry); op(NEW_BP); end();                        /* 8 jump */
+        fallback();
+        static const char fb[] = "purgatory: fallback\n";
+        begin(2, BEST_EFFORT); op(sizeof fb - 1); raw(fb, sizeof fb - 1); end();
+        begin(17, REQUIRED); op(0xdead); end();
     }
-    end();
-    begin(3, REQUIRED); op(1u << 20); op(4);                                  /* 2 verify-digests: vectors */
-    op(VECTORS + 0x200); op(0); op(0x40); op(0); /* "" : no chunk, a zero tail */
-    op(VECTORS); op(3); op(3); op(1); raw(d_abc, 32);
-    op(VECTORS + 0x100); op(56); op(56); op(1); raw(d_448, 32);
-    op(VECTORS + 0x1000); op(1000000); op(1000000); op(1); raw(d_million, 32);
-    end();
-    begin(48, REQUIRED); op(NEW_BP); op(CMDLINE); op(INITRD); op(INITRD_SZ); end();   /* 3 */
-    begin(49, REQUIRED); op(NEW_BP); op(MAP_BUF); op(MAP_CAP); op(SEG_TABLE); op(2); end(); /* 4 */
-    begin(50, REQUIRED); op(NEW_BP); op(SVAM_STUB); end();                    /* 5 */
-    begin(6, BEST_EFFORT); op(0x70); op(0x71); end();                         /* 6 rtc: not in this image */
-    static const char text[] = "purgatory: hello from the step program\n";
-    begin(2, BEST_EFFORT); op(sizeof text - 1); raw(text, sizeof text - 1); end(); /* 7 print */
-    begin(51, REQUIRED); op(entry); op(NEW_BP); end();                        /* 8 jump */
-    fallback();
-    static const char fb[] = "purgatory: fallback\n";
-    begin(2, BEST_EFFORT); op(sizeof fb - 1); raw(fb, sizeof fb - 1); end();
-    begin(17, REQUIRED); op(0xdead); end();
     size_t plen = finish(123456, 100000);
     if (!strcmp(scenario, "badmagic"))
         P[0] ^= 0xff;
@@ -181,7 +204,13 @@ int main(int argc, char **argv)
     uint8_t table[32];
     put64(table, 0xfff000); put64(table + 8, 0x1001000);
     put64(table + 16, kstart); put64(table + 24, kend);
-    segment("segments.bin", SEG_TABLE, table, sizeof table);
+    uint8_t tables[0x210];
+    memset(tables, 0, sizeof tables);
+    memcpy(tables, table, sizeof table);
+    put64(tables + 0x100, kstart); put64(tables + 0x108, kend);           /* unsorted */
+    put64(tables + 0x110, 0xfff000); put64(tables + 0x118, 0x1001000);
+    put64(tables + 0x200, 0x8000000); put64(tables + 0x208, 0x8001000);   /* in RT_DATA */
+    segment("segments.bin", SEG_TABLE, tables, sizeof tables);
     static const char cmd[] = "console=ttyS0 elfcorehdr=1024K max_addr=128M min_addr=64M";
     segment("cmdline.bin", CMDLINE, cmd, sizeof cmd);
 
@@ -224,6 +253,12 @@ int main(int argc, char **argv)
     put64(bp + 56, 0x8003800);
     put64(bp + 64, 0x5000000); put64(bp + 72, 0x999);
     put64(bp + 80, 0x123000); put64(bp + 88, 0x456);
+    memcpy(fw + 0x3c00, fw, 0x100);                 /* boot_params with a bad descriptor size, a map too big */
+    put64(fw + 0x3c00 + 32, 36);
+    memcpy(fw + 0x3d00, fw, 0x100);
+    put64(fw + 0x3d00 + 24, 0x100008);
+    memcpy(fw + 0x3e00, fw, 0x100);                 /* and one whose system table is the old command line */
+    put64(fw + 0x3e00 + 8, OLD_CMD);
     segment("firmware.bin", OLD_BP, fw, sizeof fw);
 
     fprintf(load, "entry 0x%llx\n", (unsigned long long)(PURGATORY + entry_off));
