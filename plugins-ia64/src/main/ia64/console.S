@@ -2,9 +2,11 @@
  * Port I/O and the 8250 UART console (FORMAT.md section 4; the C original is console.c).
  * Port I/O on ia64: the port's byte lives at ar.k0 | ((port >> 2) << 12) | (port & 0xfff) with bit 63 set
  * (uncached, physical), followed by mf.a (Linux's ia64 port space; kexec-tools' purgatory does the same).
- * Waits for THR empty are bounded by the iteration cap only (this image has no rtc step, so no RTC deadline).
+ * Each wait for THR empty is bounded (wait.S): the iteration cap, and 2 s on the RTC once an rtc step has run.
  */
 	.include "macros.inc"
+
+UART_DEADLINE_S = 2
 
 	.text
 
@@ -95,32 +97,27 @@ pg_console_init:
 	LEAVE
 	.endp pg_console_init
 
-/* pg_wait_thre() -> r8: 0 when THR is empty, 1 when the iteration cap ran out (polls = port reads) */
+/* thr_empty(arg) -> r8: the poll of a THR-empty wait (one read of LSR) */
+	.proc thr_empty
+thr_empty:
+	ENTER 1, 2, 1
+	ld8 out0 = [r6]
+	;;
+	adds out0 = 5, out0             /* LSR */
+	CALL pg_inb
+	extr.u r8 = r8, 5, 1            /* THRE */
+	LEAVE
+	.endp thr_empty
+
+/* pg_wait_thre() -> r8: 0 when THR is empty, non-zero when the wait ran out (cap or its 2-second deadline) */
 	.proc pg_wait_thre
 pg_wait_thre:
-	ENTER 0, 5, 1
-	ld8 loc2 = [r6]
-	adds r14 = CTX_CAP, r6
-	mov loc3 = 0                    /* polls spent */
+	ENTER 0, 2, 3
+	LA out0, thr_empty
+	mov out1 = 0
+	mov out2 = UART_DEADLINE_S
 	;;
-	ld8 loc4 = [r14]
-	adds loc2 = 5, loc2             /* LSR */
-	;;
-	;;
-.Lwt_poll:
-	mov out0 = loc2
-	CALL pg_inb
-	tbit.nz p6, p0 = r8, 5          /* THRE */
-	mov r8 = 0
-(p6)	br.cond.dptk .Lwt_done
-	adds loc3 = 1, loc3
-	;;
-	cmp.geu p7, p0 = loc3, loc4
-	mov r8 = 1
-(p7)	br.cond.dpnt .Lwt_done
-	br.cond.sptk .Lwt_poll
-	;;
-.Lwt_done:
+	CALL pg_wait
 	LEAVE
 	.endp pg_wait_thre
 

@@ -249,6 +249,7 @@ pg_check_list:
 pg_operands_fit:
 	mov r8 = 1
 	cmp.eq p6, p0 = 1, r32          /* console: 2 operands */
+	cmp.eq p14, p0 = 6, r32         /* rtc: 2 */
 	cmp.eq p7, p0 = 4, r32          /* copy: 3 */
 	cmp.eq p8, p0 = 5, r32          /* swap: 3 */
 	cmp.eq p9, p0 = 17, r32         /* halt: 1 */
@@ -259,6 +260,8 @@ pg_operands_fit:
 	mov r14 = STEP_HEADER
 	;;
 (p6)	mov r14 = STEP_HEADER + 16
+	;;
+(p14)	mov r14 = STEP_HEADER + 16
 	;;
 (p7)	mov r14 = STEP_HEADER + 24
 	;;
@@ -276,12 +279,61 @@ pg_operands_fit:
 	;;
 	cmp.eq p6, p0 = 2, r32
 	cmp.eq p7, p0 = 3, r32
+	cmp.eq p9, p0 = 7, r32
+	cmp.eq p10, p0 = 8, r32
 	;;
 	cmp.ltu p8, p0 = r34, r14
 	;;
 (p8)	mov r8 = 0
 (p6)	br.cond.dpnt .Lof_print
 (p7)	br.cond.dpnt .Lof_verify
+(p9)	br.cond.dpnt .Lof_ipmi
+(p10)	br.cond.dpnt .Lof_cpu_ip
+	br.ret.sptk.many b0
+	;;
+.Lof_ipmi:                              /* transport (40), u64 n, n bytes padded to 8, u64 l, l bytes */
+	mov r8 = 0
+	cmp.gtu p8, p0 = STEP_HEADER + 48, r34
+(p8)	br.ret.dpnt.many b0
+	adds r14 = STEP_HEADER + 40, r33
+	adds r15 = -(STEP_HEADER + 48), r34   /* len - pos */
+	;;
+	ld8 r14 = [r14]                 /* n */
+	;;
+	cmp.ltu p8, p0 = r15, r14
+(p8)	br.ret.dpnt.many b0
+	adds r16 = 7, r14
+	;;
+	dep r16 = 0, r16, 0, 3          /* pad8(n) */
+	;;
+	sub r15 = r15, r16
+	adds r17 = STEP_HEADER + 48, r16
+	;;
+	cmp.gtu p8, p0 = 8, r15
+	add r17 = r33, r17
+(p8)	br.ret.dpnt.many b0
+	;;
+	ld8 r17 = [r17]                 /* l */
+	adds r15 = -8, r15
+	;;
+	cmp.geu p9, p0 = r15, r17
+	;;
+(p9)	mov r8 = 1
+	br.ret.sptk.many b0
+	;;
+.Lof_cpu_ip:                            /* transport (40), flags, ip offset, count C, C x 16 bytes */
+	mov r8 = 0
+	cmp.gtu p8, p0 = STEP_HEADER + 64, r34
+(p8)	br.ret.dpnt.many b0
+	adds r14 = STEP_HEADER + 56, r33
+	adds r15 = -(STEP_HEADER + 64), r34
+	;;
+	ld8 r14 = [r14]
+	shr.u r15 = r15, 4
+	;;
+	cmp.geu p9, p0 = r15, r14
+	;;
+(p9)	mov r8 = 1
 	br.ret.sptk.many b0
 	;;
 .Lof_print:                             /* u64 n, then n bytes */
@@ -413,7 +465,7 @@ pg_run_step:
 	ENTER 2, 2, 3
 	mov out0 = in0
 	;;
-	.irp k, 1, 2, 3, 4, 5, 17, 48, 49, 50, 51
+	.irp k, 1, 2, 3, 4, 5, 6, 7, 8, 17, 48, 49, 50, 51
 	cmp.eq p6, p0 = \k, in1
 (p6)	br.cond.dpnt .Lrs_kind_\k
 	;;
@@ -433,6 +485,9 @@ pg_run_step:
 	RS_CASE 3, pg_step_verify
 	RS_CASE 4, pg_step_copy
 	RS_CASE 5, pg_step_swap
+	RS_CASE 6, pg_step_rtc
+	RS_CASE 7, pg_step_ipmi
+	RS_CASE 8, pg_step_cpu_ip
 	RS_CASE 17, pg_step_halt
 	RS_CASE 48, pg_step_boot_param
 	RS_CASE 49, pg_step_efi_memmap
@@ -447,11 +502,22 @@ pg_run_step:
 	.global pg_fail_set, pg_fail_add
 	.proc pg_fail_set
 pg_fail_set:
-	adds r14 = CTX_FAILN, r6
+	adds r14 = CTX_FAIL_MUTE, r6
+	adds r15 = CTX_FAILN, r6
 	;;
-	st8 [r14] = r0
+	ld8 r14 = [r14]
+	;;
+	cmp.ne p6, p0 = 0, r14
+(p6)	br.ret.dpnt.many b0
+	st8 [r15] = r0
 	;;
 pg_fail_add:
+	adds r14 = CTX_FAIL_MUTE, r6
+	;;
+	ld8 r14 = [r14]
+	;;
+	cmp.ne p6, p0 = 0, r14
+(p6)	br.ret.dpnt.many b0
 	adds r14 = CTX_FAILN, r6
 	;;
 	ld8 r15 = [r14]
@@ -473,6 +539,7 @@ pg_fail_add:
 	.endp pg_fail_set
 
 /* pg_put_fail(): prints the failure reason's parts */
+	.global pg_put_fail
 	.proc pg_put_fail
 pg_put_fail:
 	ENTER 0, 5, 1

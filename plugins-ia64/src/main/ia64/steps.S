@@ -98,6 +98,91 @@ pg_step_print:
 	LEAVE
 	.endp pg_step_print
 
+/* rtc (6): u64 index port, u64 data port: where the CMOS clock is; bounded waits use it from now on */
+	.global pg_step_rtc
+	.proc pg_step_rtc
+pg_step_rtc:
+	ENTER 1, 5, 3
+	adds r14 = 16, in0
+	adds r15 = 24, in0
+	adds r16 = CTX_RTC_ON, r6
+	;;
+	ld8 loc2 = [r14]                /* index */
+	ld8 loc3 = [r15]                /* data */
+	st8 [r16] = r0
+	movl r17 = 0xffff
+	;;
+	cmp.ltu p6, p0 = r17, loc2
+	cmp.ltu p7, p0 = r17, loc3
+	;;
+(p6)	br.cond.dpnt .Lrt_bad_index
+(p7)	br.cond.dpnt .Lrt_bad_data
+	mov out0 = loc2
+	mov out1 = 0x0b                 /* register B */
+	CALL pg_outb
+	mov out0 = loc3
+	CALL pg_inb
+	mov loc4 = r8
+	tbit.nz p6, p0 = r8, 7          /* SET: the clock does not advance (or nothing answers: 0xff) */
+(p6)	br.cond.dpnt .Lrt_not_running
+	adds r14 = CTX_RTC_INDEX, r6
+	adds r15 = CTX_RTC_DATA, r6
+	adds r16 = CTX_RTC_REGB, r6
+	adds r17 = CTX_RTC_ON, r6
+	mov r18 = 1
+	;;
+	st8 [r14] = loc2
+	st8 [r15] = loc3
+	st8 [r16] = loc4
+	st8 [r17] = r18
+	SAY str_rtc_at
+	PUTHEX loc2
+	tbit.nz p6, p7 = loc4, 2
+	LA r14, str_binary
+	LA r15, str_bcd
+	;;
+	mov out0 = r15
+	;;
+(p6)	mov out0 = r14
+	;;
+	CALL pg_puts
+	tbit.nz p6, p7 = loc4, 1
+	LA r14, str_24h
+	LA r15, str_12h
+	;;
+	mov out0 = r15
+	;;
+(p6)	mov out0 = r14
+	;;
+	CALL pg_puts
+	mov r8 = 0
+	br.cond.sptk .Lrt_done
+	;;
+.Lrt_bad_index:
+	FAIL_SET str_bad_rtc_port, NUM_HEX, loc2
+	mov r8 = 1
+	br.cond.sptk .Lrt_done
+	;;
+.Lrt_bad_data:
+	FAIL_SET str_bad_rtc_port, NUM_HEX, loc3
+	mov r8 = 1
+	br.cond.sptk .Lrt_done
+	;;
+.Lrt_not_running:
+	FAIL_SET str_rtc_not_running, NUM_HEX, loc4
+	mov r8 = 1
+	;;
+.Lrt_done:
+	LEAVE
+	.endp pg_step_rtc
+	STR str_rtc_at, "rtc at "
+	STR str_binary, ", binary"
+	STR str_bcd, ", bcd"
+	STR str_24h, ", 24h\n"
+	STR str_12h, ", 12h\n"
+	STR str_bad_rtc_port, "bad rtc port "
+	STR str_rtc_not_running, "rtc not running, register B "
+
 /* halt (17): u64 reason; never returns */
 	.global pg_step_halt
 	.proc pg_step_halt

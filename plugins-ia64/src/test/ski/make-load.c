@@ -9,6 +9,9 @@
  *           corrupt  the same, but a kernel byte is changed after hashing: verify-digests fails -> fallback
  *           badmagic the parameter area's magic is wrong: purgatory halts with 0xFF11 before any console
  *           noboot   as good but r28 = 0: ia64-boot-param fails (REQUIRED) -> fallback
+ *           lastwords rtc, ipmi-request and cpu-ip-records against a KCS port without a device and one stuck
+ *                    at IBF=1, operand errors, crash notes of 4 CPUs
+ *           lwspent  the last-words deadline spent in the first request: the later kind 7/8 steps are skipped
  *           errors   every ia64-efi-memmap / ia64-svam-hook failure, an unknown kind, copy, overlap, swap,
  *                    a zero tail that is not zero; no handoff, so the fallback runs and purgatory halts 0xFF01
  * Uses the framework's step encoder (program_encoder.h, little-endian) and its C SHA-256 for the digests.
@@ -41,6 +44,7 @@
 #define REGION7   0xe000000000000000ull
 #define DESC_SIZE 48              /* a stride past the 40 bytes: the extra word must survive the patch */
 #define CHUNK     4096
+#define NOTES     0x7e06000
 
 static const char *outdir;
 static FILE *load;
@@ -77,7 +81,7 @@ struct kseg { uint64_t paddr, filesz, memsz; uint8_t *data; };
 int main(int argc, char **argv)
 {
     if (argc != 6) {
-        fprintf(stderr, "usage: make-load good|corrupt|badmagic|noboot|errors PURGATORY_BIN HALTED_OFFSET VMLINUX OUTDIR\n");
+        fprintf(stderr, "usage: make-load good|corrupt|badmagic|noboot|errors|lastwords|lwspent PURGATORY_BIN HALTED_OFFSET VMLINUX OUTDIR\n");
         return 2;
     }
     const char *scenario = argv[1];
@@ -144,7 +148,39 @@ int main(int argc, char **argv)
         begin(3, BEST_EFFORT); op(CHUNK); op(1);                                         /* 13 zero tail */
         op(CMDLINE); op(0); op(0x100); op(0); end();
         fallback();
-        begin(7, BEST_EFFORT); end();
+        begin(9, BEST_EFFORT); end();
+    } else if (!strcmp(scenario, "lastwords") || !strcmp(scenario, "lwspent")) {
+        /* KCS without a BMC model: a port that reads 0xff (no device), one whose status is stuck at IBF=1
+         * (timeouts, retries, aborts); an RTC whose registers all read 0x06 (binary, 24 h, 06:06:06, never
+         * advancing), so a deadline of 0 s ends a wait at its first look at the clock */
+        int spent = !strcmp(scenario, "lwspent");
+        begin(1, BEST_EFFORT); op(UART_PORT); op(1); end();
+        begin(6, BEST_EFFORT); op(0x70); op(0x71); end();
+        static const uint8_t wd[] = { 0x06 << 2, 0x22 };            /* Reset Watchdog Timer */
+        if (spent) {
+            /* the first last-words step starts a 0 s deadline: its wait ends as spent, the others are skipped */
+            begin(7, BEST_EFFORT); op(0xcb2); op(0xcb3); op(5000000); op(3); op(0);
+            op(2); raw(wd, 2); op(5); raw("stuck", 5); end();
+            begin(7, BEST_EFFORT); op(0xca2); op(0xca3); op(5000000); op(3); op(10000000);
+            op(2); raw(wd, 2); op(14); raw("watchdog start", 14); end();
+            begin(8, BEST_EFFORT); op(0xca2); op(0xca3); op(5000000); op(3); op(10000000);
+            op(3); op(0x30); op(1); op(NOTES); op(0x100); end();
+        } else {
+            begin(7, BEST_EFFORT); op(0xca2); op(0xca3); op(5000000); op(3); op(10000000);
+            op(2); raw(wd, 2); op(14); raw("watchdog start", 14); end();
+            begin(7, BEST_EFFORT); op(0xcb2); op(0xcb3); op(0); op(2); op(10000000);
+            op(2); raw(wd, 2); op(5); raw("stuck", 5); end();
+            begin(7, BEST_EFFORT); op(0xca2); op(0x10000); op(0); op(2); op(10000000);
+            op(2); raw(wd, 2); op(3); raw("bad", 3); end();
+            begin(7, BEST_EFFORT); op(0xca2); op(0xca3); op(0); op(256); op(10000000);
+            op(2); raw(wd, 2); op(3); raw("bad", 3); end();
+            begin(7, BEST_EFFORT); op(0xca2); op(0xca3); op(0); op(2); op(10000000);
+            op(1); raw(wd, 1); op(3); raw("bad", 3); end();
+            begin(8, BEST_EFFORT); op(0xca2); op(0xca3); op(5000000); op(3); op(10000000);
+            op(3); op(0x30); op(4); op(NOTES); op(0x100); op(0); op(0); op(NOTES + 0x100); op(0x100);
+            op(NOTES + 0x200); op(0x100); end();
+        }
+        begin(17, REQUIRED); op(0x1a57); end();
     } else {
         begin(1, BEST_EFFORT); op(UART_PORT); op(1); end();                      /* 0 console */
         begin(3, REQUIRED); op(CHUNK); op(nk);                                    /* 1 verify-digests: kernel */
@@ -214,6 +250,23 @@ int main(int argc, char **argv)
     static const char cmd[] = "console=ttyS0 elfcorehdr=1024K max_addr=128M min_addr=64M";
     segment("cmdline.bin", CMDLINE, cmd, sizeof cmd);
 
+    /* crash notes of CPUs 0, 2 and 3 (CPU 1 has none): Elf64_Nhdr, name and descriptor 4-byte aligned */
+    uint8_t notes[0x300];
+    memset(notes, 0, sizeof notes);
+    /* cpu 0: CORE/NT_PRSTATUS, ip at 0x30, then the closing empty note */
+    notes[0] = 5; notes[4] = 0x40; notes[8] = 1; memcpy(notes + 12, "CORE", 5);
+    put64(notes + 20 + 0x30, 0xa000000100001234ull);
+    /* cpu 2: a note named CORX first, then CORE/NT_PRSTATUS with namesz 4 */
+    uint8_t *n2 = notes + 0x100;
+    n2[0] = 5; n2[4] = 0x10; n2[8] = 1; memcpy(n2 + 12, "CORX", 5);
+    n2 += 20 + 0x10;
+    n2[0] = 4; n2[4] = 0x40; n2[8] = 1; memcpy(n2 + 12, "CORE", 4);
+    put64(n2 + 16 + 0x30, 0xa000000100005678ull);
+    /* cpu 3: CORE/NT_PRSTATUS too short for ip offset + 8 */
+    uint8_t *n3 = notes + 0x200;
+    n3[0] = 5; n3[4] = 0x34; n3[8] = 1; memcpy(n3 + 12, "CORE", 5);
+    segment("notes.bin", NOTES, notes, sizeof notes);
+
     /* the machine: EFI system table, runtime services, the SetVirtualAddressMap descriptor, old map, old boot_param
      * (pointers region-tagged where Linux keeps them so, to exercise PA()) */
     uint8_t fw[0x4000];
@@ -265,6 +318,8 @@ int main(int argc, char **argv)
     fprintf(load, "halted 0x%llx\n", (unsigned long long)(PURGATORY + halted_off));
     fprintf(load, "r28 0x%llx\n", !strcmp(scenario, "noboot") ? 0ull : (unsigned long long)(OLD_BP | REGION7));
     fprintf(load, "uart-port 0x%x\n", UART_PORT);
+    /* what the machine's I/O ports read (run-ski.sh maps port space onto memory) */
+    fprintf(load, "port 0x71 0x06\nport 0xca3 0xff\nport 0xcb3 0x02\n");
     fprintf(load, "kernel-entry 0x%llx\n", (unsigned long long)entry);
     fclose(load);
     return 0;

@@ -7,6 +7,7 @@
 #   entry ADDR          purgatory's entry; halted ADDR: its purgatory_halted (Ski stops there)
 #   r28 VALUE           the old boot_param, as relocate_new_kernel passes it
 #   uart-port PORT      (optional) the console step's UART port, mapped onto Ski's UART (below)
+#   port PORT VALUE     what an I/O port reads (its byte in port space, below)
 # The segments become one ELF (ET_EXEC, a PT_LOAD per segment at its physical address, entry = purgatory's),
 # linked with ${CROSS}ld from the files; bski runs it in system mode (physical addressing) with r28 set, a
 # memory stack and a register stack outside every segment (what relocate_new_kernel provides), and a breakpoint
@@ -16,7 +17,7 @@
 # Console: Ski has no 8250 in port space; its UART is MMIO at 0xff5e0000 with THR at +0 and an always-ready LSR
 # at +5. ar.k0 = 0xff1e0000 puts port UART_PORT's THR, IER, FCR and LCR (port + 0..3) onto the UART's first
 # four registers, and port + 4, + 5 (MCR, LSR) onto the next page (port space puts ports 4 apart on pages 4 KiB
-# apart), where the harness maps a page whose LSR byte reads 0x60 (THR empty). Ski's UART model ignores DLAB, so
+# apart), where the harness puts an LSR byte that reads 0x60 (THR empty). Ski's UART model ignores DLAB, so
 # the divisor's low byte lands in the stream once; the runner drops control bytes other than newline.
 set -euo pipefail
 dir=$(cd "${1:?usage: run-ski.sh LOAD_DIR [BSKI]}" && pwd)
@@ -27,6 +28,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 entry= halted= r28=0 port=
+ports=()
 lds=$work/machine.lds
 {
   echo 'OUTPUT_FORMAT("elf64-ia64-little")'
@@ -48,16 +50,22 @@ while read -r what a b; do
     halted) halted=$a ;;
     r28) r28=$a ;;
     uart-port) port=$a ;;
+    port) ports+=("$a $b") ;;
     ''|'#'*|kernel-entry) ;;
     *) echo "run-ski.sh: load.txt: unknown item $what" >&2; exit 2 ;;
   esac
 done < "$dir/load.txt"
 : "${entry:?load.txt has no entry}" "${halted:?load.txt has no halted}"
-if [ -n "$port" ]; then
-  # the page holding MCR and LSR of the mapped UART: LSR (offset 5 of port + 4..7 -> byte 0x1005 - 0x1000) = THRE|TEMT
-  printf '\0\0\0\0\0\x60\0\0' > "$work/lsr.bin"
-  add_segment "$(printf '0x%x' $(( (0xff1e0000 | ((port + 4) >> 2) << 12) )))" "$work/lsr.bin"
-fi
+# port space: port P is the byte at ar.k0 | ((P >> 2) << 12) | (P & 0xfff) (ar.k0 = 0xff1e0000); a port the load
+# gives a value to is that byte in memory (reads return it, writes change it); the others read 0
+[ -n "$port" ] && ports+=("$((port + 5)) 0x60")       # the UART's LSR: THR empty
+k=0
+for pv in "${ports[@]}"; do
+  read -r p v <<<"$pv"
+  printf "\\x$(printf %02x $((v)))" > "$work/port$k.bin"
+  add_segment "$(printf '0x%x' $(( 0xff1e0000 | ((p >> 2) << 12) | (p & 0xfff) )))" "$work/port$k.bin"
+  k=$((k + 1))
+done
 echo '  /DISCARD/ : { *(.note*) }' >> "$lds"
 echo '}' >> "$lds"
 

@@ -81,7 +81,7 @@ expect good "console lines of the handoff program" \
   "purgatory: boot_param 0x7e00000 from r28 0x8000000" \
   "purgatory: efi memmap 0x8002000 7 descriptors -> 0x7e01000 9 descriptors" \
   "purgatory: SetVirtualAddressMap hook 0x7e02100 at 0x8001200" \
-  "purgatory: step 6 (kind 6) failed: unknown step kind 6; continuing" \
+  "purgatory: rtc at 0x70, binary, 24h" \
   "purgatory: hello from the step program" \
   "purgatory: jump to 0x4000000 r28=0x7e00000"
 expect good "SHA-256 of the FIPS 180-4 vectors (abc, 448-bit, a million 'a') and the kernel's chunks" \
@@ -145,9 +145,40 @@ expect errors "failure lines of kinds 49, 50, unknown kinds, copy/swap, zero tai
   "purgatory: non-zero byte in zero tail of segment 0 at 0x7e02000" \
   "purgatory: step 13 (kind 3) failed: non-zero zero tail; continuing" \
   "purgatory: program ended without a handoff; running fallback" \
-  "purgatory: fallback step 0 (kind 7) failed: unknown step kind 7; continuing" \
+  "purgatory: fallback step 0 (kind 9) failed: unknown step kind 9; continuing" \
   "purgatory: fallback ended without a handoff" \
   "purgatory: halt, reason 65281"
+
+run lastwords
+ended lastwords "halted at purgatory_halted, reason 0x1a57"
+expect lastwords "rtc, ipmi-request (no device, IBF stuck: RTC deadline, retries, abort; operand errors), cpu-ip-records (4 CPUs' notes, SEL without a device)" \
+  "purgatory: rtc at 0x70, binary, 24h" \
+  "purgatory: ipmi watchdog start: failed: no device, status 0xff" \
+  "purgatory: step 2 (kind 7) failed: no device, status 0xff; continuing" \
+  "purgatory: ipmi stuck: failed: timed out waiting for IBF=0" \
+  "purgatory: step 3 (kind 7) failed: timed out waiting for IBF=0; continuing" \
+  "purgatory: step 4 (kind 7) failed: bad kcs port 0x10000; continuing" \
+  "purgatory: step 5 (kind 7) failed: too many retries 256; continuing" \
+  "purgatory: step 6 (kind 7) failed: bad request length 1; continuing" \
+  "purgatory: cpu 0 ip 0xa000000100001234" \
+  "purgatory: ipmi cpu 0 ip: failed: no device, status 0xff" \
+  "purgatory: cpu 1: no NT_PRSTATUS" \
+  "purgatory: cpu 2 ip 0xa000000100005678" \
+  "purgatory: ipmi cpu 2 ip: failed: no device, status 0xff" \
+  "purgatory: cpu 3: no NT_PRSTATUS" \
+  "purgatory: step 7 (kind 8) failed: sel write failed for cpu 0; continuing" \
+  "purgatory: halt, reason 6743"
+
+run lwspent
+ended lwspent "halted at purgatory_halted, reason 0x1a57"
+expect lwspent "a 0 s last-words deadline: spent in the first wait, the later kind 7/8 steps skipped" \
+  "purgatory: ipmi stuck: failed: last-words deadline spent" \
+  "purgatory: step 2 (kind 7) failed: last-words deadline spent; continuing" \
+  "purgatory: ipmi watchdog start: skipped: last-words deadline spent" \
+  "purgatory: step 3 (kind 7) failed: last-words deadline spent; continuing" \
+  "purgatory: ipmi cpu-ip records: skipped: last-words deadline spent" \
+  "purgatory: step 4 (kind 8) failed: last-words deadline spent; continuing" \
+  "purgatory: halt, reason 6743"
 
 if [ $status = 0 ]; then echo "ski: all ok"; else echo "ski: FAILED" >&2; fi
 exit $status
