@@ -6,7 +6,7 @@
 #   ski-selftest.sh [OUT]          (OUT: a scratch directory, default a temporary one)
 # Ski: $HANDOFF_SKI, else ~/.cache/handoff/ski/bin/bski (build-ski.sh builds it). Without Ski it prints
 # "Ski not installed (set HANDOFF_SKI=/path/to/bski): did not run" and exits 0: the caller decides whether that
-# is acceptable. Takes about 5 seconds (the longest run hashes 1 MB, about 80 million simulated instructions).
+# is acceptable. Takes about 5 seconds (the longest run, good, hashes over 1 MB: about 80 million simulated instructions).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 plugin=$(cd "$here/../../.." && pwd)
