@@ -11,6 +11,7 @@
  *           noboot   as good but r28 = 0: ia64-boot-param fails (REQUIRED) -> fallback
  *           lastwords rtc, ipmi-request and cpu-ip-records against a KCS port without a device and one stuck
  *                    at IBF=1, operand errors, crash notes of 4 CPUs
+ *           bmc      ipmi-request and cpu-ip-records answered by run-ski.sh's BMC model (cc 0, cc 0xc1)
  *           lwspent  the last-words deadline spent in the first request: the later kind 7/8 steps are skipped
  *           errors   every ia64-efi-memmap / ia64-svam-hook failure, an unknown kind, copy, overlap, swap,
  *                    a zero tail that is not zero; no handoff, so the fallback runs and purgatory halts 0xFF01
@@ -45,6 +46,7 @@
 #define DESC_SIZE 48              /* a stride past the 40 bytes: the extra word must survive the patch */
 #define CHUNK     4096
 #define NOTES     0x7e06000
+#define BMC_MEM   0x7e07000
 
 static const char *outdir;
 static FILE *load;
@@ -81,7 +83,7 @@ struct kseg { uint64_t paddr, filesz, memsz; uint8_t *data; };
 int main(int argc, char **argv)
 {
     if (argc != 6) {
-        fprintf(stderr, "usage: make-load good|corrupt|badmagic|noboot|errors|lastwords|lwspent PURGATORY_BIN HALTED_OFFSET VMLINUX OUTDIR\n");
+        fprintf(stderr, "usage: make-load good|corrupt|badmagic|noboot|errors|lastwords|lwspent|bmc PURGATORY_BIN HALTED_OFFSET VMLINUX OUTDIR\n");
         return 2;
     }
     const char *scenario = argv[1];
@@ -149,6 +151,19 @@ int main(int argc, char **argv)
         op(CMDLINE); op(0); op(0x100); op(0); end();
         fallback();
         begin(9, BEST_EFFORT); end();
+    } else if (!strcmp(scenario, "bmc")) {
+        /* against run-ski.sh's BMC model at 0xca2/0xca3: answers [req0 | 4, req1, cc], cc per transaction */
+        begin(1, BEST_EFFORT); op(UART_PORT); op(1); end();
+        begin(6, BEST_EFFORT); op(0x70); op(0x71); end();
+        static const uint8_t wd[] = { 0x06 << 2, 0x22 };
+        begin(7, BEST_EFFORT); op(0xca2); op(0xca3); op(5000000); op(3); op(10000000);
+        op(2); raw(wd, 2); op(14); raw("watchdog start", 14); end();
+        static const uint8_t pem[] = { 0x04 << 2, 0x02, 0x43, 0x03, 0x20, 0x70, 0x6f, 0xa1, 0x61, 0x6e }; /* Platform Event */
+        begin(7, BEST_EFFORT); op(0xca2); op(0xca3); op(5000000); op(3); op(10000000);
+        op(sizeof pem); raw(pem, sizeof pem); op(11); raw("panic event", 11); end();
+        begin(8, BEST_EFFORT); op(0xca2); op(0xca3); op(5000000); op(3); op(10000000);
+        op(3); op(0x30); op(3); op(NOTES); op(0x100); op(0); op(0); op(NOTES + 0x100); op(0x100); end();
+        begin(17, REQUIRED); op(0x600d); end();
     } else if (!strcmp(scenario, "lastwords") || !strcmp(scenario, "lwspent")) {
         /* KCS without a BMC model: a port that reads 0xff (no device), one whose status is stuck at IBF=1
          * (timeouts, retries, aborts); an RTC whose registers all read 0x06 (binary, 24 h, 06:06:06, never
@@ -266,6 +281,13 @@ int main(int argc, char **argv)
     uint8_t *n3 = notes + 0x200;
     n3[0] = 5; n3[4] = 0x34; n3[8] = 1; memcpy(n3 + 12, "CORE", 5);
     segment("notes.bin", NOTES, notes, sizeof notes);
+    if (!strcmp(scenario, "bmc")) {
+        uint8_t bmc[0x200];
+        memset(bmc, 0, sizeof bmc);
+        bmc[0x108] = 0xc1;                              /* cc of each transaction: 8 bytes apart */
+        segment("bmc.bin", BMC_MEM, bmc, sizeof bmc);
+        fprintf(load, "bmc 0xca2 0xca3 0x%x\n", BMC_MEM);
+    }
 
     /* the machine: EFI system table, runtime services, the SetVirtualAddressMap descriptor, old map, old boot_param
      * (pointers region-tagged where Linux keeps them so, to exercise PA()) */

@@ -8,6 +8,7 @@
 #   r28 VALUE           the old boot_param, as relocate_new_kernel passes it
 #   uart-port PORT      (optional) the console step's UART port, mapped onto Ski's UART (below)
 #   port PORT VALUE     what an I/O port reads (its byte in port space, below)
+#   bmc DATA STATUS MEM, inb ADDR, outb ADDR   (optional) a BMC model behind those KCS ports (see below)
 # The segments become one ELF (ET_EXEC, a PT_LOAD per segment at its physical address, entry = purgatory's),
 # linked with ${CROSS}ld from the files; bski runs it in system mode (physical addressing) with r28 set, a
 # memory stack and a register stack outside every segment (what relocate_new_kernel provides), and a breakpoint
@@ -27,7 +28,7 @@ CROSS=${CROSS:-ia64-linux-gnu-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-entry= halted= r28=0 port=
+entry= halted= r28=0 port= bmc_data= bmc_status= bmc_mem= inb= outb=
 ports=()
 lds=$work/machine.lds
 {
@@ -43,7 +44,7 @@ add_segment() { # add_segment ADDR FILE
   echo "  .seg$n $1 : AT($1) { $o(.seg$n) }" >> "$lds"
   n=$((n + 1))
 }
-while read -r what a b; do
+while read -r what a b c; do
   case $what in
     segment) add_segment "$a" "$dir/$b" ;;
     entry) entry=$a ;;
@@ -51,6 +52,9 @@ while read -r what a b; do
     r28) r28=$a ;;
     uart-port) port=$a ;;
     port) ports+=("$a $b") ;;
+    bmc) bmc_data=$a bmc_status=$b bmc_mem=$c ;;
+    inb) inb=$a ;;
+    outb) outb=$a ;;
     ''|'#'*|kernel-entry) ;;
     *) echo "run-ski.sh: load.txt: unknown item $what" >&2; exit 2 ;;
   esac
@@ -78,15 +82,89 @@ cat > "$work/ski.init" <<INIT
 = sp 0x9e000
 = bspst 0x90000
 bs $halted
+INIT
+if [ -n "$bmc_data" ]; then
+  # A BMC behind the KCS ports (bmc DATA STATUS MEM in load.txt), modelled by this Ski command script: Ski stops
+  # at purgatory's pg_inb and pg_outb (inb/outb ADDR in load.txt) and the script sets the byte the port read
+  # will find (the status for the state, the next response byte) and follows the host's writes:
+  # WRITE_START -> WRITE, WRITE_END -> the last byte, then READ with the response [req0 | 4, req1, cc], where
+  # cc is the byte at MEM + 0x100 + 8 T for the T-th transaction (Ski reads only aligned words); after the last READ ack -> IDLE. MEM holds the state:
+  # +0 state (0 idle, 1 write, 2 last byte, 3 read), +8 bytes written, +0x10 req0, +0x18 req1, +0x20 response
+  # index, +0x28 transactions, +0x30 bytes logged; +0x200 the log of every byte written to the command port and
+  # (outside READ) to the data port, which the runner writes to LOAD_DIR/bmc.txt in hex. No abort handling: a
+  # model of the transaction that succeeds.
+  sa=$(printf '0x%x' $(( 0xff1e0000 | ((bmc_status >> 2) << 12) | (bmc_status & 0xfff) )))
+  da=$(printf '0x%x' $(( 0xff1e0000 | ((bmc_data >> 2) << 12) | (bmc_data & 0xfff) )))
+  m=$bmc_mem
+  h() { printf '0x%x' $(( m + $1 )); }
+  st=$(h 0) nb=$(h 8) r0=$(h 0x10) r1=$(h 0x18) ri=$(h 0x20) tc=$(h 0x28) lp=$(h 0x30) log=$(h 0x200) logend=$(h 0x2ff)
+  cat >> "$work/ski.init" <<INIT
+bs $inb
+bs $outb
 run
+top:
+if ip==$halted goto done
+if ip==$inb goto in
+if ip==$outb goto out
+goto done
+in:
+if r32==$bmc_status&&*$st==0 =1 $sa 0x0
+if r32==$bmc_status&&(*$st==1||*$st==2) =1 $sa 0x80
+if r32==$bmc_status&&*$st==3 =1 $sa 0x41
+if r32==$bmc_data&&*$st==3&&*$ri==0 =1 $da (*$r0|0x4)&0xff
+if r32==$bmc_data&&*$st==3&&*$ri==1 =1 $da *$r1&0xff
+if r32==$bmc_data&&*$st==3&&*$ri==2 =1 $da *($m+0x100+*$tc*0x8)&0xff
+cont
+goto top
+out:
+if (r32==$bmc_status)||(r32==$bmc_data&&*$st!=3) =1 $log+*$lp r33
+if (r32==$bmc_status)||(r32==$bmc_data&&*$st!=3) =8 $lp *$lp+0x1
+if r32==$bmc_data&&*$st==3&&r33==0x68 =8 $ri *$ri+0x1
+if r32==$bmc_data&&*$st==3&&*$ri==0x3 =8 $tc *$tc+0x1
+if r32==$bmc_data&&*$st==3&&*$ri==0x3 =8 $st 0x0
+if r32==$bmc_data&&*$st==2&&*$nb==0x1 =8 $r1 r33
+if r32==$bmc_data&&*$st==2 =8 $ri 0x0
+if r32==$bmc_data&&*$st==2 =8 $st 0x3
+if r32==$bmc_data&&*$st==1&&*$nb==0x0 =8 $r0 r33
+if r32==$bmc_data&&*$st==1&&*$nb==0x1 =8 $r1 r33
+if r32==$bmc_data&&*$st==1 =8 $nb *$nb+0x1
+if r32==$bmc_status&&r33==0x61 =8 $nb 0x0
+if r32==$bmc_status&&r33==0x61 =8 $st 0x1
+if r32==$bmc_status&&r33==0x62 =8 $st 0x2
+cont
+goto top
+done:
 eval r8
+eval *$lp
+dd $log $logend
 quit
 INIT
+else
+  printf 'run\neval r8\nquit\n' >> "$work/ski.init"
+fi
 set +e
 timeout "${SKI_TIMEOUT:-300}" "$bski" -noconsole -i "$work/ski.init" "$work/machine.elf" >"$work/stdout" 2>"$dir/ski.txt"
 rc=$?
 set -e
 tr -d '\000-\011\013-\037' < "$work/stdout" > "$dir/console.txt"
+if [ -n "$bmc_data" ]; then
+  # Ski's dd prints the log as little-endian 64-bit words: back to bytes, as many as "eval *LP" counted
+  python3 - "$dir/ski.txt" "$log" > "$dir/bmc.txt" <<'PY'
+import re, sys
+base = int(sys.argv[2], 16)
+out = bytearray()
+count = 0
+for line in open(sys.argv[1], encoding="latin-1"):
+    c = re.match(r"^Hex: ([0-9a-f]+) ", line)
+    if c:
+        count = int(c.group(1), 16)
+    m = re.match(r"^([0-9a-f]{16}) ([0-9a-f]{16}) ([0-9a-f]{16})", line)
+    if m and base <= int(m.group(1), 16) < base + 0x100:
+        for w in m.group(2, 3):
+            out += int(w, 16).to_bytes(8, "little")
+print(" ".join("%02x" % b for b in out[:count]))
+PY
+fi
 if grep -q "Breakpoint (IA-64)" "$dir/ski.txt"; then
   reason=$(sed -n 's/^r8 = \([0-9a-fA-F]*\)$/\1/p' "$dir/ski.txt" | tail -n 1)
   echo "ski: halted at purgatory_halted, reason 0x$reason"

@@ -180,5 +180,36 @@ expect lwspent "a 0 s last-words deadline: spent in the first wait, the later ki
   "purgatory: step 4 (kind 8) failed: last-words deadline spent; continuing" \
   "purgatory: halt, reason 6743"
 
+# the KCS transaction answered: run-ski.sh's BMC model, driven by breakpoints at purgatory's pg_inb/pg_outb
+run_bmc() {
+  rm -rf "${out:?}/bmc"
+  mkdir -p "$out/bmc"
+  "$out/make-load" bmc "$image" "$halted" "$out/vmlinux" "$out/bmc"
+  local sym
+  for sym in inb outb; do
+    echo "$sym 0x$(printf %x $((0x7f00000 + 0x$("${CROSS}nm" "$out/purgatory-ia64/purgatory.elf" | awk -v n="pg_$sym" '$3 == n {print $1}'))))"
+  done >> "$out/bmc/load.txt"
+  bash "$here/run-ski.sh" "$out/bmc" > "$out/bmc/end" || true
+}
+run_bmc
+ended bmc "halted at purgatory_halted, reason 0x600d"
+expect bmc "KCS transactions answered by a BMC model: cc 0, cc 0xc1 (a failed step), SEL records of 2 CPUs" \
+  "purgatory: rtc at 0x70, binary, 24h" \
+  "purgatory: ipmi watchdog start: cc 0x0" \
+  "purgatory: ipmi panic event: cc 0xc1" \
+  "purgatory: step 3 (kind 7) failed: completion code 0xc1; continuing" \
+  "purgatory: cpu 0 ip 0xa000000100001234" \
+  "purgatory: ipmi cpu 0 ip: cc 0x0" \
+  "purgatory: cpu 1: no NT_PRSTATUS" \
+  "purgatory: cpu 2 ip 0xa000000100005678" \
+  "purgatory: ipmi cpu 2 ip: cc 0x0" \
+  "purgatory: halt, reason 24589"
+want="61 18 62 22 61 10 02 43 03 20 70 6f a1 61 62 6e 61 28 44 00 00 f1 20 00 34 12 00 00 01 00 00 a0 48 4f 62 46 61 28 44 00 00 f1 20 02 78 56 00 00 01 00 00 a0 48 4f 62 46"
+if [ "$(cat "$out/bmc/bmc.txt")" = "$want" ]; then
+  ok "bmc: the BMC received WRITE_START, the bytes, WRITE_END before the last byte: Reset Watchdog, the Platform Event, two OEM SEL records (0xf1, cpu, ip little-endian, HOF)"
+else
+  bad "bmc: the BMC received $(cat "$out/bmc/bmc.txt")"
+fi
+
 if [ $status = 0 ]; then echo "ski: all ok"; else echo "ski: FAILED" >&2; fi
 exit $status
