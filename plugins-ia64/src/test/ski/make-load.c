@@ -163,6 +163,11 @@ int main(int argc, char **argv)
         op(sizeof pem); raw(pem, sizeof pem); op(11); raw("panic event", 11); end();
         begin(8, BEST_EFFORT); op(0xca2); op(0xca3); op(5000000); op(3); op(10000000);
         op(3); op(0x30); op(3); op(NOTES); op(0x100); op(0); op(0); op(NOTES + 0x100); op(0x100); end();
+        static const char *const names[] = { "header", "short", "long", "retry" };
+        for (unsigned i = 0; i < 4; i++) {
+            begin(7, BEST_EFFORT); op(0xca2); op(0xca3); op(5000000); op(3); op(10000000);
+            op(2); raw(wd, 2); op(strlen(names[i])); raw(names[i], strlen(names[i])); end();
+        }
         begin(17, REQUIRED); op(0x600d); end();
     } else if (!strcmp(scenario, "lastwords") || !strcmp(scenario, "lwspent")) {
         /* KCS without a BMC model: a port that reads 0xff (no device), one whose status is stuck at IBF=1
@@ -284,7 +289,11 @@ int main(int argc, char **argv)
     if (!strcmp(scenario, "bmc")) {
         uint8_t bmc[0x200];
         memset(bmc, 0, sizeof bmc);
-        bmc[0x108] = 0xc1;                              /* cc of each transaction: 8 bytes apart */
+        /* each WRITE_START's answer (see run-ski.sh): watchdog, panic event cc 0xc1, 2 SEL records, a wrong
+         * header, a 1-byte response, an endless one, an ERROR state (retried after the abort), its retry */
+        static const uint16_t answer[] = { 0, 0xc1, 0, 0, 0x100, 0x400, 0x200, 0x800, 0 };
+        for (unsigned i = 0; i < sizeof answer / sizeof answer[0]; i++)
+            put64(bmc + 0x100 + 8 * i, answer[i]);
         segment("bmc.bin", BMC_MEM, bmc, sizeof bmc);
         fprintf(load, "bmc 0xca2 0xca3 0x%x\n", BMC_MEM);
     }

@@ -85,19 +85,25 @@ bs $halted
 INIT
 if [ -n "$bmc_data" ]; then
   # A BMC behind the KCS ports (bmc DATA STATUS MEM in load.txt), modelled by this Ski command script: Ski stops
-  # at purgatory's pg_inb and pg_outb (inb/outb ADDR in load.txt) and the script sets the byte the port read
-  # will find (the status for the state, the next response byte) and follows the host's writes:
-  # WRITE_START -> WRITE, WRITE_END -> the last byte, then READ with the response [req0 | 4, req1, cc], where
-  # cc is the byte at MEM + 0x100 + 8 T for the T-th transaction (Ski reads only aligned words); after the last READ ack -> IDLE. MEM holds the state:
-  # +0 state (0 idle, 1 write, 2 last byte, 3 read), +8 bytes written, +0x10 req0, +0x18 req1, +0x20 response
-  # index, +0x28 transactions, +0x30 bytes logged; +0x200 the log of every byte written to the command port and
-  # (outside READ) to the data port, which the runner writes to LOAD_DIR/bmc.txt in hex. No abort handling: a
-  # model of the transaction that succeeds.
+  # at purgatory's pg_inb and pg_outb (inb/outb ADDR in load.txt); the script sets the byte the port read will
+  # find and follows the host's writes (IPMI 2.0 section 9.15, BMC side):
+  #   WRITE_START -> WRITE (status 0x80); WRITE_END -> the last byte; then READ|OBF (0x41) with the response
+  #   [req0 | 4, req1, cc], each READ ack (0x68) moving to the next byte, IDLE after the last;
+  #   GET_STATUS/ABORT -> WRITE, data 0 -> READ|OBF with status code 0, ack -> IDLE|OBF with a dummy, read -> IDLE.
+  # Each WRITE_START takes the next word of the table at MEM + 0x100 (8 bytes apart: Ski reads only aligned
+  # words): bits 0-7 cc, 0x100 a wrong header (req0 | 4 ^ 0x10), 0x200 an endless response (0x55 bytes),
+  # 0x400 a 1-byte response, 0x800 ERROR state (0xc0) instead of WRITE. State words at MEM: +0 state (0 idle,
+  # 1 write, 2 last byte, 3 read, 4 abort, 5 abort status, 6 abort dummy, 7 error), +8 bytes written, +0x10 req0,
+  # +0x18 req1, +0x20 response index, +0x28 table index, +0x30 bytes logged, +0x40 this transaction's word;
+  # +0x200 the log of every byte written to the command port and (outside READ) to the data port, which the
+  # runner writes to LOAD_DIR/bmc.txt in hex.
   sa=$(printf '0x%x' $(( 0xff1e0000 | ((bmc_status >> 2) << 12) | (bmc_status & 0xfff) )))
   da=$(printf '0x%x' $(( 0xff1e0000 | ((bmc_data >> 2) << 12) | (bmc_data & 0xfff) )))
   m=$bmc_mem
   h() { printf '0x%x' $(( m + $1 )); }
-  st=$(h 0) nb=$(h 8) r0=$(h 0x10) r1=$(h 0x18) ri=$(h 0x20) tc=$(h 0x28) lp=$(h 0x30) log=$(h 0x200) logend=$(h 0x2ff)
+  st=$(h 0) nb=$(h 8) r0=$(h 0x10) r1=$(h 0x18) ri=$(h 0x20) tc=$(h 0x28) lp=$(h 0x30) cur=$(h 0x40)
+  log=$(h 0x200) logend=$(h 0x2ff)
+  S="r32==$bmc_status" D="r32==$bmc_data"
   cat >> "$work/ski.init" <<INIT
 bs $inb
 bs $outb
@@ -108,29 +114,39 @@ if ip==$inb goto in
 if ip==$outb goto out
 goto done
 in:
-if r32==$bmc_status&&*$st==0 =1 $sa 0x0
-if r32==$bmc_status&&(*$st==1||*$st==2) =1 $sa 0x80
-if r32==$bmc_status&&*$st==3 =1 $sa 0x41
-if r32==$bmc_data&&*$st==3&&*$ri==0 =1 $da (*$r0|0x4)&0xff
-if r32==$bmc_data&&*$st==3&&*$ri==1 =1 $da *$r1&0xff
-if r32==$bmc_data&&*$st==3&&*$ri==2 =1 $da *($m+0x100+*$tc*0x8)&0xff
+if $S&&*$st==0 =1 $sa 0x0
+if $S&&(*$st==1||*$st==2||*$st==4) =1 $sa 0x80
+if $S&&(*$st==3||*$st==5) =1 $sa 0x41
+if $S&&*$st==6 =1 $sa 0x1
+if $S&&*$st==7 =1 $sa 0xc0
+if $D&&*$st==3&&*$ri==0 =1 $da ((*$r0|0x4)^((*$cur>>0x4)&0x10))&0xff
+if $D&&*$st==3&&*$ri==1 =1 $da *$r1&0xff
+if $D&&*$st==3&&*$ri==2 =1 $da *$cur&0xff
+if $D&&*$st==3&&*$ri>=3 =1 $da 0x55
+if $D&&(*$st==5||*$st==6) =1 $da 0x0
+if $D&&*$st==6 =8 $st 0x0
 cont
 goto top
 out:
-if (r32==$bmc_status)||(r32==$bmc_data&&*$st!=3) =1 $log+*$lp r33
-if (r32==$bmc_status)||(r32==$bmc_data&&*$st!=3) =8 $lp *$lp+0x1
-if r32==$bmc_data&&*$st==3&&r33==0x68 =8 $ri *$ri+0x1
-if r32==$bmc_data&&*$st==3&&*$ri==0x3 =8 $tc *$tc+0x1
-if r32==$bmc_data&&*$st==3&&*$ri==0x3 =8 $st 0x0
-if r32==$bmc_data&&*$st==2&&*$nb==0x1 =8 $r1 r33
-if r32==$bmc_data&&*$st==2 =8 $ri 0x0
-if r32==$bmc_data&&*$st==2 =8 $st 0x3
-if r32==$bmc_data&&*$st==1&&*$nb==0x0 =8 $r0 r33
-if r32==$bmc_data&&*$st==1&&*$nb==0x1 =8 $r1 r33
-if r32==$bmc_data&&*$st==1 =8 $nb *$nb+0x1
-if r32==$bmc_status&&r33==0x61 =8 $nb 0x0
-if r32==$bmc_status&&r33==0x61 =8 $st 0x1
-if r32==$bmc_status&&r33==0x62 =8 $st 0x2
+if $S||($D&&*$st!=3) =1 $log+*$lp r33
+if $S||($D&&*$st!=3) =8 $lp *$lp+0x1
+if $D&&*$st==3&&r33==0x68 =8 $ri *$ri+0x1
+if $D&&*$st==3&&(((*$cur&0x400)&&*$ri==0x1)||(!(*$cur&0x600)&&*$ri==0x3)) =8 $st 0x0
+if $D&&*$st==2&&*$nb==0x1 =8 $r1 r33
+if $D&&*$st==2 =8 $ri 0x0
+if $D&&*$st==2 =8 $st 0x3
+if $D&&*$st==1&&*$nb==0x0 =8 $r0 r33
+if $D&&*$st==1&&*$nb==0x1 =8 $r1 r33
+if $D&&*$st==1 =8 $nb *$nb+0x1
+if $D&&*$st==5&&r33==0x68 =8 $st 0x6
+if $D&&*$st==4 =8 $st 0x5
+if $S&&r33==0x60 =8 $st 0x4
+if $S&&r33==0x61 =8 $nb 0x0
+if $S&&r33==0x61 =8 $cur *($m+0x100+*$tc*0x8)
+if $S&&r33==0x61 =8 $tc *$tc+0x1
+if $S&&r33==0x61 =8 $st 0x1
+if $S&&r33==0x61&&(*$cur&0x800) =8 $st 0x7
+if $S&&r33==0x62 =8 $st 0x2
 cont
 goto top
 done:

@@ -204,9 +204,24 @@ expect bmc "KCS transactions answered by a BMC model: cc 0, cc 0xc1 (a failed st
   "purgatory: cpu 2 ip 0xa000000100005678" \
   "purgatory: ipmi cpu 2 ip: cc 0x0" \
   "purgatory: halt, reason 24589"
-want="61 18 62 22 61 10 02 43 03 20 70 6f a1 61 62 6e 61 28 44 00 00 f1 20 00 34 12 00 00 01 00 00 a0 48 4f 62 46 61 28 44 00 00 f1 20 02 78 56 00 00 01 00 00 a0 48 4f 62 46"
+expect bmc "BMC answers: a wrong header, a 1-byte response, an endless one (then the abort), an ERROR state (abort, retry, cc 0)" \
+  "purgatory: ipmi header: failed: wrong response header 0xc22" \
+  "purgatory: step 5 (kind 7) failed: wrong response header 0xc22; continuing" \
+  "purgatory: ipmi short: failed: short response, bytes 1" \
+  "purgatory: step 6 (kind 7) failed: short response, bytes 1; continuing" \
+  "purgatory: ipmi long: failed: response longer than 40 bytes" \
+  "purgatory: step 7 (kind 7) failed: response longer than 40 bytes; continuing" \
+  "purgatory: ipmi retry: cc 0x0" \
+  "purgatory: halt, reason 24589"
+# what the BMC received: WRITE_START (61), the bytes, WRITE_END (62) before the last; GET_STATUS/ABORT (60), 00,
+# READ (68) for an abort
+want="61 18 62 22 61 10 02 43 03 20 70 6f a1 61 62 6e"                           # watchdog, platform event
+want+=" 61 28 44 00 00 f1 20 00 34 12 00 00 01 00 00 a0 48 4f 62 46"             # SEL: 0xf1, cpu 0, ip, HOF
+want+=" 61 28 44 00 00 f1 20 02 78 56 00 00 01 00 00 a0 48 4f 62 46"             # SEL: cpu 2
+want+=" 61 18 62 22 61 18 62 22 61 18 62 22 60 00 68"                            # header, short, long + abort
+want+=" 61 60 00 68 61 18 62 22"                                                  # ERROR at once, abort, retry
 if [ "$(cat "$out/bmc/bmc.txt")" = "$want" ]; then
-  ok "bmc: the BMC received WRITE_START, the bytes, WRITE_END before the last byte: Reset Watchdog, the Platform Event, two OEM SEL records (0xf1, cpu, ip little-endian, HOF)"
+  ok "bmc: the bytes the BMC received (requests, SEL records with cpu and ip little-endian, aborts)"
 else
   bad "bmc: the BMC received $(cat "$out/bmc/bmc.txt")"
 fi
