@@ -11,6 +11,7 @@
  *           noboot   as good but r28 = 0: ia64-boot-param fails (REQUIRED) -> fallback
  *           lastwords rtc, ipmi-request and cpu-ip-records against a KCS port without a device and one stuck
  *                    at IBF=1, operand errors, crash notes of 4 CPUs
+ *           deaduart a console whose THR never empties: the bounded wait ends, the console step fails
  *           bmc      ipmi-request and cpu-ip-records answered by run-ski.sh's BMC model (cc 0, cc 0xc1)
  *           lwspent  the last-words deadline spent in the first request: the later kind 7/8 steps are skipped
  *           errors   every ia64-efi-memmap / ia64-svam-hook failure, an unknown kind, copy, overlap, swap,
@@ -83,7 +84,7 @@ struct kseg { uint64_t paddr, filesz, memsz; uint8_t *data; };
 int main(int argc, char **argv)
 {
     if (argc != 6) {
-        fprintf(stderr, "usage: make-load good|corrupt|badmagic|noboot|errors|lastwords|lwspent|bmc PURGATORY_BIN HALTED_OFFSET VMLINUX OUTDIR\n");
+        fprintf(stderr, "usage: make-load good|corrupt|badmagic|noboot|errors|lastwords|lwspent|bmc|deaduart PURGATORY_BIN HALTED_OFFSET VMLINUX OUTDIR\n");
         return 2;
     }
     const char *scenario = argv[1];
@@ -143,6 +144,7 @@ int main(int argc, char **argv)
         begin(49, BEST_EFFORT); op(OLD_BP + 0x3c00); op(MAP_BUF); op(MAP_CAP); op(SEG_TABLE); op(2); end(); /* 6 ds 36 */
         begin(49, BEST_EFFORT); op(OLD_BP + 0x3d00); op(MAP_BUF); op(MAP_CAP); op(SEG_TABLE); op(2); end(); /* 7 > 1 MiB */
         begin(50, BEST_EFFORT); op(OLD_BP + 0x3e00); op(SVAM_STUB); end();             /* 8 bad signature */
+        begin(49, BEST_EFFORT); op(OLD_BP + 0x3f00); op(MAP_BUF); op(MAP_CAP); op(SEG_TABLE); op(2); end(); /* 2^52 pages */
         begin(99, BEST_EFFORT); end();                                                   /* 9 unknown */
         begin(4, BEST_EFFORT); op(CMDLINE); op(0x7e04000); op(16); end();                /* 10 copy */
         begin(4, BEST_EFFORT); op(0x7e04000); op(0x7e04008); op(16); end();              /* 11 overlap */
@@ -151,6 +153,14 @@ int main(int argc, char **argv)
         op(CMDLINE); op(0); op(0x100); op(0); end();
         fallback();
         begin(9, BEST_EFFORT); end();
+    } else if (!strcmp(scenario, "deaduart")) {
+        /* a UART whose LSR never shows THR empty: the first wait ends at the iteration cap, the console is
+         * silent from then on and the REQUIRED console step fails */
+        begin(1, REQUIRED); op(0x2000); op(1); end();
+        begin(2, BEST_EFFORT); op(5); raw("lost\n", 5); end();
+        begin(17, REQUIRED); op(0x1234); end();      /* reached only if the console step did not fail */
+        fallback();
+        begin(17, REQUIRED); op(0xdead); end();
     } else if (!strcmp(scenario, "bmc")) {
         /* against run-ski.sh's BMC model at 0xca2/0xca3: answers [req0 | 4, req1, cc], cc per transaction */
         begin(1, BEST_EFFORT); op(UART_PORT); op(1); end();
@@ -233,7 +243,7 @@ int main(int argc, char **argv)
         begin(2, BEST_EFFORT); op(sizeof fb - 1); raw(fb, sizeof fb - 1); end();
         begin(17, REQUIRED); op(0xdead); end();
     }
-    size_t plen = finish(123456, 100000);
+    size_t plen = finish(123456, !strcmp(scenario, "deaduart") ? 5000 : 100000);
     if (!strcmp(scenario, "badmagic"))
         P[0] ^= 0xff;
 
@@ -343,6 +353,11 @@ int main(int argc, char **argv)
     put64(fw + 0x3d00 + 24, 0x100008);
     memcpy(fw + 0x3e00, fw, 0x100);                 /* and one whose system table is the old command line */
     put64(fw + 0x3e00 + 8, OLD_CMD);
+    memcpy(fw + 0x3f00, fw, 0x100);                 /* and one whose map has a descriptor of 2^52 pages */
+    put64(fw + 0x3f00 + 16, OLD_BP + 0x3a00);
+    put64(fw + 0x3f00 + 24, DESC_SIZE);
+    fw[0x3a00] = 7;
+    put64(fw + 0x3a00 + 24, 1ull << 52);
     segment("firmware.bin", OLD_BP, fw, sizeof fw);
 
     fprintf(load, "entry 0x%llx\n", (unsigned long long)(PURGATORY + entry_off));

@@ -126,10 +126,18 @@ run badmagic
 ended badmagic "halted at purgatory_halted, reason 0xff11"
 if [ ! -s "$out/badmagic/console.txt" ]; then ok "badmagic: refused before any console (no output)"; else bad "badmagic: printed something"; fi
 
+run deaduart
+ended deaduart "halted at purgatory_halted, reason 0xdead"
+if [ ! -s "$out/deaduart/console.txt" ]; then
+  ok "deaduart: THR never empty: the wait ended at the iteration cap, the REQUIRED console step failed, fallback halt"
+else
+  bad "deaduart: printed something"
+fi
+
 run errors
 ended errors "halted at purgatory_halted, reason 0xff01"
 expect errors "failure lines of kinds 49, 50, unknown kinds, copy/swap, zero tail; program and fallback without a handoff" \
-  "purgatory: handoff v1, 14 steps, budget 123456 us" \
+  "purgatory: handoff v1, 15 steps, budget 123456 us" \
   "purgatory: boot_param 0x7e00000 from r28 0x8000000" \
   "purgatory: step 2 (kind 49) failed: efi memmap buffer of 100 bytes too small; continuing" \
   "purgatory: step 3 (kind 49) failed: loaded segments not sorted; continuing" \
@@ -138,12 +146,13 @@ expect errors "failure lines of kinds 49, 50, unknown kinds, copy/swap, zero tai
   "purgatory: step 6 (kind 49) failed: efi memdesc size 36; continuing" \
   "purgatory: step 7 (kind 49) failed: efi memmap of 1048584 bytes; continuing" \
   "purgatory: step 8 (kind 50) failed: efi system table 0x8003000 has signature 0x414d495f544f4f42; continuing" \
-  "purgatory: step 9 (kind 99) failed: unknown step kind 99; continuing" \
+  "purgatory: step 9 (kind 49) failed: efi descriptor 0 too large; continuing" \
+  "purgatory: step 10 (kind 99) failed: unknown step kind 99; continuing" \
   "purgatory: copied 16 bytes 0x7e02000 -> 0x7e04000" \
-  "purgatory: step 11 (kind 4) failed: overlapping ranges; continuing" \
+  "purgatory: step 12 (kind 4) failed: overlapping ranges; continuing" \
   "purgatory: swapped 8 bytes 0x7e04000 <-> 0x7e05000" \
   "purgatory: non-zero byte in zero tail of segment 0 at 0x7e02000" \
-  "purgatory: step 13 (kind 3) failed: non-zero zero tail; continuing" \
+  "purgatory: step 14 (kind 3) failed: non-zero zero tail; continuing" \
   "purgatory: program ended without a handoff; running fallback" \
   "purgatory: fallback step 0 (kind 9) failed: unknown step kind 9; continuing" \
   "purgatory: fallback ended without a handoff" \
