@@ -253,6 +253,7 @@ pg_operands_fit:
 	cmp.eq p7, p0 = 4, r32          /* copy: 3 */
 	cmp.eq p8, p0 = 5, r32          /* swap: 3 */
 	cmp.eq p9, p0 = 17, r32         /* halt: 1 */
+	cmp.eq p15, p0 = 18, r32        /* reset: 1 (validated as runtime.c does, though this image runs it as unknown) */
 	cmp.eq p10, p0 = 48, r32        /* ia64-boot-param: 4 */
 	cmp.eq p11, p0 = 49, r32        /* ia64-efi-memmap: 5 */
 	cmp.eq p12, p0 = 50, r32        /* ia64-svam-hook: 2 */
@@ -268,6 +269,8 @@ pg_operands_fit:
 (p8)	mov r14 = STEP_HEADER + 24
 	;;
 (p9)	mov r14 = STEP_HEADER + 8
+	;;
+(p15)	mov r14 = STEP_HEADER + 8
 	;;
 (p10)	mov r14 = STEP_HEADER + 32
 	;;

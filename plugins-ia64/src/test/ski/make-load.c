@@ -151,6 +151,7 @@ int main(int argc, char **argv)
         begin(5, BEST_EFFORT); op(0x7e04000); op(0x7e05000); op(8); end();               /* 12 swap */
         begin(3, BEST_EFFORT); op(CHUNK); op(1);                                         /* 13 zero tail */
         op(CMDLINE); op(0); op(0x100); op(0); end();
+        begin(18, BEST_EFFORT); op(1); end();                                           /* reset: not here */
         fallback();
         begin(9, BEST_EFFORT); end();
     } else if (!strcmp(scenario, "deaduart")) {

@@ -137,7 +137,7 @@ fi
 run errors
 ended errors "halted at purgatory_halted, reason 0xff01"
 expect errors "failure lines of kinds 49, 50, unknown kinds, copy/swap, zero tail; program and fallback without a handoff" \
-  "purgatory: handoff v1, 15 steps, budget 123456 us" \
+  "purgatory: handoff v1, 16 steps, budget 123456 us" \
   "purgatory: boot_param 0x7e00000 from r28 0x8000000" \
   "purgatory: step 2 (kind 49) failed: efi memmap buffer of 100 bytes too small; continuing" \
   "purgatory: step 3 (kind 49) failed: loaded segments not sorted; continuing" \
@@ -153,6 +153,7 @@ expect errors "failure lines of kinds 49, 50, unknown kinds, copy/swap, zero tai
   "purgatory: swapped 8 bytes 0x7e04000 <-> 0x7e05000" \
   "purgatory: non-zero byte in zero tail of segment 0 at 0x7e02000" \
   "purgatory: step 14 (kind 3) failed: non-zero zero tail; continuing" \
+  "purgatory: step 15 (kind 18) failed: unknown step kind 18; continuing" \
   "purgatory: program ended without a handoff; running fallback" \
   "purgatory: fallback step 0 (kind 9) failed: unknown step kind 9; continuing" \
   "purgatory: fallback ended without a handoff" \
