@@ -366,7 +366,8 @@ int main(int argc, char **argv)
     fprintf(load, "r28 0x%llx\n", !strcmp(scenario, "noboot") ? 0ull : (unsigned long long)(OLD_BP | REGION7));
     fprintf(load, "uart-port 0x%x\n", UART_PORT);
     /* what the machine's I/O ports read (run-ski.sh maps port space onto memory) */
-    fprintf(load, "port 0x71 0x06\nport 0xca3 0xff\nport 0xcb3 0x02\n");
+    /* the RTC's registers all read one byte: 0x06 is binary 24 h 06:06:06; for lwspent 0x01, BCD 12 h 01:01:01 am */
+    fprintf(load, "port 0x71 0x%02x\nport 0xca3 0xff\nport 0xcb3 0x02\n", !strcmp(scenario, "lwspent") ? 0x01 : 0x06);
     fprintf(load, "kernel-entry 0x%llx\n", (unsigned long long)entry);
     fclose(load);
     return 0;

@@ -181,7 +181,8 @@ expect lastwords "rtc, ipmi-request (no device, IBF stuck: RTC deadline, retries
 
 run lwspent
 ended lwspent "halted at purgatory_halted, reason 0x1a57"
-expect lwspent "a 0 s last-words deadline: spent in the first wait, the later kind 7/8 steps skipped" \
+expect lwspent "a 0 s last-words deadline on a BCD 12-hour clock: spent in the first wait, the later kind 7/8 steps skipped" \
+  "purgatory: rtc at 0x70, bcd, 12h" \
   "purgatory: ipmi stuck: failed: last-words deadline spent" \
   "purgatory: step 2 (kind 7) failed: last-words deadline spent; continuing" \
   "purgatory: ipmi watchdog start: skipped: last-words deadline spent" \
