@@ -232,6 +232,9 @@ pg_step_efi_memmap:
 	cmp.ne p7, p0 = 0, r16
 (p7)	br.cond.dpnt .Lmm_too_large
 	add loc15 = loc14, r17          /* me */
+	;;
+	cmp.ltu p7, p0 = loc15, loc14   /* the end wraps the address space: too large as well */
+(p7)	br.cond.dpnt .Lmm_too_large
 	mov loc16 = loc14               /* cur */
 	cmp.eq p8, p0 = EFI_LOADER_DATA, loc13
 	mov loc17 = loc13               /* t */
