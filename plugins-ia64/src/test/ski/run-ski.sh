@@ -9,6 +9,8 @@
 #   uart-port PORT      (optional) the console step's UART port, mapped onto Ski's UART (below)
 #   port PORT VALUE     what an I/O port reads (its byte in port space, below)
 #   bmc DATA STATUS MEM, inb ADDR, outb ADDR   (optional) a BMC model behind those KCS ports (see below)
+#   console-trace PORT  (optional, with outb ADDR; not with bmc) a UART at PORT that Ski cannot map: its LSR
+#                       reads THR empty and the bytes written to PORT are taken from Ski at each pg_outb
 # The segments become one ELF (ET_EXEC, a PT_LOAD per segment at its physical address, entry = purgatory's),
 # linked with ${CROSS}ld from the files; bski runs it in system mode (physical addressing) with r28 set, a
 # memory stack and a register stack outside every segment (what relocate_new_kernel provides), and a breakpoint
@@ -28,7 +30,7 @@ CROSS=${CROSS:-ia64-linux-gnu-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-entry= halted= r28=0 port= bmc_data= bmc_status= bmc_mem= inb= outb=
+entry= halted= r28=0 port= bmc_data= bmc_status= bmc_mem= inb= outb= trace=
 ports=()
 lds=$work/machine.lds
 {
@@ -54,6 +56,7 @@ while read -r what a b c; do
     port) ports+=("$a $b") ;;
     bmc) bmc_data=$a bmc_status=$b bmc_mem=$c ;;
     inb) inb=$a ;;
+    console-trace) trace=$a ;;
     outb) outb=$a ;;
     ''|'#'*|kernel-entry) ;;
     *) echo "run-ski.sh: load.txt: unknown item $what" >&2; exit 2 ;;
@@ -63,6 +66,7 @@ done < "$dir/load.txt"
 # port space: port P is the byte at ar.k0 | ((P >> 2) << 12) | (P & 0xfff) (ar.k0 = 0xff1e0000); a port the load
 # gives a value to is that byte in memory (reads return it, writes change it); the others read 0
 [ -n "$port" ] && ports+=("$((port + 5)) 0x60")       # the UART's LSR: THR empty
+[ -n "$trace" ] && ports+=("$((trace + 5)) 0x60")
 k=0
 for pv in "${ports[@]}"; do
   read -r p v <<<"$pv"
@@ -150,19 +154,46 @@ if $S&&r33==0x62 =8 $st 0x2
 cont
 goto top
 done:
+eval ip
 eval r8
 eval *$lp
 dd $log $logend
 quit
 INIT
+elif [ -n "$trace" ]; then
+  # each write to the traced port is printed by Ski ("r33 = .."), in order; the runner turns them into bytes
+  cat >> "$work/ski.init" <<INIT
+bs $outb
+run
+top:
+if ip==$halted goto done
+if ip!=$outb goto done
+if r32==$trace eval r33
+cont
+goto top
+done:
+eval ip
+eval r8
+quit
+INIT
 else
-  printf 'run\neval r8\nquit\n' >> "$work/ski.init"
+  printf 'run\neval ip\neval r8\nquit\n' >> "$work/ski.init"
 fi
 set +e
 timeout "${SKI_TIMEOUT:-300}" "$bski" -noconsole -i "$work/ski.init" "$work/machine.elf" >"$work/stdout" 2>"$dir/ski.txt"
 rc=$?
 set -e
-tr -d '\000-\011\013-\037' < "$work/stdout" > "$dir/console.txt"
+if [ -n "$trace" ]; then
+  # the traced UART's bytes (Ski's "r33 = N" lines), then what Ski wrote itself (SSC_PUTCHAR)
+  { python3 - "$dir/ski.txt" <<'PY'
+import re, sys
+out = bytearray(int(m.group(1), 16) & 0xff for m in re.finditer(r"^r33 = ([0-9a-f]+)$", open(sys.argv[1], encoding="latin-1").read(), re.M))
+sys.stdout.buffer.write(bytes(out))
+PY
+    cat "$work/stdout"; } | tr -d '\000-\011\013-\037' > "$dir/console.txt"
+else
+  tr -d '\000-\011\013-\037' < "$work/stdout" > "$dir/console.txt"
+fi
 if [ -n "$bmc_data" ]; then
   # Ski's dd prints the log as little-endian 64-bit words: back to bytes, as many as "eval *LP" counted
   python3 - "$dir/ski.txt" "$log" > "$dir/bmc.txt" <<'PY'
@@ -181,11 +212,13 @@ for line in open(sys.argv[1], encoding="latin-1"):
 print(" ".join("%02x" % b for b in out[:count]))
 PY
 fi
-if grep -q "Breakpoint (IA-64)" "$dir/ski.txt"; then
+# how it ended: the kernel's SSC_EXIT ends Ski at once; otherwise the script printed ip and r8 where it stopped
+stopped=$(sed -n 's/^ip = \([0-9a-fA-F]*\)$/\1/p' "$dir/ski.txt" | tail -n 1)
+if grep -q "kernel exited with status" "$dir/ski.txt"; then
+  echo "ski: $(grep -o 'kernel exited with status [0-9-]*' "$dir/ski.txt" | tail -n 1)"
+elif [ -n "$stopped" ] && [ $((0x$stopped)) = $((halted)) ]; then
   reason=$(sed -n 's/^r8 = \([0-9a-fA-F]*\)$/\1/p' "$dir/ski.txt" | tail -n 1)
   echo "ski: halted at purgatory_halted, reason 0x$reason"
-elif grep -q "kernel exited with status" "$dir/ski.txt"; then
-  echo "ski: $(grep -o 'kernel exited with status [0-9-]*' "$dir/ski.txt" | tail -n 1)"
 elif [ $rc = 124 ]; then
   echo "ski: timed out after ${SKI_TIMEOUT:-300} s"
   exit 1
