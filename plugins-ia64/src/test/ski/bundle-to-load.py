@@ -7,7 +7,11 @@ CONVENTIONAL, all WB; Uncached RAM CONVENTIONAL with UC; the reserved ranges RT_
 the legacy one RESERVED; the I/O port space MMIO_PORT), the boot_param at "Boot parameter", the map at "EFI Memory
 Map", the EFI system table, runtime services and SetVirtualAddressMap descriptor at the start of RT_DATA.
 
-    bundle-to-load.py BUNDLE IOMEM PURGATORY_ELF OUTDIR
+    bundle-to-load.py BUNDLE IOMEM PURGATORY_ELF OUTDIR [--bmc] [--note ADDR:IP:OFFSET]...
+
+--bmc puts run-ski.sh's BMC model behind the KCS ports 0xca2/0xca3 (every answer cc 0) and gives the RTC a
+BCD 24-hour clock (every register reads 0x02: 02:02:02); --note writes a crash_notes buffer at ADDR holding one CORE/NT_PRSTATUS note whose
+descriptor has IP at OFFSET, and the closing empty note (what the kernel saved at the crash).
 
 PURGATORY_ELF (the image's linked ELF) gives the offsets of purgatory_halted and pg_outb; the bundle's purgatory
 segment must hold the same code. The console step's UART is traced (console-trace) since Ski cannot map it.
@@ -86,9 +90,12 @@ def symbol(elf, name):
 
 
 def main():
-    if len(sys.argv) != 5:
+    if len(sys.argv) < 5:
         raise SystemExit(__doc__)
-    bundle, iomem, elf, out = sys.argv[1:]
+    bundle, iomem, elf, out = sys.argv[1:5]
+    extra = sys.argv[5:]
+    bmc = "--bmc" in extra
+    notes = [extra[i + 1] for i, a in enumerate(extra) if a == "--note"]
     os.makedirs(out, exist_ok=True)
     m = json.load(open(os.path.join(bundle, "manifest.json")))
     lines = []
@@ -105,6 +112,21 @@ def main():
     for i, (addr, data) in enumerate(blocks):
         open(os.path.join(out, f"firmware-{i}.bin"), "wb").write(data)
         lines.append(f"segment {addr:#x} firmware-{i}.bin")
+    for i, note in enumerate(notes):
+        addr, ip, offset = (int(x, 0) for x in note.split(":"))
+        desc = max(offset + 8, 0x3a8)
+        buf = bytearray(12 + 8 + desc + 12)
+        struct.pack_into("<III", buf, 0, 5, desc, 1)
+        buf[12:17] = b"CORE\0"
+        struct.pack_into("<Q", buf, 20 + offset, ip)
+        open(os.path.join(out, f"notes-{i}.bin"), "wb").write(buf)
+        lines.append(f"segment {addr:#x} notes-{i}.bin")
+    if bmc:
+        open(os.path.join(out, "bmc.bin"), "wb").write(bytes(0x2000))
+        lines.append("segment 0x7e07000 bmc.bin")
+        lines.append("bmc 0xca2 0xca3 0x7e07000")
+        lines.append(f"inb {purgatory + symbol(elf, 'pg_inb'):#x}")
+        lines.append("port 0x71 0x02")   # register B 0x02: BCD, 24 h, as the reference machine's clock
     lines.append(f"entry {m['entry']}")
     lines.append(f"halted {purgatory + symbol(elf, 'purgatory_halted'):#x}")
     lines.append(f"outb {purgatory + symbol(elf, 'pg_outb'):#x}")

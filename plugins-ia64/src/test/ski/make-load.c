@@ -298,7 +298,7 @@ int main(int argc, char **argv)
     n3[0] = 5; n3[4] = 0x34; n3[8] = 1; memcpy(n3 + 12, "CORE", 5);
     segment("notes.bin", NOTES, notes, sizeof notes);
     if (!strcmp(scenario, "bmc")) {
-        uint8_t bmc[0x200];
+        uint8_t bmc[0x2000];
         memset(bmc, 0, sizeof bmc);
         /* each WRITE_START's answer (see run-ski.sh): watchdog, panic event cc 0xc1, 2 SEL records, a wrong
          * header, a 1-byte response, an endless one, an ERROR state (retried after the abort), its retry */

@@ -9,7 +9,7 @@
 #   uart-port PORT      (optional) the console step's UART port, mapped onto Ski's UART (below)
 #   port PORT VALUE     what an I/O port reads (its byte in port space, below)
 #   bmc DATA STATUS MEM, inb ADDR, outb ADDR   (optional) a BMC model behind those KCS ports (see below)
-#   console-trace PORT  (optional, with outb ADDR; not with bmc) a UART at PORT that Ski cannot map: its LSR
+#   console-trace PORT  (optional, with outb ADDR) a UART at PORT that Ski cannot map: its LSR
 #                       reads THR empty and the bytes written to PORT are taken from Ski at each pg_outb
 # The segments become one ELF (ET_EXEC, a PT_LOAD per segment at its physical address, entry = purgatory's),
 # linked with ${CROSS}ld from the files; bski runs it in system mode (physical addressing) with r28 set, a
@@ -98,15 +98,15 @@ if [ -n "$bmc_data" ]; then
   # words): bits 0-7 cc, 0x100 a wrong header (req0 | 4 ^ 0x10), 0x200 an endless response (0x55 bytes),
   # 0x400 a 1-byte response, 0x800 ERROR state (0xc0) instead of WRITE. State words at MEM: +0 state (0 idle,
   # 1 write, 2 last byte, 3 read, 4 abort, 5 abort status, 6 abort dummy, 7 error), +8 bytes written, +0x10 req0,
-  # +0x18 req1, +0x20 response index, +0x28 table index, +0x30 bytes logged, +0x40 this transaction's word;
-  # +0x200 the log of every byte written to the command port and (outside READ) to the data port, which the
-  # runner writes to LOAD_DIR/bmc.txt in hex.
+  # +0x18 req1, +0x20 response index, +0x28 table index, +0x30 writes logged, +0x40 this transaction's word;
+  # +0x1000 the log of every byte written to the command port and (outside READ) to the data port, 2 bytes each
+  # (1 = command port, the byte), which the runner writes to LOAD_DIR/bmc.txt in hex, command bytes as cNN.
   sa=$(printf '0x%x' $(( 0xff1e0000 | ((bmc_status >> 2) << 12) | (bmc_status & 0xfff) )))
   da=$(printf '0x%x' $(( 0xff1e0000 | ((bmc_data >> 2) << 12) | (bmc_data & 0xfff) )))
   m=$bmc_mem
   h() { printf '0x%x' $(( m + $1 )); }
   st=$(h 0) nb=$(h 8) r0=$(h 0x10) r1=$(h 0x18) ri=$(h 0x20) tc=$(h 0x28) lp=$(h 0x30) cur=$(h 0x40)
-  log=$(h 0x200) logend=$(h 0x2ff)
+  log=$(h 0x1000) logend=$(h 0x1fff)
   S="r32==$bmc_status" D="r32==$bmc_data"
   cat >> "$work/ski.init" <<INIT
 bs $inb
@@ -132,7 +132,9 @@ if $D&&*$st==6 =8 $st 0x0
 cont
 goto top
 out:
-if $S||($D&&*$st!=3) =1 $log+*$lp r33
+${trace:+if r32==$trace eval r33}
+if $S||($D&&*$st!=3) =1 $log+*$lp*0x2 r32==$bmc_status
+if $S||($D&&*$st!=3) =1 $log+*$lp*0x2+0x1 r33
 if $S||($D&&*$st!=3) =8 $lp *$lp+0x1
 if $D&&*$st==3&&r33==0x68 =8 $ri *$ri+0x1
 if $D&&*$st==3&&(((*$cur&0x400)&&*$ri==0x1)||(!(*$cur&0x600)&&*$ri==0x3)) =8 $st 0x0
@@ -195,7 +197,7 @@ else
   tr -d '\000-\011\013-\037' < "$work/stdout" > "$dir/console.txt"
 fi
 if [ -n "$bmc_data" ]; then
-  # Ski's dd prints the log as little-endian 64-bit words: back to bytes, as many as "eval *LP" counted
+  # Ski's dd prints the log as little-endian 64-bit words: back to bytes, as many writes as "eval *LP" counted
   python3 - "$dir/ski.txt" "$log" > "$dir/bmc.txt" <<'PY'
 import re, sys
 base = int(sys.argv[2], 16)
@@ -206,10 +208,10 @@ for line in open(sys.argv[1], encoding="latin-1"):
     if c:
         count = int(c.group(1), 16)
     m = re.match(r"^([0-9a-f]{16}) ([0-9a-f]{16}) ([0-9a-f]{16})", line)
-    if m and base <= int(m.group(1), 16) < base + 0x100:
+    if m and base <= int(m.group(1), 16) < base + 0x1000:
         for w in m.group(2, 3):
             out += int(w, 16).to_bytes(8, "little")
-print(" ".join("%02x" % b for b in out[:count]))
+print(" ".join(("c%02x" if out[2 * i] else "%02x") % out[2 * i + 1] for i in range(count)))
 PY
 fi
 # how it ended: the kernel's SSC_EXIT ends Ski at once; otherwise the script printed ip and r8 where it stopped

@@ -224,13 +224,13 @@ expect bmc "BMC answers: a wrong header, a 1-byte response, an endless one (then
   "purgatory: step 7 (kind 7) failed: response longer than 40 bytes; continuing" \
   "purgatory: ipmi retry: cc 0x0" \
   "purgatory: halt, reason 24589"
-# what the BMC received: WRITE_START (61), the bytes, WRITE_END (62) before the last; GET_STATUS/ABORT (60), 00,
-# READ (68) for an abort
-want="61 18 62 22 61 10 02 43 03 20 70 6f a1 61 62 6e"                           # watchdog, platform event
-want+=" 61 28 44 00 00 f1 20 00 34 12 00 00 01 00 00 a0 48 4f 62 46"             # SEL: 0xf1, cpu 0, ip, HOF
-want+=" 61 28 44 00 00 f1 20 02 78 56 00 00 01 00 00 a0 48 4f 62 46"             # SEL: cpu 2
-want+=" 61 18 62 22 61 18 62 22 61 18 62 22 60 00 68"                            # header, short, long + abort
-want+=" 61 60 00 68 61 18 62 22"                                                  # ERROR at once, abort, retry
+# what the BMC received (cNN: written to the command port): WRITE_START (c61), the bytes, WRITE_END (c62) before
+# the last; GET_STATUS/ABORT (c60), 00, READ (68) for an abort
+want="c61 18 c62 22 c61 10 02 43 03 20 70 6f a1 61 c62 6e"                       # watchdog, platform event
+want+=" c61 28 44 00 00 f1 20 00 34 12 00 00 01 00 00 a0 48 4f c62 46"           # SEL: 0xf1, cpu 0, ip, HOF
+want+=" c61 28 44 00 00 f1 20 02 78 56 00 00 01 00 00 a0 48 4f c62 46"           # SEL: cpu 2
+want+=" c61 18 c62 22 c61 18 c62 22 c61 18 c62 22 c60 00 68"                     # header, short, long + abort
+want+=" c61 c60 00 68 c61 18 c62 22"                                             # ERROR at once, abort, retry
 if [ "$(cat "$out/bmc/bmc.txt")" = "$want" ]; then
   ok "bmc: the bytes the BMC received (requests, SEL records with cpu and ip little-endian, aborts)"
 else
