@@ -88,6 +88,57 @@ static int step_boot_param(struct pg_ctx *c, const uint8_t *s, struct fail *f)
     return 0;
 }
 
+/* Failure texts with more than one number (the runtime's struct fail carries one): formatted here, in the words of
+ * the assembly image (steps-ia64.S), so that both print the same line. One buffer per thread: host runs are
+ * concurrent. */
+static _Thread_local char why[128];
+static size_t why_len;
+
+static void why_str(const char *t)
+{
+    while (*t && why_len + 1 < sizeof why)
+        why[why_len++] = *t++;
+    why[why_len] = 0;
+}
+
+static void why_num(uint64_t v, int hex)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        unsigned d = (unsigned) (hex ? v % 16 : v % 10);
+        digits[n++] = (char) (d < 10 ? '0' + d : 'a' + d - 10);
+        v = hex ? v / 16 : v / 10;
+    } while (v);
+    if (hex)
+        why_str("0x");
+    while (n && why_len + 1 < sizeof why)
+        why[why_len++] = digits[--n];
+    why[why_len] = 0;
+}
+
+/* why3("a ", X, " b ", Y, " c ", Z): up to three numbers (hex when the flag's bit is set), then the tail */
+static int why_failed(struct fail *f, const char *a, uint64_t x, const char *b, uint64_t y, const char *c,
+                      uint64_t z, unsigned numbers, unsigned hex, const char *tail)
+{
+    why_len = 0;
+    why[0] = 0;
+    why_str(a);
+    if (numbers > 0)
+        why_num(x, hex & 1);
+    if (b)
+        why_str(b);
+    if (numbers > 1)
+        why_num(y, hex & 2);
+    if (c)
+        why_str(c);
+    if (numbers > 2)
+        why_num(z, hex & 4);
+    if (tail)
+        why_str(tail);
+    return failed(f, why, NUM_NONE, 0);
+}
+
 static int ram_type(uint32_t type)
 {
     return (type >= 1 && type <= 4) || type == EFI_CONVENTIONAL;
@@ -98,7 +149,7 @@ static int emit(const struct ia64_memmap_io *io, const uint8_t *d, uint64_t ds, 
                 uint32_t type, uint8_t *o, uint64_t capacity, uint64_t *n, struct fail *f)
 {
     if ((*n + 1) * ds > capacity)
-        return failed(f, "efi memmap buffer too small, bytes ", NUM_DEC, capacity);
+        return why_failed(f, "efi memmap buffer of ", capacity, 0, 0, 0, 0, 1, 0, " bytes too small");
     pg_memcpy(o, d, ds);
     o[0] = (uint8_t) type;
     o[1] = (uint8_t) (type >> 8);
@@ -119,13 +170,13 @@ int64_t ia64_patch_memmap(const struct ia64_memmap_io *io, uint64_t map_size, ui
     if (ds < 40 || ds > 4096 || ds % 8 != 0)
         return failed(f, "efi memdesc size ", NUM_DEC, ds);
     if (map_size > IA64_MAX_MEMMAP)
-        return failed(f, "efi memmap too large, bytes ", NUM_DEC, map_size);
+        return why_failed(f, "efi memmap of ", map_size, 0, 0, 0, 0, 1, 0, " bytes");
     if (count > IA64_MAX_SEGMENTS)
-        return failed(f, "more than 64 loaded segments: ", NUM_DEC, count);
+        return failed(f, "more than 64 loaded segments", NUM_NONE, 0);
     for (uint64_t i = 0; i < count; i++) {
         uint64_t a = seg[2 * i], b = seg[2 * i + 1];
         if (a >= b || (a & 0xfff) || (b & 0xfff) || (i > 0 && a < seg[2 * i - 1]))
-            return failed(f, "loaded segments not sorted at entry ", NUM_DEC, i);
+            return failed(f, "loaded segments not sorted", NUM_NONE, 0);
     }
     uint64_t n = 0;
     for (uint64_t at = 0; at + ds <= map_size; at += ds) {
@@ -135,7 +186,7 @@ int64_t ia64_patch_memmap(const struct ia64_memmap_io *io, uint64_t map_size, ui
         if (pages == 0)
             continue;
         if (pages >= (1ull << 52) || ms + (pages << 12) < ms)
-            return failed(f, "efi descriptor too large at ", NUM_HEX, ms);
+            return why_failed(f, "efi descriptor ", at / ds, 0, 0, 0, 0, 1, 0, " too large");
         uint64_t me = ms + (pages << 12), cur = ms;
         uint32_t t = type == EFI_LOADER_DATA ? EFI_CONVENTIONAL : type;
         for (uint64_t i = 0; i < count; i++) {
@@ -144,7 +195,8 @@ int64_t ia64_patch_memmap(const struct ia64_memmap_io *io, uint64_t map_size, ui
             if (lo >= hi)
                 continue;
             if (!ram_type(type))
-                return failed(f, "segment in a non-RAM efi descriptor of type ", NUM_DEC, type);
+                return why_failed(f, "segment ", seg[2 * i], " in efi descriptor ", at / ds, " of type ", type, 3, 1,
+                                  0);
             if (lo > cur && emit(io, d, ds, cur, lo, t, o, capacity, &n, f))
                 return -1;
             if (emit(io, d, ds, lo, hi, EFI_LOADER_DATA, o, capacity, &n, f))
@@ -179,7 +231,7 @@ static int step_efi_memmap(struct pg_ctx *c, const uint8_t *s, struct fail *f)
     uint64_t size = read64(bp + BP_EFI_MEMMAP_SIZE), ds = read64(bp + BP_EFI_MEMDESC_SIZE);
     uint64_t segments[2 * IA64_MAX_SEGMENTS];
     if (count > IA64_MAX_SEGMENTS)
-        return failed(f, "more than 64 loaded segments: ", NUM_DEC, count);
+        return failed(f, "more than 64 loaded segments", NUM_NONE, 0);
     for (uint64_t i = 0; i < 2 * count; i++)
         segments[i] = read64(table + 8 * i);
     struct machine_map m = { map, buffer };
@@ -207,7 +259,7 @@ static int step_svam_hook(struct pg_ctx *c, const uint8_t *s, struct fail *f)
     uint64_t systab = ia64_pa(read64(bp + BP_EFI_SYSTAB));
     uint64_t signature = read64(systab);
     if (signature != EFI_SYSTAB_SIGNATURE)
-        return failed(f, "efi system table signature ", NUM_HEX, signature);
+        return why_failed(f, "efi system table ", systab, " has signature ", signature, 0, 0, 2, 3, 0);
     uint64_t runtime = ia64_pa(read64(systab + SYSTAB_RUNTIME));
     uint64_t fdesc = ia64_pa(read64(runtime + RUNTIME_SET_VIRTUAL_ADDRESS_MAP));
     hal_ia64_write(stub, svam_stub, sizeof svam_stub);
