@@ -67,7 +67,15 @@ final class Ia64Simulator implements ArchitectureSimulator {
                 if (stop.isEmpty() || !stop.get().jumped()) {
                     return List.of();
                 }
-                return handedOver(after, stop.get().registers().getOrDefault("r28", 0L), firmware, oldFdescIp);
+                List<String> out = new ArrayList<>();
+                String text = new String(after.read(stop.get().entry(), 4096), StandardCharsets.ISO_8859_1);
+                if (text.contains(Vmlinux.SYNTHETIC_MARKER)) {
+                    out.add(String.format("the kernel at %#x is handoff's synthetic IA-64 vmlinux, not Linux (no IA-64 "
+                            + "kernel can be downloaded; it has Linux's layout and reports what it was handed on Ski)",
+                            stop.get().entry()));
+                }
+                out.addAll(handedOver(after, stop.get().registers().getOrDefault("r28", 0L), firmware, oldFdescIp));
+                return out;
             }
         };
     }

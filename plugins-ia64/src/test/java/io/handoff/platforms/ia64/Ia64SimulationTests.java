@@ -125,6 +125,15 @@ class Ia64SimulationTests {
         }
     }
 
+    @Test
+    void saysWhenTheKernelIsTheSyntheticOne() throws IOException {
+        HandoffImage image = Ia64Files.plan(Ia64Files.profile(), Ia64Files.kdump(Ia64Files.synthetic(tmp),
+                Optional.empty(), "x"));
+        Trace t = run(image, ReferenceMachine.Options.defaults());
+        assertThat(t.events()).contains("the kernel at 0x10000000 is handoff's synthetic IA-64 vmlinux, not Linux (no "
+                + "IA-64 kernel can be downloaded; it has Linux's layout and reports what it was handed on Ski)");
+    }
+
     @Nested
     class Kexec {
         @Test
