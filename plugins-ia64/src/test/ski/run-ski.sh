@@ -187,32 +187,43 @@ rc=$?
 set -e
 if [ -n "$trace" ]; then
   # the traced UART's bytes (Ski's "r33 = N" lines), then what Ski wrote itself (SSC_PUTCHAR)
-  { python3 - "$dir/ski.txt" <<'PY'
-import re, sys
-out = bytearray(int(m.group(1), 16) & 0xff for m in re.finditer(r"^r33 = ([0-9a-f]+)$", open(sys.argv[1], encoding="latin-1").read(), re.M))
-sys.stdout.buffer.write(bytes(out))
-PY
+  # (Ski's text is read with \r as a line end too; the value's low byte, as an octal escape for printf %b)
+  { printf '%b' "$(tr '\r' '\n' < "$dir/ski.txt" | LC_ALL=C awk '
+      /^r33 = [0-9a-f]+$/ {
+        v = substr($0, 7)
+        if (length(v) < 2) v = "0" v
+        printf "\\0%03o", 16 * (index("0123456789abcdef", substr(v, length(v) - 1, 1)) - 1) \
+                           + index("0123456789abcdef", substr(v, length(v), 1)) - 1
+      }')"
     cat "$work/stdout"; } | tr -d '\000-\011\013-\037' > "$dir/console.txt"
 else
   tr -d '\000-\011\013-\037' < "$work/stdout" > "$dir/console.txt"
 fi
 if [ -n "$bmc_data" ]; then
   # Ski's dd prints the log as little-endian 64-bit words: back to bytes, as many writes as "eval *LP" counted
-  python3 - "$dir/ski.txt" "$log" > "$dir/bmc.txt" <<'PY'
-import re, sys
-base = int(sys.argv[2], 16)
-out = bytearray()
-count = 0
-for line in open(sys.argv[1], encoding="latin-1"):
-    c = re.match(r"^Hex: ([0-9a-f]+) ", line)
-    if c:
-        count = int(c.group(1), 16)
-    m = re.match(r"^([0-9a-f]{16}) ([0-9a-f]{16}) ([0-9a-f]{16})", line)
-    if m and base <= int(m.group(1), 16) < base + 0x1000:
-        for w in m.group(2, 3):
-            out += int(w, 16).to_bytes(8, "little")
-print(" ".join(("c%02x" if out[2 * i] else "%02x") % out[2 * i + 1] for i in range(count)))
-PY
+  # (the last "Hex: N " line is the count; a line "ADDR W1 W2 ...", 16 hex digits each, with ADDR in the log's
+  # 4 KiB gives 16 bytes; each write is 2 bytes: cNN when its first byte is not 0, else NN)
+  tr '\r' '\n' < "$dir/ski.txt" | LC_ALL=C awk -v lo="$(printf '%016x' $((log)))" \
+      -v hi="$(printf '%016x' $((log + 0x1000)))" '
+    function hex16(s) { return length(s) == 16 && s ~ /^[0-9a-f]+$/ }
+    /^Hex: [0-9a-f]+ / {
+      c = substr($0, 6); c = substr(c, 1, index(c, " ") - 1)
+      count = 0
+      for (i = 1; i <= length(c); i++) count = count * 16 + index("0123456789abcdef", substr(c, i, 1)) - 1
+    }
+    hex16(substr($0, 1, 16)) && substr($0, 17, 1) == " " && hex16(substr($0, 18, 16)) &&
+    substr($0, 34, 1) == " " && hex16(substr($0, 35, 16)) {
+      a = substr($0, 1, 16)
+      if (a "" >= lo "" && a "" < hi "") # (as strings: both 16 hex digits)
+        for (w = 18; w <= 35; w += 17)
+          for (i = 14; i >= 0; i -= 2) b[n++] = substr($0, w + i, 2)
+    }
+    END {
+      if (2 * count > n) { print "run-ski.sh: the BMC log has " int(n / 2) " writes, Ski counted " count > "/dev/stderr"; exit 1 }
+      line = ""
+      for (i = 0; i < count; i++) line = line (i ? " " : "") (b[2 * i] != "00" ? "c" : "") b[2 * i + 1]
+      print line
+    }' > "$dir/bmc.txt"
 fi
 # how it ended: the kernel's SSC_EXIT ends Ski at once; otherwise the script printed ip and r8 where it stopped
 stopped=$(sed -n 's/^ip = \([0-9a-fA-F]*\)$/\1/p' "$dir/ski.txt" | tail -n 1)

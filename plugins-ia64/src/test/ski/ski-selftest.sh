@@ -48,21 +48,27 @@ run() {
   "$out/make-load" "$1" "$image" "$halted" "$out/vmlinux" "$out/$1"
   bash "$here/run-ski.sh" "$out/$1" > "$out/$1/end" || true
 }
+# in_order FILE LINE...: every LINE is a line of FILE, in this order (else says which is missing, returns 1)
+in_order() {
+  local LC_ALL=C text want pos=0
+  local -a lines
+  text=$(cat "$1"; echo .) # (the dot keeps the text's last newlines; \r\n and \r end lines too)
+  text=${text%.}
+  text=${text//$'\r\n'/$'\n'}
+  text=${text//$'\r'/$'\n'}
+  mapfile -t lines <<<"$text" # (a text ending in a newline ends in an empty line)
+  shift
+  for want in "$@"; do
+    while [ $pos -lt ${#lines[@]} ] && [ "${lines[pos]}" != "$want" ]; do pos=$((pos + 1)); done
+    if [ $pos -ge ${#lines[@]} ]; then echo "missing (in order): $want" >&2; return 1; fi
+    pos=$((pos + 1))
+  done
+}
 # expect SCENARIO WHAT LINE...: every line is in the console output, in this order
 expect() {
   local s=$1 what=$2
   shift 2
-  if python3 - "$out/$s/console.txt" "$@" <<'PY'
-import sys
-text = open(sys.argv[1], encoding="latin-1").read().split("\n")
-pos = 0
-for want in sys.argv[2:]:
-    try:
-        pos = text.index(want, pos) + 1
-    except ValueError:
-        print("missing (in order): " + want, file=sys.stderr)
-        sys.exit(1)
-PY
+  if in_order "$out/$s/console.txt" "$@"
   then ok "$s: $what"; else bad "$s: $what"; sed 's/^/    /' "$out/$s/console.txt" >&2; fi
 }
 ended() { # ended SCENARIO LINE
