@@ -46,7 +46,6 @@ public record Ia64KexecToolsRun(String mode, CapturedLoad load, Path outDir, Str
     public static final long PAGE_SIZE = 16 * 1024;
     public static final int BOOT_PARAM_SIZE = 4096;
 
-    private static final Pattern SEGMENT_LINE = Pattern.compile("(\\d+) 0x([0-9a-f]+) 0x([0-9a-f]+) 0x([0-9a-f]+)");
     private static final long TIMEOUT_SECONDS = 300;
 
     /** The raw outcome of one run: exit status and output, for runs expected to fail. */
@@ -123,46 +122,14 @@ public record Ia64KexecToolsRun(String mode, CapturedLoad load, Path outDir, Str
 
     /** Parse segments.txt and segN.bin of an output directory. */
     static CapturedLoad parse(Path outDir, byte[] kernel, byte[] initrd, OptionalLong memmapSize) throws IOException {
-        List<String> lines = Files.readAllLines(outDir.resolve("segments.txt"), StandardCharsets.US_ASCII);
-        long entry = -1;
-        long flags = -1;
-        int declared = -1;
-        List<long[]> rows = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).trim();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            Matcher m = SEGMENT_LINE.matcher(line);
-            if (line.startsWith("entry ")) {
-                entry = Long.parseUnsignedLong(line.substring(8), 16);
-            } else if (line.startsWith("flags ")) {
-                flags = Long.parseUnsignedLong(line.substring(8), 16);
-            } else if (line.startsWith("segments ")) {
-                declared = Integer.parseInt(line.substring(9));
-            } else if (m.matches()) {
-                rows.add(new long[] {Long.parseLong(m.group(1)), Long.parseUnsignedLong(m.group(2), 16),
-                    Long.parseUnsignedLong(m.group(3), 16), Long.parseUnsignedLong(m.group(4), 16)});
-            } else {
-                throw new IllegalStateException(outDir.resolve("segments.txt") + ": line " + (i + 1)
-                        + ": cannot parse '" + line + "'");
-            }
-        }
-        if (entry == -1 || flags == -1 || declared != rows.size()) {
-            throw new IllegalStateException(outDir.resolve("segments.txt") + ": entry, flags or segment count missing");
-        }
+        KexecToolsRun.ShimOutput out = KexecToolsRun.ShimOutput.read(outDir);
         List<byte[]> loads = ptLoadBytes(kernel);
         List<LoadedSegment> segments = new ArrayList<>();
-        for (long[] row : rows) {
-            byte[] data = Files.readAllBytes(outDir.resolve("seg" + row[0] + ".bin"));
-            if (data.length != row[3]) {
-                throw new IllegalStateException(outDir.resolve("seg" + row[0] + ".bin") + ": " + data.length
-                        + " bytes, segments.txt says bufsz " + row[3]);
-            }
-            String role = identify(data, row[1], row[2], entry, loads, initrd, memmapSize);
-            segments.add(new LoadedSegment(role, row[1], row[2], row[3], data));
+        for (LoadedSegment s : out.segments()) {
+            String role = identify(s.data(), s.mem(), s.memsz(), out.entry(), loads, initrd, memmapSize);
+            segments.add(new LoadedSegment(role, s.mem(), s.memsz(), s.bufsz(), s.data()));
         }
-        return new CapturedLoad("kexec-tools", entry, flags, segments);
+        return new CapturedLoad("kexec-tools", out.entry(), out.flags(), segments);
     }
 
     private static String identify(byte[] data, long mem, long memsz, long entry, List<byte[]> loads, byte[] initrd,

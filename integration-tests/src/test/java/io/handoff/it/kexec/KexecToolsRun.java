@@ -92,36 +92,55 @@ public record KexecToolsRun(CapturedLoad load, Path outDir, String debugOutput) 
         }
     }
 
+    /** What the capture shim wrote for one kexec_load: entry, flags and each segment with its bytes. */
+    record ShimOutput(long entry, long flags, List<LoadedSegment> segments) {
+        /** Read segments.txt and segN.bin of a shim output directory; each segment's role is still empty. */
+        static ShimOutput read(Path outDir) throws IOException {
+            List<String> lines = Files.readAllLines(outDir.resolve("segments.txt"), StandardCharsets.US_ASCII);
+            long entry = -1;
+            long flags = -1;
+            int declared = -1;
+            List<long[]> rows = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).trim();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                Matcher m = SEGMENT_LINE.matcher(line);
+                if (line.startsWith("entry ")) {
+                    entry = Long.parseUnsignedLong(line.substring(8), 16);
+                } else if (line.startsWith("flags ")) {
+                    flags = Long.parseUnsignedLong(line.substring(8), 16);
+                } else if (line.startsWith("segments ")) {
+                    declared = Integer.parseInt(line.substring(9));
+                } else if (m.matches()) {
+                    rows.add(new long[] {Long.parseLong(m.group(1)), Long.parseUnsignedLong(m.group(2), 16),
+                        Long.parseUnsignedLong(m.group(3), 16), Long.parseUnsignedLong(m.group(4), 16)});
+                } else {
+                    throw new IllegalStateException(outDir.resolve("segments.txt") + ": line " + (i + 1)
+                            + ": cannot parse '" + line + "'");
+                }
+            }
+            if (entry == -1 || flags == -1 || declared != rows.size()) {
+                throw new IllegalStateException(outDir.resolve("segments.txt")
+                        + ": entry, flags or segment count missing");
+            }
+            List<LoadedSegment> segments = new ArrayList<>();
+            for (long[] row : rows) {
+                byte[] data = Files.readAllBytes(outDir.resolve("seg" + row[0] + ".bin"));
+                if (data.length != row[3]) {
+                    throw new IllegalStateException(outDir.resolve("seg" + row[0] + ".bin") + ": " + data.length
+                            + " bytes, segments.txt says bufsz " + row[3]);
+                }
+                segments.add(new LoadedSegment("", row[1], row[2], row[3], data));
+            }
+            return new ShimOutput(entry, flags, segments);
+        }
+    }
+
     /** Parse segments.txt and segN.bin of an output directory; package-visible for tests on saved runs. */
     static CapturedLoad parse(Path outDir, String debug, byte[] initrdBytes) throws IOException {
-        List<String> lines = Files.readAllLines(outDir.resolve("segments.txt"), StandardCharsets.US_ASCII);
-        long entry = -1;
-        long flags = -1;
-        int declared = -1;
-        List<long[]> rows = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i).trim();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            Matcher m = SEGMENT_LINE.matcher(line);
-            if (line.startsWith("entry ")) {
-                entry = Long.parseUnsignedLong(line.substring(8), 16);
-            } else if (line.startsWith("flags ")) {
-                flags = Long.parseUnsignedLong(line.substring(8), 16);
-            } else if (line.startsWith("segments ")) {
-                declared = Integer.parseInt(line.substring(9));
-            } else if (m.matches()) {
-                rows.add(new long[] {Long.parseLong(m.group(1)), Long.parseUnsignedLong(m.group(2), 16),
-                    Long.parseUnsignedLong(m.group(3), 16), Long.parseUnsignedLong(m.group(4), 16)});
-            } else {
-                throw new IllegalStateException(outDir.resolve("segments.txt") + ": line " + (i + 1)
-                        + ": cannot parse '" + line + "'");
-            }
-        }
-        if (entry < 0 || flags < 0 || declared != rows.size()) {
-            throw new IllegalStateException(outDir.resolve("segments.txt") + ": entry, flags or segment count missing");
-        }
+        ShimOutput out = ShimOutput.read(outDir);
         Map<Long, String> byDebug = new HashMap<>();
         DEBUG_LINES.forEach((role, pattern) -> {
             Matcher m = pattern.matcher(debug);
@@ -130,16 +149,11 @@ public record KexecToolsRun(CapturedLoad load, Path outDir, String debugOutput) 
             }
         });
         List<LoadedSegment> segments = new ArrayList<>();
-        for (long[] row : rows) {
-            byte[] data = Files.readAllBytes(outDir.resolve("seg" + row[0] + ".bin"));
-            if (data.length != row[3]) {
-                throw new IllegalStateException(outDir.resolve("seg" + row[0] + ".bin") + ": " + data.length
-                        + " bytes, segments.txt says bufsz " + row[3]);
-            }
-            String role = identify(data, initrdBytes, byDebug.get(row[1]), row[1]);
-            segments.add(new LoadedSegment(role, row[1], row[2], row[3], data));
+        for (LoadedSegment s : out.segments()) {
+            String role = identify(s.data(), initrdBytes, byDebug.get(s.mem()), s.mem());
+            segments.add(new LoadedSegment(role, s.mem(), s.memsz(), s.bufsz(), s.data()));
         }
-        return new CapturedLoad("kexec-tools", entry, flags, segments);
+        return new CapturedLoad("kexec-tools", out.entry(), out.flags(), segments);
     }
 
     // Content first, the -d line second; a disagreement means our reading of kexec-tools is wrong, so fail.
