@@ -3,7 +3,10 @@
 #
 # Kernel command line:
 #   hq.notes=CPU:ADDRESS:SIZE,...   the first kernel's crash_notes (kdump-handoff), for the capture kernel
-#   hq.scenario=kdump-kexec-tools | kdump-handoff | corrupt-handoff | reboot-handoff | reboot-kexec-tools | shell
+#   hq.scenario=kdump-kexec-tools | kdump-handoff | corrupt-handoff | reboot-handoff | reboot-kexec-tools |
+#               capture-profile | shell
+#   hq.efivar=VALUE  (UEFI guests) the value the first kernel wrote to the EFI variable HandoffTest-$efiguid, for
+#               the kernel that boots next to read back
 #   hq.env=PATH     a shell file on the host (seen through the 9p host root) with HQ_* settings (run-guest.sh)
 #   hq.stage=capture | second   set by the loader's --append for the kernel that boots next
 # Console lines for the host start with "HQ: "; data goes out on ttyS1 between BEGIN/END lines, base64.
@@ -14,13 +17,14 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 
-scenario=shell; stage=first; envfile=; notes=
+scenario=shell; stage=first; envfile=; notes=; efivar=
 for a in $(cat /proc/cmdline); do
   case "$a" in
     hq.scenario=*) scenario=${a#hq.scenario=};;
     hq.stage=*) stage=${a#hq.stage=};;
     hq.env=*) envfile=${a#hq.env=};;
     hq.notes=*) notes=${a#hq.notes=};;
+    hq.efivar=*) efivar=${a#hq.efivar=};;
   esac
 done
 kv=$(uname -r)
@@ -89,10 +93,86 @@ vmcore_notes() {
     done < /tmp/loads
   done
 }
+# EFI (UEFI guests only: nothing is printed or written on a BIOS guest)
+efiguid=8f1e4a52-3c1d-4b5e-9a27-6d0c2b7e1f30
+efivar_file=/sys/firmware/efi/efivars/HandoffTest-$efiguid
+efivarfs_up() {
+  modules efivarfs
+  grep -q ' /sys/firmware/efi/efivars ' /proc/mounts || mount -t efivarfs efivarfs /sys/firmware/efi/efivars
+}
+efi_report() { # the EFI state of this kernel, and the variable of the kernel before it read back
+  if [ ! -d /sys/firmware/efi ]; then
+    [ -n "$efivar" ] && say "EFI: no /sys/firmware/efi (EFI NOT passed)"
+    return
+  fi
+  say "EFI: /sys/firmware/efi present, fw_platform_size $(cat /sys/firmware/efi/fw_platform_size 2>/dev/null)," \
+      "runtime-map entries $(ls /sys/firmware/efi/runtime-map 2>/dev/null | wc -l)"
+  dmesg | grep -iE 'efi' | grep -iE 'virtual mode|runtime|unable|fail|error|setup_data|EFI v' | sed 's/^/HQ: efi dmesg: /' | head -20
+  dmesg | grep -q 'Unable to switch EFI into virtual mode' && say "EFI: Unable to switch EFI into virtual mode"
+  efivarfs_up
+  n=$(ls /sys/firmware/efi/efivars 2>/dev/null | wc -l)
+  say "EFI: efivars readable: $n variables"
+  if [ -n "$efivar" ]; then
+    if [ -r "$efivar_file" ]; then
+      got=$(tail -c +5 "$efivar_file")
+      attr=$(head -c 4 "$efivar_file" | hexdump -v -e '1/4 "%u"')
+      [ "$got" = "$efivar" ] && say "EFI: variable read back: $got (attributes $attr)" \
+        || say "EFI: variable MISMATCH: got '$got' want '$efivar'"
+    else
+      say "EFI: variable HandoffTest-$efiguid MISSING"
+    fi
+  fi
+}
+efi_write() { # first kernel of a UEFI guest: write the variable the next kernel reads back; sets $efivar
+  [ -d /sys/firmware/efi ] || return 0
+  efi_report
+  efivar="handoff-$scenario-$(cut -d' ' -f1 /proc/uptime | tr . -)"
+  { printf '\007\000\000\000'; printf '%s' "$efivar"; } > /tmp/efivar
+  # one write(2) of attributes + data, as efivarfs requires
+  cat /tmp/efivar > "$efivar_file" 2>/tmp/efivar.err || say "EFI: writing the variable failed: $(cat /tmp/efivar.err)"
+  [ "$(tail -c +5 "$efivar_file" 2>/dev/null)" = "$efivar" ] && say "EFI: variable written: $efivar" \
+    || { say "EFI: variable NOT written"; efivar=; }
+}
+# A machine profile (what handoff capture and kexec-tools read), as a tar on the data channel (PROFILE)
+capture_profile() {
+  p=/tmp/profile; rm -rf $p; mkdir -p $p/proc $p/sys/kernel/boot_params $p/sys/firmware
+  cp /proc/iomem /proc/cmdline $p/proc/
+  grep -E ' (_text|_stext|_etext|_edata|_end|startup_64)$' /proc/kallsyms > $p/proc/kallsyms
+  head -c 65536 /proc/kcore > $p/proc/kcore
+  for f in vmcoreinfo kexec_crash_size kexec_crash_loaded boot_params/version boot_params/data; do
+    cat /sys/kernel/$f > $p/sys/kernel/$f
+  done
+  for d in /sys/devices/system/cpu/cpu[0-9]*; do
+    [ -r $d/crash_notes ] || continue
+    mkdir -p $p$d; cat $d/crash_notes > $p$d/crash_notes; cat $d/crash_notes_size > $p$d/crash_notes_size
+  done
+  for d in /sys/firmware/memmap/*; do
+    mkdir -p $p$d; for f in start end type; do cat $d/$f > $p$d/$f; done
+  done
+  if [ -d /sys/firmware/efi ]; then
+    e=/sys/firmware/efi; mkdir -p $p$e/runtime-map
+    for f in systab fw_vendor runtime config_table fw_platform_size; do [ -r $e/$f ] && cat $e/$f > $p$e/$f; done
+    # kexec-tools reads runtime-map in readdir order, which is kernfs hash order, not numeric: keep it (busybox
+    # find lists a directory in readdir order, unsorted)
+    find $e/runtime-map -mindepth 1 -maxdepth 1 | sed 's@.*/@@' > $p$e/runtime-map/ORDER
+    for n in $(cat $p$e/runtime-map/ORDER); do
+      mkdir -p $p$e/runtime-map/$n
+      for f in type phys_addr virt_addr num_pages attribute; do cat $e/runtime-map/$n/$f > $p$e/runtime-map/$n/$f; done
+    done
+  fi
+  { find /sys/firmware -maxdepth 2 | sort; } > $p/sys-firmware-listing.txt
+  uname -r > $p/uname-r.txt
+  say "profile: runtime-map order $(tr '\n' ' ' < $p/sys/firmware/efi/runtime-map/ORDER 2>/dev/null)"
+  say "profile: crash kernel $(grep -i 'crash kernel' /proc/iomem | tr -s ' ')"
+  (cd $p && tar cf /tmp/profile.tar .)
+  say "profile: $(tar tf /tmp/profile.tar | wc -l) entries, $(stat -c %s /tmp/profile.tar) bytes"
+  send PROFILE /tmp/profile.tar
+}
 # ---------------------------------------------------------------- the capture kernel (kdump)
 if [ -e /proc/vmcore ]; then
   say "CAPTURE KERNEL UP at uptime $(up)"
   say "cmdline: $(cat /proc/cmdline)"
+  efi_report
   say "vmcore size $(stat -c %s /proc/vmcore)"
   head -c 64 /proc/vmcore | hexdump -C | sed 's/^/HQ: vmcore: /'
   magic=$(head -c 4 /proc/vmcore | hexdump -v -e '4/1 "%02x"')
@@ -124,6 +204,7 @@ fi
 if [ "$stage" = second ]; then
   say "SECOND KERNEL UP at uptime $(up)"
   say "cmdline: $(cat /proc/cmdline)"
+  efi_report
   finish second
 fi
 
@@ -131,6 +212,7 @@ fi
 say "FIRST KERNEL UP at uptime $(up), scenario $scenario"
 grep -i "crash kernel" /proc/iomem | sed 's/^/HQ: iomem: /'
 [ "$scenario" = shell ] && exec setsid cttyhack sh
+if [ "$scenario" = capture-profile ]; then capture_profile; finish profile; fi
 
 ipmi_up
 ipmitool mc info 2>&1 | grep -E "IPMI Version|Device ID" | sed 's/^/HQ: mc: /'
@@ -160,8 +242,9 @@ loaded() { # WHAT
   say "$1 in $(awk "BEGIN{print $(up)-$t0}") s"
 }
 
-append_capture="console=ttyS0 irqpoll nr_cpus=1 reset_devices hq.stage=capture hq.scenario=$scenario"
-append_second="console=ttyS0 hq.stage=second hq.scenario=$scenario"
+efi_write
+append_capture="console=ttyS0 irqpoll nr_cpus=1 reset_devices hq.stage=capture hq.scenario=$scenario${efivar:+ hq.efivar=$efivar}"
+append_second="console=ttyS0 hq.stage=second hq.scenario=$scenario${efivar:+ hq.efivar=$efivar}"
 t0=$(up)
 case "$scenario" in
   kdump-kexec-tools)

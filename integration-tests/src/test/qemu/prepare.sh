@@ -1,6 +1,6 @@
 #!/bin/bash
 # Prepare a QEMU end-to-end run of handoff: install what is missing (QEMU, busybox, ipmitool, makedumpfile,
-# cpio, kmod, kexec-tools), fetch the Debian kernel (framework/launcher/src/dist/libexec/debian-kernel.sh),
+# cpio, kmod, kexec-tools, ovmf), fetch the Debian kernel (framework/launcher/src/dist/libexec/debian-kernel.sh),
 # run depmod on its modules and build the guest initramfs.
 #
 # Usage: prepare.sh WORKDIR
@@ -22,6 +22,8 @@ command -v makedumpfile >/dev/null || need+=(makedumpfile)
 command -v cpio >/dev/null || need+=(cpio)
 command -v depmod >/dev/null || [ -x /sbin/depmod ] || need+=(kmod)
 command -v kexec >/dev/null || [ -x /usr/sbin/kexec ] || need+=(kexec-tools)
+# UEFI scenarios (run-guest.sh HQ_FIRMWARE=ovmf) boot through OVMF from the Debian package, never a copy in the tree
+[ -r /usr/share/OVMF/OVMF_CODE_4M.fd ] && [ -r /usr/share/OVMF/OVMF_VARS_4M.fd ] || need+=(ovmf)
 if [ ${#need[@]} -gt 0 ]; then
   echo "prepare.sh: installing ${need[*]}" >&2
   apt-get update -qq >&2

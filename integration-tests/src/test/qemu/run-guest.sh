@@ -7,6 +7,10 @@
 #   HQ_HANDOFF_OPTS extra options for 'handoff load'     HQ_KEXEC_OPTS extra options for kexec-tools
 #   HQ_JAVA_OPTS    JVM options in the guest             HQ_INITRD     initrd for the next kernel (default: the guest's)
 #   HQ_STOP_ON      a regular expression: QEMU is stopped as soon as a serial line matches it
+#   HQ_FIRMWARE     bios (default) or ovmf: boot through UEFI (Debian's OVMF_CODE_4M.fd read-only as pflash 0, a
+#                   fresh writable copy of OVMF_VARS_4M.fd as pflash 1, WORKDIR/NAME.vars; -kernel uses the EFI stub)
+#   HQ_MACHINE      QEMU machine type (default pc)        HQ_MEM   guest memory in MiB (default 1024)
+#   HQ_CRASHKERNEL  the crashkernel= value (default 256M)
 # Output: WORKDIR/NAME.log (ttyS0, each line stamped with host seconds since QEMU started),
 #         WORKDIR/NAME.ttyS1 (the data channel), WORKDIR/NAME.qemu (QEMU's stderr).
 # Exit status: QEMU's (124 = timed out; QEMU exits 0 when HQ_STOP_ON stops it).
@@ -25,11 +29,22 @@ HQ_HANDOFF_OPTS='${HQ_HANDOFF_OPTS:-}'
 HQ_KEXEC_OPTS='${HQ_KEXEC_OPTS:-}'
 HQ_JAVA_OPTS='-Djna.tmpdir=/run/hq -Djava.io.tmpdir=/run/hq -XX:-UsePerfData -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto ${HQ_JAVA_OPTS:-}'
 ENV
-rm -f "$work/$name".{log,ttyS1,qemu,pid}
+rm -f "$work/$name".{log,ttyS1,qemu,pid,vars}
+firmware=()
+case "${HQ_FIRMWARE:-bios}" in
+  bios) ;;
+  ovmf)
+    code=/usr/share/OVMF/OVMF_CODE_4M.fd; vars=/usr/share/OVMF/OVMF_VARS_4M.fd
+    [ -r "$code" ] && [ -r "$vars" ] || { echo "run-guest.sh: no OVMF (apt-get install ovmf)" >&2; exit 3; }
+    cp "$vars" "$work/$name.vars"
+    firmware=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+              -drive "if=pflash,format=raw,unit=1,file=$work/$name.vars");;
+  *) echo "run-guest.sh: HQ_FIRMWARE must be bios or ovmf" >&2; exit 2;;
+esac
 t0=$(date +%s.%N)
-timeout --foreground "$tmo" qemu-system-x86_64 -accel tcg -cpu qemu64 -smp 2 -m 1024 \
-  -kernel "$work/vmlinuz" -initrd "$work/initrd.cpio.gz" \
-  -append "console=ttyS0 crashkernel=256M panic=-1 hq.scenario=$scenario hq.env=$work/$name.env ${HQ_APPEND:-}" \
+timeout --foreground "$tmo" qemu-system-x86_64 -machine "${HQ_MACHINE:-pc}" -accel tcg -cpu qemu64 -smp 2 \
+  -m "${HQ_MEM:-1024}" "${firmware[@]}" -kernel "$work/vmlinuz" -initrd "$work/initrd.cpio.gz" \
+  -append "console=ttyS0 crashkernel=${HQ_CRASHKERNEL:-256M} panic=-1 hq.scenario=$scenario hq.env=$work/$name.env ${HQ_APPEND:-}" \
   -display none -monitor none -serial stdio -serial "file:$work/$name.ttyS1" -no-reboot \
   -device ipmi-bmc-sim,id=bmc0 -device isa-ipmi-kcs,bmc=bmc0 \
   -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
