@@ -15,6 +15,11 @@
  *                           kexec_file_load fails with ENOSYS (the emulated machine has none)
  *   HANDOFF_SHIM_PAGESIZE   page size reported by getpagesize() and sysconf(_SC_PAGESIZE) (e.g. 16384)
  *
+ * A profile directory holding a file named ORDER (sys/firmware/efi/runtime-map/ORDER: the readdir order the
+ * capture saw, one name a line) is listed by readdir() in that order, ".", ".." first and ORDER itself hidden:
+ * kexec-tools copies the EFI runtime map in readdir order, which on the captured machine was kernfs hash
+ * order, and the host file system's order of the profile copy is neither.
+ *
  * kexec_load is intercepted at syscall(); the kernel is never asked to load anything and 0 is returned.
  * The number intercepted is this host's SYS_kexec_load: kexec-tools takes __NR_kexec_load from the host's
  * <sys/syscall.h> whatever --target says (kexec/kexec-syscall.h only defines it when the header does not),
@@ -120,11 +125,113 @@ FILE *fopen64(const char *path, const char *mode) {
     return real(p, mode);
 }
 
+/* A directory listed in the order of its ORDER file: the names, and the next one readdir() returns. */
+struct ordered_dir {
+    DIR *dir;
+    char **names;
+    size_t count;
+    size_t next;
+    struct dirent entry;
+};
+#define MAX_ORDERED_DIRS 16
+static struct ordered_dir ordered_dirs[MAX_ORDERED_DIRS];
+
+/* Read DIR_PATH/ORDER for the opened dir; no ORDER file: the directory keeps the file system's order. */
+static void track_order(DIR *dir, const char *dir_path) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/ORDER", dir_path);
+    static FILE *(*real_fopen)(const char *, const char *);
+    if (real_fopen == NULL) real_fopen = next_symbol("fopen");
+    FILE *f = real_fopen(path, "r");
+    if (f == NULL) {
+        return;
+    }
+    for (int i = 0; i < MAX_ORDERED_DIRS; i++) {
+        struct ordered_dir *o = &ordered_dirs[i];
+        if (o->dir != NULL) {
+            continue;
+        }
+        o->dir = dir;
+        o->count = 2;
+        o->next = 0;
+        o->names = malloc(2 * sizeof(char *));
+        o->names[0] = strdup(".");
+        o->names[1] = strdup("..");
+        char line[256];
+        while (fgets(line, sizeof line, f) != NULL) {
+            line[strcspn(line, "\r\n")] = '\0';
+            if (line[0] == '\0') {
+                continue;
+            }
+            o->names = realloc(o->names, (o->count + 1) * sizeof(char *));
+            o->names[o->count++] = strdup(line);
+        }
+        break;
+    }
+    fclose(f);
+}
+
+static struct ordered_dir *ordered(DIR *dir) {
+    for (int i = 0; dir != NULL && i < MAX_ORDERED_DIRS; i++) {
+        if (ordered_dirs[i].dir == dir) {
+            return &ordered_dirs[i];
+        }
+    }
+    return NULL;
+}
+
 DIR *opendir(const char *path) {
     static DIR *(*real)(const char *);
     if (real == NULL) real = next_symbol("opendir");
     MAPPED(p, path);
-    return real(p);
+    DIR *dir = real(p);
+    if (dir != NULL && p != path) {
+        track_order(dir, p);
+    }
+    return dir;
+}
+
+struct dirent *readdir(DIR *dir) {
+    static struct dirent *(*real)(DIR *);
+    if (real == NULL) real = next_symbol("readdir");
+    struct ordered_dir *o = ordered(dir);
+    if (o == NULL) {
+        return real(dir);
+    }
+    if (o->next >= o->count) {
+        return NULL;
+    }
+    memset(&o->entry, 0, sizeof o->entry);
+    o->entry.d_ino = o->next + 1;
+    o->entry.d_off = (off_t) (o->next + 1);
+    o->entry.d_reclen = sizeof o->entry;
+    o->entry.d_type = DT_DIR;
+    snprintf(o->entry.d_name, sizeof o->entry.d_name, "%s", o->names[o->next++]);
+    return &o->entry;
+}
+
+/* On 64-bit glibc readdir64 is the same function; binaries built with _FILE_OFFSET_BITS=64 may call it. */
+struct dirent64 *readdir64(DIR *dir) {
+    static struct dirent64 *(*real)(DIR *);
+    if (real == NULL) real = next_symbol("readdir64");
+    if (ordered(dir) == NULL) {
+        return real(dir);
+    }
+    return (struct dirent64 *) readdir(dir);
+}
+
+int closedir(DIR *dir) {
+    static int (*real)(DIR *);
+    if (real == NULL) real = next_symbol("closedir");
+    struct ordered_dir *o = ordered(dir);
+    if (o != NULL) {
+        for (size_t i = 0; i < o->count; i++) {
+            free(o->names[i]);
+        }
+        free(o->names);
+        memset(o, 0, sizeof *o);
+    }
+    return real(dir);
 }
 #undef FAIL_VALUE
 

@@ -8,7 +8,8 @@
 # The LD_PRELOAD shim (../native/kexec_capture_shim.c) is built with gcc into OUTDIR/.shim when missing
 # or older than its source. The CPU count is the number of cpuN directories of the profile; getrandom
 # fails, as in an early-boot kernel without entropy (no RNG-seed setup_data segment).
-# Environment: KEXEC (default: kexec on PATH), HANDOFF_SHIM_SO (use a prebuilt shim).
+# Environment: KEXEC (default: kexec on PATH), HANDOFF_SHIM_SO (use a prebuilt shim), KEXEC_LOAD (-p, the
+# default: a crash kernel; -l: a kernel for kexec -e).
 set -euo pipefail
 
 if [ $# -lt 5 ]; then
@@ -46,7 +47,7 @@ set +e
 # The extra arguments go before the kernel: kexec-tools 2.0.25 drops the --append text when an x86 option such
 # as --pass-memmap-cmdline follows it (the capture kernel then gets only acpi_rsdp=, elfcorehdr= and memmap=).
 HANDOFF_SHIM_ROOT="$profile" HANDOFF_SHIM_OUT="$out" HANDOFF_SHIM_NPROC="$nproc" HANDOFF_SHIM_GETRANDOM=fail \
-LD_PRELOAD="$shim" "$kexec_bin" -p -d "$@" "$kernel" --initrd="$initrd" --append="$append" 2>"$out/kexec-d.txt"
+LD_PRELOAD="$shim" "$kexec_bin" "${KEXEC_LOAD:--p}" -d "$@" "$kernel" --initrd="$initrd" --append="$append" 2>"$out/kexec-d.txt"
 rc=$?
 set -e
 if [ $rc -ne 0 ] || [ ! -f "$out/segments.txt" ]; then

@@ -56,11 +56,23 @@ public record KexecToolsRun(CapturedLoad load, Path outDir, String debugOutput) 
      */
     public static KexecToolsRun run(Path profile, Path kernel, Path initrd, String append, Path outDir,
                                     List<String> extraArgs) {
+        return run(profile, kernel, initrd, append, outDir, extraArgs, true);
+    }
+
+    /**
+     * Run {@code kexec -p -d} (crash) or {@code kexec -l -d} for the profile and parse what it would have loaded.
+     *
+     * @param crash {@code kexec -p} when true, {@code kexec -l} when false
+     * @see #run(Path, Path, Path, String, Path, List)
+     */
+    public static KexecToolsRun run(Path profile, Path kernel, Path initrd, String append, Path outDir,
+                                    List<String> extraArgs, boolean crash) {
         List<String> command = new ArrayList<>(List.of("bash", Prerequisites.referenceScript().toString(),
                 profile.toString(), kernel.toString(), initrd.toString(), append, outDir.toString()));
         command.addAll(extraArgs);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().put("KEXEC", Prerequisites.kexec().toString());
+        pb.environment().put("KEXEC_LOAD", crash ? "-p" : "-l");
         Path shim = builtShim;
         if (shim != null && System.getenv("HANDOFF_SHIM_SO") == null) {
             pb.environment().put("HANDOFF_SHIM_SO", shim.toString());
