@@ -15,6 +15,7 @@ import io.handoff.api.spi.ShippedPurgatory;
 import io.handoff.api.support.ElfIdent;
 import io.handoff.api.support.FileSlices;
 import io.handoff.api.support.GenericSteps;
+import io.handoff.api.machine.EfiFirmware;
 import io.handoff.api.machine.FirmwareMemmapEntry;
 import io.handoff.api.machine.Iomem;
 import io.handoff.api.machine.IomemEntry;
@@ -224,6 +225,12 @@ public final class X86_64Platform implements Platform {
             warnings.add(image.file() + ": kernel is not relocatable; it is loaded at kernel_alignment anyway, as "
                     + "kexec-tools does for 64-bit entry");
         }
+        boolean noefi = noefi(context);
+        EfiBootData efi = EfiBootData.decide(image, noefi, machine.bootParams(), machine.efiFirmware());
+        efi.reason().ifPresent(reason -> {
+            warnings.add("EFI not passed: " + reason);
+            facts.put("efi", "not passed: " + reason);
+        });
         Optional<MemoryMapPassing> passing = request.crash() ? Optional.of(memoryMapPassing(context)) : Optional.empty();
         if (passing.filter(E820Passing.class::isInstance).isEmpty()) {
             // kexec-tools gives the e820 table the machine's own map unless a crash load passes its map there
@@ -231,7 +238,7 @@ public final class X86_64Platform implements Platform {
         }
         List<PurgatoryStep> moves = new ArrayList<>();
         if (passing.isPresent()) {
-            moves.add(planCrashSegments(context, image, zeroPage, passing.get(), facts));
+            moves.add(planCrashSegments(context, image, zeroPage, passing.get(), facts, noefi));
         }
         if (context.placePurgatory(new Placement(4096, MIN_SETUP_ADDRESS, Long.MAX_VALUE, Direction.TOP_DOWN))
                 .isEmpty()) {
@@ -252,6 +259,11 @@ public final class X86_64Platform implements Platform {
                     new Placement(4096, MIN_INITRD_ADDRESS, Long.MAX_VALUE, Direction.TOP_DOWN));
             zeroPage.setRamdisk(ramdisk.mem(), size);
         }
+        // kexec-tools' setup_linux_system_parameters: the EFI node and map first (setup_efi_info), then the
+        // E820_EXT node (setup_e820), each placed bottom-up and pushed at the head of the setup_data list.
+        if (efi.passed()) {
+            passEfi(context, zeroPage, efi, facts);
+        }
         for (SetupData node : zeroPage.pendingSetupData()) {
             byte[] bytes = zeroPage.setupDataNode(node);
             Segment placed = context.place("setup-data", new SegmentData.Bytes(bytes), bytes.length,
@@ -266,6 +278,38 @@ public final class X86_64Platform implements Platform {
         Map<String, Long> registers = entryRegisters(kernel.mem(), setup.mem());
         return new PlatformPlan(registers.get("rip"), registers, zeroPage.commandLine(), facts, warnings, moves,
                 Optional.of(X86_64Steps.jump(registers)));
+    }
+
+    // setup_efi_data: the SETUP_EFI node (112 bytes) then the runtime map (n x 40 bytes), each page aligned in the
+    // lowest hole at or above 1 MiB (inside the crash region for kdump); efi_info points at the map.
+    private static void passEfi(PlanContext context, ZeroPage zeroPage, EfiBootData efi, Map<String, String> facts) {
+        EfiFirmware firmware = efi.firmware().orElseThrow();
+        Placement lowest = new Placement(4096, MIN_SETUP_DATA_ADDRESS, Long.MAX_VALUE, Direction.BOTTOM_UP);
+        byte[] node = new SetupData(EfiBootData.SETUP_EFI, EfiBootData.setupDataPayload(firmware))
+                .encode(zeroPage.setupDataHead());
+        Segment placedNode = context.place("setup-data", new SegmentData.Bytes(node), node.length, lowest);
+        zeroPage.pushSetupData(placedNode.mem());
+        byte[] map = EfiBootData.runtimeMap(firmware.runtimeMap());
+        Segment placedMap = context.place("efi-runtime-map", new SegmentData.Bytes(map), map.length, lowest);
+        zeroPage.setEfiInfo(efi.efiInfo(placedMap.mem(), map.length));
+        facts.put("efi", String.format("passed: %d runtime regions at %#x (%d bytes), SETUP_EFI at %#x "
+                + "(fw_vendor %#x, runtime %#x, tables %#x, smbios %#x)", firmware.runtimeMap().size(),
+                placedMap.mem(), map.length, placedNode.mem(), firmware.fwVendor(), firmware.runtime(),
+                firmware.configTable(), firmware.smbios()));
+    }
+
+    // -O noefi=true|false, else handoff.platforms.x86_64.noefi
+    private static boolean noefi(PlanContext context) {
+        String option = context.request().options().get("noefi");
+        if (option == null) {
+            return context.settings().getBoolean("noefi");
+        }
+        return switch (option) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new HandoffException(FailureKind.CONFIGURATION, String.format(
+                    "-O noefi=%s: expected true or false", option));
+        };
     }
 
     /**
@@ -289,7 +333,8 @@ public final class X86_64Platform implements Platform {
     // Return purgatory's copy of the low memory the capture kernel runs in to the backup segment, where the ELF core
     // header's first PT_LOAD points.
     private PurgatoryStep planCrashSegments(PlanContext context, BzImage image, ZeroPage zeroPage,
-                                            MemoryMapPassing passing, Map<String, String> facts) {
+                                            MemoryMapPassing passing, Map<String, String> facts,
+                                            boolean noefi) {
         Machine machine = context.machine();
         CrashMemory memory = CrashMemory.of(machine.iomem());
         long backupSize = memory.backupSize();
@@ -310,8 +355,9 @@ public final class X86_64Platform implements Platform {
         Segment elf = context.place("elfcorehdr", new SegmentData.Bytes(header), headerMemsz,
                 new Placement(CrashMemory.GRANULE, 0, Long.MAX_VALUE, Direction.TOP_DOWN));
         CaptureMemoryMap map = memory.captureMap(backup.mem(), elf.mem(), headerMemsz);
-        // kexec-tools passes acpi_rsdp= unless the new kernel gets the EFI runtime map (the efi platform's job)
-        boolean efiMap = image.efiKexec() && machine.view().exists(EFI_RUNTIME_MAP);
+        // kexec-tools' crashdump-x86.c: acpi_rsdp= unless the new kernel supports EFI kexec, noefi is off and the
+        // runtime map directory exists (decided before setup_efi_info's other rules are checked).
+        boolean efiMap = image.efiKexec() && !noefi && machine.view().exists(EFI_RUNTIME_MAP);
         if (!efiMap && zeroPage.acpiRsdp() != 0) {
             zeroPage.appendCommandLine(String.format("acpi_rsdp=0x%x", zeroPage.acpiRsdp()));
         }

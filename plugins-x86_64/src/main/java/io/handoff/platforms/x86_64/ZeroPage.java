@@ -172,6 +172,16 @@ public final class ZeroPage implements BootParameters {
         return node.encode(setupDataHead());
     }
 
+    /**
+     * Make a node the platform placed itself (not queued) the new list head, as kexec-tools' {@code add_setup_data}
+     * does for the {@code SETUP_EFI} node.
+     *
+     * @param address where the node, built with {@code next} = {@link #setupDataHead()}, was placed
+     */
+    public void pushSetupData(long address) {
+        le().putLong(SETUP_DATA_OFFSET, address);
+    }
+
     /** Make the node placed at {@code address} the new list head and take it off the queue. */
     public void linkSetupData(SetupData node, long address) {
         if (!pending.remove(node)) {
@@ -194,6 +204,21 @@ public final class ZeroPage implements BootParameters {
     public void setRamdisk(long address, long size) {
         le().putInt(0x218, (int) address).putInt(0x21C, (int) size)
                 .putInt(0x0C0, (int) (address >>> 32)).putInt(0x0C4, (int) (size >>> 32));
+    }
+
+    /** Return a copy of the 32 bytes of {@code efi_info} (0x1C0). */
+    public byte[] efiInfo() {
+        byte[] out = new byte[EfiBootData.EFI_INFO_SIZE];
+        System.arraycopy(page, EfiBootData.EFI_INFO_OFFSET, out, 0, out.length);
+        return out;
+    }
+
+    /** Replace the 32 bytes of {@code efi_info} (0x1C0), as kexec-tools copies or zeroes them. */
+    public void setEfiInfo(byte[] efiInfo) {
+        if (efiInfo.length != EfiBootData.EFI_INFO_SIZE) {
+            throw new IllegalArgumentException("efi_info is 32 bytes, not " + efiInfo.length);
+        }
+        System.arraycopy(efiInfo, 0, page, EfiBootData.EFI_INFO_OFFSET, efiInfo.length);
     }
 
     /** Set {@code acpi_rsdp_addr} (0x070), for a loader that finds the RSDP elsewhere (EFI systab). */

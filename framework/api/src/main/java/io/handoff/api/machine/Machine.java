@@ -40,4 +40,16 @@ public interface Machine {
 
     /** Return {@code /proc/cmdline} without its trailing newline. */
     String commandLine();
+
+    /**
+     * Return the UEFI firmware under {@code /sys/firmware/efi}, or empty on a machine booted without UEFI.
+     *
+     * <p>The default returns empty, for machines (test doubles) that model no firmware.
+     *
+     * @return the firmware, read on first use
+     * @since 0.2
+     */
+    default Optional<EfiFirmware> efiFirmware() {
+        return Optional.empty();
+    }
 }

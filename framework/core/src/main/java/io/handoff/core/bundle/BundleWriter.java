@@ -70,7 +70,7 @@ public final class BundleWriter {
                     writeSegment(s, segDir.resolve(name));
                     files.add("segments/" + name);
                 }
-                Files.writeString(temp.resolve("manifest.json"), Json.write(manifest(image, files)),
+                Files.writeString(temp.resolve("manifest.json"), Json.write(manifest(image, machine, files)),
                         StandardCharsets.UTF_8);
                 Files.writeString(temp.resolve("plan.txt"), PlanText.render(image, machine, files),
                         StandardCharsets.UTF_8);
@@ -109,6 +109,10 @@ public final class BundleWriter {
     }
 
     static Map<String, Object> manifest(HandoffImage image, List<String> files) {
+        return manifest(image, null, files);
+    }
+
+    static Map<String, Object> manifest(HandoffImage image, Machine machine, List<String> files) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("schema", SCHEMA);
         m.put("platform", image.platformId());
@@ -121,6 +125,9 @@ public final class BundleWriter {
         image.plan().registers().forEach((k, v) -> regs.put(k, hex(v)));
         m.put("registers", regs);
         m.put("commandLine", image.plan().commandLine());
+        if (machine != null) {
+            m.put("firmware", PlanText.firmware(machine));
+        }
         image.crashRegion().ifPresent(r -> {
             // ordered: Map.of's order changes from one run to the next, and a bundle must not
             Map<String, Object> region = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.handoff.core.bundle;
 
+import io.handoff.api.machine.EfiFirmware;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.plan.Segment;
@@ -38,6 +39,7 @@ public final class PlanText {
                 crash ? "kdump (capture kernel loaded into the crash region, booted on panic)"
                       : "kexec (reboot into a new kernel)"));
         t.append(String.format("machine:      %s%n", machine.view().root()));
+        t.append(String.format("firmware:     %s%n", firmware(machine)));
         t.append(String.format("kernel:       %s%n", image.request().kernel()));
         image.request().initrd().ifPresent(i -> t.append(String.format("initrd:       %s%n", i)));
         image.crashRegion().ifPresent(r -> t.append(String.format("crash region: %s%n", range(r))));
@@ -88,6 +90,11 @@ public final class PlanText {
             t.append(String.format("warning: %s%n", w));
         }
         return t.toString();
+    }
+
+    /** Return the machine's firmware as plans show it: {@code UEFI, 64-bit, N runtime regions} or {@code BIOS}. */
+    public static String firmware(Machine machine) {
+        return machine.efiFirmware().map(EfiFirmware::describe).orElse("BIOS");
     }
 
     private static String range(MemoryRange r) {

@@ -24,7 +24,8 @@ public final class MachinePaths {
     public static final String LOCKDOWN = "/sys/kernel/security/lockdown";
 
     /** The EFI files read next to the runtime map (x86 EFI kexec boot). */
-    public static final List<String> EFI_FILES = List.of("systab", "fw_vendor", "runtime", "config_table");
+    public static final List<String> EFI_FILES = List.of("systab", "fw_vendor", "runtime", "config_table",
+            "fw_platform_size");
 
     /** How much of /proc/kcore kexec-tools reads: the ELF header and program headers only. */
     public static final int KCORE_HEADERS_SIZE = 64 * 1024;

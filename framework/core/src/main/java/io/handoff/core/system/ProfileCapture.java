@@ -140,6 +140,7 @@ public final class ProfileCapture {
             out.copy(MachinePaths.EFI_DIR + "/" + file);
         }
         out.tree(MachinePaths.EFI_RUNTIME_MAP_DIR, 0);
+        out.runtimeMapOrder();
         for (String path : new LinkedHashSet<>(platformPaths)) {
             out.fileOrTree(path);
         }
@@ -286,6 +287,32 @@ public final class ProfileCapture {
                 }
             });
             write(MachinePaths.KALLSYMS, kept.toString().getBytes(StandardCharsets.UTF_8));
+        }
+
+        /**
+         * Write {@code runtime-map/ORDER}: the entry names in the order the directory lists them (readdir order,
+         * which kexec-tools copies the map in and which a copy of the directory does not keep).
+         */
+        void runtimeMapOrder() {
+            Path dir = source.resolve(MachinePaths.EFI_RUNTIME_MAP_DIR);
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                    || Files.exists(dir.resolve(EfiFirmwareReader.ORDER), LinkOption.NOFOLLOW_LINKS)) {
+                return; // no map, or a profile's ORDER the tree copy kept
+            }
+            StringBuilder order = new StringBuilder();
+            try (var entries = Files.newDirectoryStream(dir)) {
+                for (Path entry : entries) {
+                    String name = entry.getFileName().toString();
+                    if (!name.startsWith(".") && !name.equals(EfiFirmwareReader.ORDER)) {
+                        order.append(name).append('\n');
+                    }
+                }
+            } catch (IOException e) {
+                throw new HandoffException(FailureKind.UNREADABLE_FILE, MachinePaths.EFI_RUNTIME_MAP_DIR
+                        + ": cannot be listed: " + e.getMessage(), e);
+            }
+            write(MachinePaths.EFI_RUNTIME_MAP_DIR + "/" + EfiFirmwareReader.ORDER,
+                    order.toString().getBytes(StandardCharsets.UTF_8));
         }
 
         void fileOrTree(String machinePath) {

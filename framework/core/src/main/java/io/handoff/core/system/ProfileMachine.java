@@ -1,6 +1,7 @@
 package io.handoff.core.system;
 
 import io.handoff.api.machine.CrashNote;
+import io.handoff.api.machine.EfiFirmware;
 import io.handoff.api.machine.FirmwareMemmapEntry;
 import io.handoff.api.machine.Iomem;
 import io.handoff.api.machine.KcoreLoad;
@@ -30,6 +31,7 @@ public final class ProfileMachine implements Machine {
     private final Memo<Map<String, Long>> kernelSymbols;
     private final Memo<Optional<byte[]>> bootParams;
     private final Memo<String> commandLine;
+    private final Memo<Optional<EfiFirmware>> efiFirmware;
 
     /**
      * Create a machine that reads through {@code view}.
@@ -46,6 +48,7 @@ public final class ProfileMachine implements Machine {
         this.kernelSymbols = new Memo<>(() -> KallsymsParser.read(view));
         this.bootParams = new Memo<>(() -> BootFiles.bootParams(view));
         this.commandLine = new Memo<>(() -> BootFiles.commandLine(view));
+        this.efiFirmware = new Memo<>(() -> EfiFirmwareReader.read(view));
     }
 
     /** Return a machine read from the directory {@code root} (a profile, or {@code /}). */
@@ -97,6 +100,11 @@ public final class ProfileMachine implements Machine {
     @Override
     public String commandLine() {
         return commandLine.get();
+    }
+
+    @Override
+    public Optional<EfiFirmware> efiFirmware() {
+        return efiFirmware.get();
     }
 
     @Override
