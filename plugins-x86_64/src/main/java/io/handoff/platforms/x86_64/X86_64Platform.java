@@ -298,11 +298,11 @@ public final class X86_64Platform implements Platform {
                 firmware.configTable(), firmware.smbios()));
     }
 
-    // -O noefi=true|false, else handoff.platforms.x86_64.noefi
+    // -O noefi=true|false, else handoff.platforms.x86_64.noefi (reference.conf sets it false)
     private static boolean noefi(PlanContext context) {
         String option = context.request().options().get("noefi");
         if (option == null) {
-            return context.settings().getBoolean("noefi");
+            return context.settings().has("noefi") && context.settings().getBoolean("noefi");
         }
         return switch (option) {
             case "true" -> true;

@@ -112,9 +112,28 @@ class ProfileCaptureTests {
             assertThat(written).containsExactly(
                     "/sys/firmware/efi/systab", "/sys/firmware/efi/fw_vendor",
                     "/sys/firmware/efi/runtime-map/0/phys_addr", "/sys/firmware/efi/runtime-map/10/type",
-                    "/sys/kernel/security/lockdown");
+                    "/sys/firmware/efi/runtime-map/ORDER", "/sys/kernel/security/lockdown");
             assertThat(target.resolve("sys/kernel/security/lockdown"))
                     .hasContent("[none] integrity confidentiality");
+        }
+
+        @Test
+        void recordsTheRuntimeMapsDirectoryOrderAndKeepsAProfilesOwn(@TempDir Path again) throws IOException {
+            ProfileFiles.write(source, "/proc/cmdline", "quiet\n");
+            ProfileFiles.write(source, "/sys/firmware/efi/fw_platform_size", "64\n");
+            for (String n : List.of("0", "1", "2", "10")) {
+                ProfileFiles.write(source, "/sys/firmware/efi/runtime-map/" + n + "/type", "0x5\n");
+            }
+            ProfileCapture.capture(new DirectorySystemView(source), target);
+            // the order the directory lists them in, whatever it is: every entry once
+            assertThat(Files.readAllLines(target.resolve("sys/firmware/efi/runtime-map/ORDER")))
+                    .containsExactlyInAnyOrder("0", "1", "2", "10");
+            assertThat(target.resolve("sys/firmware/efi/fw_platform_size")).hasContent("64");
+
+            // a profile captured again keeps the ORDER it recorded, not its copy's directory order
+            ProfileFiles.write(source, "/sys/firmware/efi/runtime-map/ORDER", "10\n2\n1\n0\n");
+            ProfileCapture.capture(new DirectorySystemView(source), again);
+            assertThat(again.resolve("sys/firmware/efi/runtime-map/ORDER")).hasContent("10\n2\n1\n0");
         }
 
         @Test
