@@ -265,6 +265,35 @@ class UefiDifferentialTests {
         return out;
     }
 
+    static Stream<Arguments> kexecCases() {
+        return Stream.of(UefiProfileVariant.values()).map(v -> Arguments.of(v, Kind.KEXEC));
+    }
+
+    /**
+     * Open mismatch M3 (DIFFERENCES.md): for {@code kexec -l} kexec-tools places segments in the RAM of
+     * {@code /sys/firmware/memmap}, the firmware's map, where the range the running kernel reserved out of RAM for
+     * EFI (iomem "Reserved" 0x7d4ca000-0x7d4d2fff on q35) is still RAM; handoff keeps out of it, so its kernel sits
+     * lower (q35: 0x79400000, kexec-tools 0x7aa00000). Expected failure: aborted while it fails, failing once it
+     * passes (then remove this and the DIFFERENCES.md entry).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("kexecCases")
+    void forKexecEverySegmentIsWhereKexecToolsPutsIt(UefiProfileVariant variant, Kind kind) {
+        Pair p = Pair.of(variant, kind);
+        List<String> k = p.kexec().segments().stream().map(s -> String.format("%s at %#x", s.role(), s.mem())).toList();
+        List<String> h = p.handoff().segments().stream().map(s -> String.format("%s at %#x", s.role(), s.mem())).toList();
+        // what M3 does not cover is equal: every segment but the kernel
+        assertThat(h.stream().filter(s -> !s.startsWith(LoadedSegment.KERNEL + " ")).toList())
+                .containsExactlyInAnyOrderElementsOf(k.stream().filter(s -> !s.startsWith(LoadedSegment.KERNEL + " ")).toList());
+        try {
+            assertThat(h).containsExactlyInAnyOrderElementsOf(k);
+        } catch (AssertionError e) {
+            org.junit.jupiter.api.Assumptions.abort("open mismatch M3 (kexec -l kernel placement: /sys/firmware/memmap vs "
+                    + "iomem): kexec-tools " + k + ", handoff " + h);
+        }
+        org.junit.jupiter.api.Assertions.fail("mismatch M3 no longer shows: remove it from UefiDifferentialTests and DIFFERENCES.md");
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("cases")
     void thePlanSaysWhyEfiWasNotPassed(UefiProfileVariant variant, Kind kind) throws IOException {
