@@ -57,6 +57,30 @@ class BundleWriterTests {
     }
 
     @Nested
+    class Firmware {
+        @Test
+        void aUefiMachineIsShownWithItsWordSizeAndRuntimeRegions() throws IOException {
+            Path root = tmp.resolve("uefi");
+            Files.createDirectories(root.resolve("proc"));
+            Files.copy(Fixtures.profile("qemu-pc-x86_64-1g").resolve("proc/iomem"), root.resolve("proc/iomem"));
+            Path efi = Files.createDirectories(root.resolve("sys/firmware/efi"));
+            Files.writeString(efi.resolve("systab"), "ACPI20=0x7fb7e014\n");
+            Files.writeString(efi.resolve("fw_platform_size"), "64\n");
+            for (String n : List.of("0", "1", "2")) {
+                Path r = Files.createDirectories(efi.resolve("runtime-map/" + n));
+                for (String f : List.of("type", "phys_addr", "virt_addr", "num_pages", "attribute")) {
+                    Files.writeString(r.resolve(f), "0x1\n");
+                }
+            }
+            ProfileMachine uefi = ProfileMachine.at(root);
+            Path out = BundleWriter.write(image, uefi, tmp.resolve("bundle"));
+            assertThat(Files.readString(out.resolve("plan.txt"))).contains("\nfirmware:     UEFI, 64-bit, 3 runtime regions\n");
+            assertThat(Files.readString(out.resolve("manifest.json")))
+                    .contains("\"firmware\": \"UEFI, 64-bit, 3 runtime regions\"");
+        }
+    }
+
+    @Nested
     class Contents {
         @Test
         void segmentFilesHoldExactlyTheDataBytes() throws Exception {
@@ -93,6 +117,8 @@ class BundleWriterTests {
             String text = Files.readString(out.resolve("plan.txt"));
             assertThat(text).contains("toy, kdump", "crash region: 0x2e000000-0x3dffffff (256 MiB)",
                     "segments (4 of at most 16)", "the platform ships no purgatory image");
+            assertThat(text).contains("\nfirmware:     BIOS\n");
+            assertThat(Files.readString(out.resolve("manifest.json"))).contains("\"firmware\": \"BIOS\"");
             String svg = Files.readString(out.resolve("memory-map.svg"));
             assertThat(svg).startsWith("<svg").contains("Crash region 0x2e000000-0x3dffffff")
                     .contains(">kernel 2.4 MiB<", ">backup 640 KiB<", "No purgatory segment");
