@@ -57,12 +57,14 @@ public final class PlanText {
         }
         t.append(String.format("kexec flags:  %#x (%s)%n", image.kexecFlags(), flags(image)));
         t.append(String.format("%nsegments (%d of at most 16), sorted by address:%n", image.segments().size()));
-        t.append(String.format("  #  %-12s %-20s %-10s %-10s %-10s %s%n", "role", "physical range", "memsz", "bufsz",
-                "chunks", "sha256 of data"));
+        // 12 wide, wider only for a longer role (efi-runtime-map) so the columns stay aligned
+        int roleWidth = Math.max(12, image.segments().stream().mapToInt(s -> s.role().length()).max().orElse(0));
+        t.append(String.format("  #  %-" + roleWidth + "s %-20s %-10s %-10s %-10s %s%n", "role", "physical range",
+                "memsz", "bufsz", "chunks", "sha256 of data"));
         for (int i = 0; i < image.segments().size(); i++) {
             Segment s = image.segments().get(i);
             SegmentDigest d = image.digests().get(i);
-            t.append(String.format("  %-2d %-12s %-20s %-10s %-10s %-10d %s%n", i, s.role(),
+            t.append(String.format("  %-2d %-" + roleWidth + "s %-20s %-10s %-10s %-10d %s%n", i, s.role(),
                     String.format("%#x-%#x", s.mem(), s.end()), PlanSession.human(s.memsz()),
                     PlanSession.human(s.bufsz()), d.chunks().size(),
                     HexFormat.of().formatHex(d.sha256()).substring(0, 16) + "…"));
