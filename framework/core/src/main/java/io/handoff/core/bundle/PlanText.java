@@ -94,9 +94,12 @@ public final class PlanText {
         return t.toString();
     }
 
-    /** Return the machine's firmware as plans show it: {@code UEFI, 64-bit, N runtime regions} or {@code BIOS}. */
+    /** What plans say of a machine without /sys/firmware/efi: a BIOS PC, an s390, a profile captured without it. */
+    public static final String NO_EFI = "no EFI (no /sys/firmware/efi)";
+
+    /** Return the machine's firmware as plans show it: {@code UEFI, 64-bit, N runtime regions}, or {@link #NO_EFI}. */
     public static String firmware(Machine machine) {
-        return machine.efiFirmware().map(EfiFirmware::describe).orElse("BIOS");
+        return machine.efiFirmware().map(EfiFirmware::describe).orElse(NO_EFI);
     }
 
     private static String range(MemoryRange r) {

@@ -117,8 +117,8 @@ class BundleWriterTests {
             String text = Files.readString(out.resolve("plan.txt"));
             assertThat(text).contains("toy, kdump", "crash region: 0x2e000000-0x3dffffff (256 MiB)",
                     "segments (4 of at most 16)", "the platform ships no purgatory image");
-            assertThat(text).contains("\nfirmware:     BIOS\n");
-            assertThat(Files.readString(out.resolve("manifest.json"))).contains("\"firmware\": \"BIOS\"");
+            assertThat(text).contains("\nfirmware:     no EFI (no /sys/firmware/efi)\n");
+            assertThat(Files.readString(out.resolve("manifest.json"))).contains("\"firmware\": \"no EFI (no /sys/firmware/efi)\"");
             String svg = Files.readString(out.resolve("memory-map.svg"));
             assertThat(svg).startsWith("<svg").contains("Crash region 0x2e000000-0x3dffffff")
                     .contains(">kernel 2.4 MiB<", ">backup 640 KiB<", "No purgatory segment");
