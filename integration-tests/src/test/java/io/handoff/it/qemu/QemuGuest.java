@@ -30,6 +30,26 @@ final class QemuGuest {
         return work;
     }
 
+    /**
+     * Return the x86_64 harness of this repository, prepared: aborts the calling test class when QEMU is missing
+     * outside ./run-tests (which installs it; under it a missing QEMU fails), fails without the built distribution.
+     */
+    static QemuGuest preparedX86_64() throws IOException, InterruptedException {
+        boolean qemu = java.util.stream.Stream.of(System.getenv("PATH").split(":"))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, "qemu-system-x86_64")));
+        org.junit.jupiter.api.Assumptions.assumeTrue(qemu || io.handoff.it.kexec.Prerequisites.strict(),
+                "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86, or run ./run-tests, which installs it)");
+        Path repo = io.handoff.it.kexec.Prerequisites.repository();
+        Path handoff = repo.resolve("framework/launcher/target/handoff/bin/handoff");
+        if (!Files.isExecutable(handoff)) {
+            org.junit.jupiter.api.Assertions.fail(handoff + " is missing: build the distribution first (./run-tests or "
+                    + "mvn -DskipTests package)");
+        }
+        QemuGuest guest = new QemuGuest(repo);
+        guest.prepare();
+        return guest;
+    }
+
     /** Run {@code prepare.sh}: packages, the Debian kernel, the initramfs. Returns its output on failure. */
     void prepare() throws IOException, InterruptedException {
         prepare(Map.of());

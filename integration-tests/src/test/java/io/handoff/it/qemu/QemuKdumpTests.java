@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.handoff.core.elf.Elf64;
 import io.handoff.core.elf.ProgramHeader;
-import io.handoff.it.kexec.Prerequisites;
 import io.handoff.lastwords.LastWordsSteps;
 import io.handoff.lastwords.PlatformEvent;
 import io.handoff.lastwords.SelRecord;
 import io.handoff.lastwords.SelRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -54,17 +52,7 @@ class QemuKdumpTests {
 
     @BeforeAll
     static void prepareTheGuest() throws IOException, InterruptedException {
-        boolean qemu = Stream.of(System.getenv("PATH").split(":"))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, "qemu-system-x86_64")));
-        assumeTrue(qemu || Prerequisites.strict(),
-                "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86, or run ./run-tests, which installs it)");
-        Path repo = Prerequisites.repository();
-        Path handoff = repo.resolve("framework/launcher/target/handoff/bin/handoff");
-        if (!Files.isExecutable(handoff)) {
-            fail(handoff + " is missing: build the distribution first (./run-tests or mvn -DskipTests package)");
-        }
-        guest = new QemuGuest(repo);
-        guest.prepare();
+        guest = QemuGuest.preparedX86_64();
     }
 
     @Test

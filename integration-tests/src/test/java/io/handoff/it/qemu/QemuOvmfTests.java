@@ -2,17 +2,13 @@ package io.handoff.it.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.handoff.it.kexec.Prerequisites;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -41,17 +37,7 @@ class QemuOvmfTests {
 
     @BeforeAll
     static void prepareTheGuest() throws IOException, InterruptedException {
-        boolean qemu = Stream.of(System.getenv("PATH").split(":"))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, "qemu-system-x86_64")));
-        assumeTrue(qemu || Prerequisites.strict(),
-                "qemu-system-x86_64 is not installed (apt-get install qemu-system-x86, or run ./run-tests, which installs it)");
-        Path repo = Prerequisites.repository();
-        Path handoff = repo.resolve("framework/launcher/target/handoff/bin/handoff");
-        if (!Files.isExecutable(handoff)) {
-            fail(handoff + " is missing: build the distribution first (./run-tests or mvn -DskipTests package)");
-        }
-        guest = new QemuGuest(repo);
-        guest.prepare(); // installs ovmf when missing
+        guest = QemuGuest.preparedX86_64(); // prepare.sh installs ovmf when missing
         assertThat(Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd")).as("prepare.sh installs ovmf").isReadable();
     }
 
