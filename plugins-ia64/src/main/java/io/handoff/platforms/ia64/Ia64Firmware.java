@@ -186,20 +186,17 @@ record Ia64Firmware(Map<Long, byte[]> memory, long bootParam, long fdesc, List<D
         return Optional.empty();
     }
 
-    /** Return the u64 at {@code addr}; 0 where firmware memory has nothing (or beyond a block's end). */
+    /** Return the u64 at {@code addr}; 0 where firmware memory has nothing (bytes past a block's end read 0). */
     long read64(long addr) {
-        for (Map.Entry<Long, byte[]> e : memory.entrySet()) {
-            long off = addr - e.getKey();
-            if (off >= 0 && off < e.getValue().length) {
-                byte[] b = e.getValue();
-                long v = 0;
-                for (int i = 0; i < 8 && off + i < b.length; i++) {
-                    v |= (b[(int) off + i] & 0xFFL) << (8 * i);
-                }
-                return v;
+        return block(addr, 1).map(e -> {
+            byte[] b = e.getValue();
+            int off = (int) (addr - e.getKey());
+            long v = 0;
+            for (int i = 0; i < 8 && off + i < b.length; i++) {
+                v |= (b[off + i] & 0xFFL) << (8 * i);
             }
-        }
-        return 0;
+            return v;
+        }).orElse(0L);
     }
 
     /** Write bytes into the firmware block that holds them; return whether one did. */

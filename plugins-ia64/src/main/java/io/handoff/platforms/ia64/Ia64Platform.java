@@ -103,11 +103,13 @@ public final class Ia64Platform implements Platform {
         return ID;
     }
 
-    /** Detect an IA-64 machine: /proc/iomem has the {@code Boot parameter} or {@code EFI Memory Map} lines only ia64 prints, or /proc/kcore says EM_IA_64. */
+    /** Detect an IA-64 machine: /proc/kcore says EM_IA_64, or without a kcore /proc/iomem has the {@code Boot parameter} or {@code EFI Memory Map} lines only ia64 prints. */
     @Override
     public boolean detect(SystemView view) {
-        if (ElfIdent.read(view, "/proc/kcore").filter(id -> id.is(ByteOrder.LITTLE_ENDIAN, EM_IA_64)).isPresent()) {
-            return true;
+        Optional<ElfIdent> kcore = ElfIdent.read(view, "/proc/kcore");
+        if (kcore.isPresent()) {
+            // the kernel says what it runs on: no need to read /proc/iomem on another machine's profile
+            return kcore.get().is(ByteOrder.LITTLE_ENDIAN, EM_IA_64);
         }
         if (!view.exists("/proc/iomem")) {
             return false;

@@ -338,6 +338,22 @@ class Ia64PlatformTests {
                     Ia64Files.profile());
             assertThat(new Ia64Platform().detect(view)).isTrue();
         }
+
+        @Test
+        void trustsProcKcoreOverIomem() throws IOException {
+            // an ia64-looking /proc/iomem under an x86_64 kernel's kcore is not an ia64 machine, and the reverse
+            Path x86 = edited(Files.readString(Ia64Files.profile().resolve("proc/iomem")));
+            byte[] kcore = new byte[64];
+            System.arraycopy(new byte[] {0x7f, 'E', 'L', 'F', 2, 1, 1}, 0, kcore, 0, 7);
+            kcore[16] = 4;
+            kcore[18] = 62;
+            Files.write(x86.resolve("proc/kcore"), kcore);
+            assertThat(new Ia64Platform().detect(new io.handoff.core.system.DirectorySystemView(x86))).isFalse();
+            kcore[18] = 50;
+            Files.write(x86.resolve("proc/kcore"), kcore);
+            Files.writeString(x86.resolve("proc/iomem"), "00000000-3fffffff : System RAM\n");
+            assertThat(new Ia64Platform().detect(new io.handoff.core.system.DirectorySystemView(x86))).isTrue();
+        }
     }
 
     Path edited(String iomem) throws IOException {

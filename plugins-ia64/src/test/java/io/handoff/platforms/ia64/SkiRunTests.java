@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
+import io.handoff.api.support.FileSlices;
 import io.handoff.core.plan.HandoffImage;
 import io.handoff.simulator.Corruption;
 import io.handoff.simulator.ReferenceMachine;
@@ -108,17 +109,12 @@ class SkiRunTests {
                 console.stream().filter(l -> l.startsWith("stub: ")).toList(), lastLines.get(lastLines.size() - 1));
     }
 
-    static byte[] bytes(SegmentData data) throws IOException {
+    static byte[] bytes(SegmentData data) {
         if (data instanceof SegmentData.Bytes b) {
             return b.data();
         }
         SegmentData.FileSlice slice = (SegmentData.FileSlice) data;
-        try (RandomAccessFile f = new RandomAccessFile(slice.file().toFile(), "r")) {
-            byte[] out = new byte[Math.toIntExact(slice.length())];
-            f.seek(slice.offset());
-            f.readFully(out);
-            return out;
-        }
+        return FileSlices.read(slice.file(), slice.offset(), Math.toIntExact(slice.length()));
     }
 
     static long symbol(String name) throws IOException, InterruptedException {
