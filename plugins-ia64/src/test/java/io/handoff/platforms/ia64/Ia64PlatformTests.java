@@ -259,6 +259,15 @@ class Ia64PlatformTests {
         }
 
         @Test
+        void refusesANoioThatIsNoBoolean() {
+            assertThatThrownBy(() -> Ia64Files.plan(Ia64Files.profile(), Ia64Files.with(Ia64Files.kdump(kernel,
+                    Optional.empty(), "x"), Map.of("noio", "maybe"))))
+                    .isInstanceOfSatisfying(HandoffException.class, e -> assertThat(e.kind())
+                            .isEqualTo(FailureKind.CONFIGURATION))
+                    .hasMessage("-O noio=maybe: want true or false");
+        }
+
+        @Test
         void refusesAPageSizeNoIa64KernelHas() {
             assertThatThrownBy(() -> Ia64Files.plan(Ia64Files.profile(), Ia64Files.kdump(kernel, Optional.empty(),
                     "x"), Map.of("page-size", "32768", "noio", "false")))
