@@ -14,11 +14,12 @@
 #define PARAM_HEADER  0x30u
 #define STEP_HEADER   16u
 #define FLAG_REQUIRED 0x1u
+#define FLAG_AFTER_SUCCESS 0x2u /* run only when the step before succeeded */
 
 /* The generic kinds (FORMAT.md section 3); every other kind is the architecture's (hal.h). */
 enum step_kind {
     K_CONSOLE = 1, K_PRINT = 2, K_VERIFY = 3, K_COPY = 4, K_SWAP = 5, K_RTC = 6,
-    K_IPMI = 7, K_CPU_IP = 8, K_HALT = 17, K_RESET = 18,
+    K_IPMI = 7, K_CPU_IP = 8, K_WRITE = 9, K_HALT = 17, K_RESET = 18,
 };
 
 /* ---- validation: nothing runs unless every record and operand lies inside total_length ---- */
@@ -31,6 +32,8 @@ static int operands_fit(uint16_t kind, const uint8_t *s, uint32_t len)
         return len >= STEP_HEADER + 16;
     case K_PRINT:
         return len >= STEP_HEADER + 8 && PG_LD64(s + 16) <= len - (STEP_HEADER + 8);
+    case K_WRITE:
+        return len >= STEP_HEADER + 16 && PG_LD64(s + 24) <= len - (STEP_HEADER + 16);
     case K_VERIFY: {
         if (len < STEP_HEADER + 16)
             return 0;
@@ -114,6 +117,21 @@ static int step_print(struct pg_ctx *c, const uint8_t *s, struct fail *f)
     pg_putn(c, s + 24, PG_LD64(s + 16));
     if (c->uart_dead)
         return failed(f, "console write timed out", NUM_NONE, 0);
+    return 0;
+}
+
+/* write: bytes carried in the step to physical memory (a crash marker, say) */
+static int step_write(struct pg_ctx *c, const uint8_t *s, struct fail *f)
+{
+    uint64_t dst = PG_LD64(s + 16), len = PG_LD64(s + 24);
+    if (wraps(dst, len))
+        return failed(f, "range wraps the address space", NUM_NONE, 0);
+    hal_write(dst, s + 32, len);
+    pg_say(c, "wrote ");
+    pg_putdec(c, len);
+    pg_puts(c, " bytes at ");
+    pg_puthex(c, dst);
+    pg_putc(c, '\n');
     return 0;
 }
 
@@ -291,6 +309,8 @@ static int run_step(struct pg_ctx *c, const uint8_t *s, struct fail *f)
         return pg_step_ipmi(c, s, f);
     case K_CPU_IP:
         return pg_step_cpu_ip(c, s, f);
+    case K_WRITE:
+        return step_write(c, s, f);
     case K_HALT:
         halt(c, PG_LD64(s + 16));
     case K_RESET:
@@ -305,10 +325,23 @@ static int run_step(struct pg_ctx *c, const uint8_t *s, struct fail *f)
 /* Runs a list of steps; returns non-zero when a REQUIRED main step failed. */
 static int run_list(struct pg_ctx *c, const uint8_t *p, uint64_t off, uint64_t count, int fallback)
 {
+    int previous_ok = 1;
     for (uint64_t i = 0; i < count; i++) {
         const uint8_t *s = p + off;
         struct fail f = { 0, NUM_NONE, 0 };
+        if ((PG_LD16(s + 2) & FLAG_AFTER_SUCCESS) && !previous_ok) {
+            /* a chained step: the sequence it belongs to already failed */
+            pg_say(c, fallback ? "fallback step " : "step ");
+            pg_putdec(c, i);
+            pg_puts(c, " (kind ");
+            pg_putdec(c, PG_LD16(s));
+            pg_puts(c, ") skipped: the step before did not succeed\n");
+            off += PG_LD32(s + 4);
+            continue;
+        }
+        previous_ok = 1;
         if (run_step(c, s, &f)) {
+            previous_ok = 0;
             pg_say(c, fallback ? "fallback step " : "step ");
             pg_putdec(c, i);
             pg_puts(c, " (kind ");

@@ -101,7 +101,7 @@ public final class TraceReport {
         for (StepRun r : trace.steps()) {
             PurgatoryProgram.Step s = r.step();
             out.add(String.format(Locale.ROOT, "  %-4s %-16s %-11s %12s  %-11s %12s %12s",
-                    (s.fallback() ? "f" : "") + s.index(), s.name(), s.required() ? "required" : "best-effort",
+                    (s.fallback() ? "f" : "") + s.index(), s.name(), s.policyName(),
                     time(Duration.ofNanos(s.worstCaseUs() * 1000)), r.outcome().name().toLowerCase(Locale.ROOT)
                             .replace('_', ' '),
                     r.reportedAt().map(TraceReport::time).orElse("-"), r.duration().map(TraceReport::time).orElse("-")));

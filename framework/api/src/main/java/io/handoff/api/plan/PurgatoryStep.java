@@ -32,6 +32,11 @@ public record PurgatoryStep(String kind, FailurePolicy policy, Duration worstCas
         /** The handoff cannot continue: the platform's fallback chain runs. */
         REQUIRED,
         /** Logged to the console; the program goes on (all last words). */
-        BEST_EFFORT
+        BEST_EFFORT,
+        /**
+         * Best effort, and run only when the step before it ran and succeeded (otherwise skipped, which also skips a
+         * step chained after it): a sequence that stops at its first failure and lets the program go on.
+         */
+        AFTER_SUCCESS
     }
 }

@@ -49,6 +49,24 @@ public final class GenericSteps {
     }
 
     /**
+     * Return a {@code write} step: bytes carried in the step written to physical memory (a crash marker, say).
+     *
+     * @param address where the bytes go
+     * @param bytes at most 4096 bytes, never {@code null}
+     * @param order the target's byte order (the bytes are packed for it), never {@code null}
+     * @param what what is written, for the description, never {@code null}
+     * @param rate the rate that bounds the step: its worst case is {@code rate.time(bytes.length)}
+     */
+    public static PurgatoryStep write(long address, byte[] bytes, java.nio.ByteOrder order, String what,
+                                      TransferRate rate) {
+        List<Long> operands = new java.util.ArrayList<>();
+        operands.add(address);
+        BytePayloads.append(operands, bytes, order);
+        return new PurgatoryStep("write", FailurePolicy.REQUIRED, rate.time(bytes.length), operands,
+                String.format("write %s: %d bytes at %#x", what, bytes.length, address));
+    }
+
+    /**
      * Return a {@code halt} step: the reason code; it never returns, so its worst case is zero.
      *
      * @param reason the code the runtime reports

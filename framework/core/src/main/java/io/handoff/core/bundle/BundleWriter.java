@@ -195,7 +195,7 @@ public final class BundleWriter {
         for (PurgatoryStep s : steps) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("kind", s.kind());
-            e.put("policy", s.policy() == PurgatoryStep.FailurePolicy.REQUIRED ? "required" : "best-effort");
+            e.put("policy", s.policy().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             e.put("worstCaseUs", StepEncoder.micros(s.worstCase()));
             e.put("description", s.description());
             out.add(e);

@@ -33,6 +33,8 @@ public enum GenericStep {
      * five transport operands, flags, instruction pointer offset, CPU count C, then C × (crash_notes address, size).
      */
     CPU_IP_RECORDS("cpu-ip-records", 8, -1),
+    /** Write bytes carried in the step to physical memory: address, then a byte payload (a crash marker). */
+    WRITE("write", 9, -1),
     /** Stop the CPU: reason code. */
     HALT("halt", 17, 1),
     /** Reset the machine: method. */

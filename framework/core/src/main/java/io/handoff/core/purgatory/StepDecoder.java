@@ -45,7 +45,7 @@ public final class StepDecoder {
             for (int i = 0; i < steps.size(); i++) {
                 Step s = steps.get(i);
                 lines.add(String.format("%-8s %2d %-14s %-11s <= %d us  %s", name, i + 1, s.name(),
-                        s.required() ? "required" : "best-effort", s.worstCaseUs(), s.summary()));
+                        s.policyName(), s.worstCaseUs(), s.summary()));
                 for (Segment seg : s.segments()) {
                     lines.add(String.format("%28s segment mem %#x bufsz %#x memsz %#x, %d chunks%s", "", seg.mem(),
                             seg.bufsz(), seg.memsz(), seg.chunkSha256().size(), seg.chunkSha256().isEmpty() ? ""
@@ -61,6 +61,7 @@ public final class StepDecoder {
      * @param kind the kind number
      * @param name the kind's id, or {@code unknown-N}
      * @param required whether the REQUIRED flag is set
+     * @param afterSuccess whether the AFTER_SUCCESS flag is set (runs only when the step before succeeded)
      * @param worstCaseUs the declared bound
      * @param operands the fixed u64 operands (for {@code verify-digests}: chunk size and segment count; for
      *     {@code print}: the text length)
@@ -70,8 +71,13 @@ public final class StepDecoder {
      *     ({@code 18 22}), else empty
      * @param summary the operands as a person reads them (an architecture kind's from its declaration)
      */
-    public record Step(int kind, String name, boolean required, long worstCaseUs, List<Long> operands, String text,
-                       List<Segment> segments, String request, String summary) {
+    public record Step(int kind, String name, boolean required, boolean afterSuccess, long worstCaseUs,
+                       List<Long> operands, String text, List<Segment> segments, String request, String summary) {
+        /** Return the failure policy as plan.txt and traces name it: required, best-effort or after-success. */
+        public String policyName() {
+            return required ? "required" : afterSuccess ? "after-success" : "best-effort";
+        }
+
         public Step {
             operands = List.copyOf(operands);
             segments = List.copyOf(segments);
@@ -79,13 +85,13 @@ public final class StepDecoder {
             Objects.requireNonNull(summary, "summary");
         }
 
-        private static Step of(int kind, StepKinds kinds, boolean required, long worstCaseUs, List<Long> operands,
-                               String text, List<Segment> segments, String request) {
+        private static Step of(int kind, StepKinds kinds, boolean required, boolean afterSuccess, long worstCaseUs,
+                               List<Long> operands, String text, List<Segment> segments, String request) {
             Optional<StepKinds.Kind> k = kinds.byCode(kind);
             String name = k.map(StepKinds.Kind::id).orElse("unknown-" + kind);
             String summary = k.flatMap(StepKinds.Kind::declared).map(d -> d.summary(operands))
                     .orElseGet(() -> generic(name, operands, text, segments, request));
-            return new Step(kind, name, required, worstCaseUs, operands, text, segments, request, summary);
+            return new Step(kind, name, required, afterSuccess, worstCaseUs, operands, text, segments, request, summary);
         }
 
         /** Return a generic step's operands as a person reads them. */
@@ -109,6 +115,8 @@ public final class StepDecoder {
                 case "cpu-ip-records" -> cpuIp(operands);
                 case "halt" -> "reason " + operands.get(0);
                 case "reset" -> "method " + operands.get(0);
+                case "write" -> request.isEmpty() ? hex(operands)
+                        : String.format("%d bytes at %#x: %s", operands.get(1), operands.get(0), request);
                 default -> operands.stream().map(v -> String.format("%#x", v)).collect(Collectors.joining(" "));
             };
         }
@@ -212,15 +220,16 @@ public final class StepDecoder {
                 throw bad(pos + 4, String.format("step length %#x is not a multiple of 8 inside total_length %#x",
                         length, total));
             }
-            out.add(step(b, kind, (flags & StepEncoder.FLAG_REQUIRED) != 0, b.getLong(pos + 8),
+            out.add(step(b, kind, (flags & StepEncoder.FLAG_REQUIRED) != 0,
+                    (flags & StepEncoder.FLAG_AFTER_SUCCESS) != 0, b.getLong(pos + 8),
                     pos + StepEncoder.STEP_HEADER_SIZE, pos + (int) length, kinds));
             at += length;
         }
         return out;
     }
 
-    private static Step step(ByteBuffer b, int kind, boolean required, long worstCaseUs, int from, int end,
-                             StepKinds kinds) {
+    private static Step step(ByteBuffer b, int kind, boolean required, boolean afterSuccess, long worstCaseUs,
+                             int from, int end, StepKinds kinds) {
         List<Long> operands = new ArrayList<>();
         if (kind == GenericStep.PRINT.code()) {
             if (from + 8 > end) {
@@ -232,7 +241,7 @@ public final class StepDecoder {
             }
             byte[] text = new byte[(int) n];
             b.get(from + 8, text);
-            return Step.of(kind, kinds, required, worstCaseUs, List.of(n), new String(text, StandardCharsets.UTF_8),
+            return Step.of(kind, kinds, required, afterSuccess, worstCaseUs, List.of(n), new String(text, StandardCharsets.UTF_8),
                     List.of(), "");
         }
         if (kind == GenericStep.VERIFY_DIGESTS.code()) {
@@ -262,7 +271,8 @@ public final class StepDecoder {
                 segments.add(new Segment(b.getLong(at), b.getLong(at + 8), b.getLong(at + 16), digests));
                 at = d;
             }
-            return Step.of(kind, kinds, required, worstCaseUs, List.of(chunkSize, segmentCount), "", segments, "");
+            return Step.of(kind, kinds, required, afterSuccess, worstCaseUs, List.of(chunkSize, segmentCount), "",
+                    segments, "");
         }
         for (int at = from; at + 8 <= end; at += 8) {
             operands.add(b.getLong(at));
@@ -276,10 +286,17 @@ public final class StepDecoder {
             int labelLengthAt = requestAt + StepEncoder.pad8(request.length);
             byte[] label = new byte[Math.toIntExact(b.getLong(labelLengthAt))];
             b.get(labelLengthAt + 8, label);
-            return Step.of(kind, kinds, required, worstCaseUs, operands, new String(label, StandardCharsets.US_ASCII),
+            return Step.of(kind, kinds, required, afterSuccess, worstCaseUs, operands,
+                    new String(label, StandardCharsets.US_ASCII),
                     List.of(), HexFormat.ofDelimiter(" ").withUpperCase().formatHex(request));
         }
-        return Step.of(kind, kinds, required, worstCaseUs, operands, "", List.of(), "");
+        if (kind == GenericStep.WRITE.code() && StepEncoder.writeShape(operands).isEmpty()) {
+            byte[] bytes = new byte[Math.toIntExact(operands.get(1))];
+            b.get(from + 16, bytes);
+            return Step.of(kind, kinds, required, afterSuccess, worstCaseUs, operands, "", List.of(),
+                    HexFormat.ofDelimiter(" ").withUpperCase().formatHex(bytes));
+        }
+        return Step.of(kind, kinds, required, afterSuccess, worstCaseUs, operands, "", List.of(), "");
     }
 
     private static void need(byte[] area, int offset, int length, String what) {

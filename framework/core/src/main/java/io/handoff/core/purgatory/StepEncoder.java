@@ -38,6 +38,8 @@ public final class StepEncoder {
     public static final int STEP_HEADER_SIZE = 0x10;
     /** The step flag: a failure runs the fallback steps. */
     public static final int FLAG_REQUIRED = 1;
+    /** The flag of a step that runs only when the step before it succeeded ({@code AFTER_SUCCESS}). */
+    public static final int FLAG_AFTER_SUCCESS = 2;
     /** The size of one SHA-256 digest. */
     public static final int DIGEST_SIZE = 32;
 
@@ -125,6 +127,12 @@ public final class StepEncoder {
                     yield digests(program.digests().orElseThrow(() -> bad(step, list, index,
                             "the program has no digest table")), order);
                 }
+                case WRITE -> {
+                    writeShape(step.operands()).ifPresent(problem -> {
+                        throw bad(step, list, index, problem);
+                    });
+                    yield longs(step.operands(), order);
+                }
                 case IPMI_REQUEST, CPU_IP_RECORDS -> {
                     lastWordsShape(generic, step.operands()).ifPresent(problem -> {
                         throw bad(step, list, index, problem);
@@ -143,15 +151,40 @@ public final class StepEncoder {
         int length = STEP_HEADER_SIZE + operands.length;
         ByteBuffer b = ByteBuffer.allocate(length).order(order);
         b.putShort((short) kind.code())
-                .putShort((short) (step.policy() == PurgatoryStep.FailurePolicy.REQUIRED ? FLAG_REQUIRED : 0))
+                .putShort((short) flags(step.policy()))
                 .putInt(length)
                 .putLong(micros(step.worstCase()))
                 .put(operands);
         return b.array();
     }
 
+    /** Return the record's flags for a failure policy (FORMAT.md §3). */
+    static int flags(PurgatoryStep.FailurePolicy policy) {
+        return switch (policy) {
+            case REQUIRED -> FLAG_REQUIRED;
+            case BEST_EFFORT -> 0;
+            case AFTER_SUCCESS -> FLAG_AFTER_SUCCESS;
+        };
+    }
+
     /** The transport operands every last-words step starts with: ports, wait_us, retries, deadline_us. */
     static final int TRANSPORT_OPERANDS = 5;
+
+    /** Return what is wrong with a {@code write} step's operands: an address, a length, then the packed bytes. */
+    static Optional<String> writeShape(List<Long> ops) {
+        if (ops.size() < 2) {
+            return Optional.of("takes an address and a byte payload, got " + ops.size() + " operands");
+        }
+        long n = ops.get(1);
+        if (n < 0 || n > MAX_WRITE_BYTES || ops.size() != 2 + (n + 7) / 8) {
+            return Optional.of(String.format("payload of %d bytes does not match its %d operands (at most %d bytes)",
+                    n, ops.size(), MAX_WRITE_BYTES));
+        }
+        return Optional.empty();
+    }
+
+    /** The most bytes one {@code write} step carries. */
+    static final int MAX_WRITE_BYTES = 4096;
 
     /** Return what is wrong with the shape of an {@code ipmi-request} or {@code cpu-ip-records} operand list. */
     static Optional<String> lastWordsShape(GenericStep kind, List<Long> ops) {
