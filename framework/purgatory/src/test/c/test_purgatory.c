@@ -680,6 +680,51 @@ static void wrong_chunk_count_fails_the_step(void)
     CHECK_OUT("purgatory: step 1 (kind 3) failed: wrong chunk count in segment 0; continuing\n");
 }
 
+
+/* ---------------- write and chained steps ---------------- */
+
+static void write_puts_the_bytes_in_memory(void)
+{
+    const char marker[16] = "HANDOFF-MARKER-1";
+    program();
+    console();
+    begin(9, REQUIRED); op(0x7000); op(sizeof marker); raw(marker, sizeof marker); end();
+    halt_step(0);
+    uint8_t after = ram[0x7000 + 16];
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_HALTED);
+    CHECK(!memcmp(ram + 0x7000, marker, sizeof marker));
+    CHECK(ram[0x7000 + 16] == after);
+    CHECK_OUT("purgatory: wrote 16 bytes at 0x7000\n");
+}
+
+static void write_longer_than_its_record_is_malformed(void)
+{
+    program();
+    console();
+    begin(9, REQUIRED); op(0x7000); op(64); op(0); end();
+    halt_step(0);
+    CHECK(run(finish(1, 100000)) == PG_MALFORMED);
+}
+
+static void chained_step_is_skipped_after_a_failure(void)
+{
+    program();
+    console();
+    begin(4, BEST_EFFORT); op(0x1000); op(0x1100); op(0x200); end(); /* fails: overlapping */
+    begin(9, 2); op(0x7000); op(8); raw("SKIPPED!", 8); end();   /* after-success: skipped */
+    begin(9, 2); op(0x7100); op(8); raw("SKIPPED2", 8); end();   /* chained after a skipped one: skipped */
+    begin(9, BEST_EFFORT); op(0x7200); op(8); raw("RUNSANEW", 8); end();
+    begin(9, 2); op(0x7300); op(8); raw("CHAINED!", 8); end();   /* the step before succeeded: runs */
+    halt_step(0);
+    CHECK(run(finish(1, 100000)) == PURGATORY_HOST_HALTED);
+    CHECK(memcmp(ram + 0x7000, "SKIPPED!", 8) != 0);
+    CHECK(memcmp(ram + 0x7100, "SKIPPED2", 8) != 0);
+    CHECK(!memcmp(ram + 0x7200, "RUNSANEW", 8));
+    CHECK(!memcmp(ram + 0x7300, "CHAINED!", 8));
+    CHECK_OUT("purgatory: step 2 (kind 9) skipped: the step before did not succeed\n");
+    CHECK_OUT("purgatory: step 3 (kind 9) skipped: the step before did not succeed\n");
+    CHECK_OUT("purgatory: wrote 8 bytes at 0x7300\n");
+}
 /* ---------------- copy and swap ---------------- */
 
 static void copy_moves_the_bytes(void)
@@ -1650,6 +1695,9 @@ int main(void)
     RUN(non_zero_tail_is_reported_with_its_address);
     RUN(last_byte_of_the_tail_is_checked);
     RUN(wrong_chunk_count_fails_the_step);
+    RUN(write_puts_the_bytes_in_memory);
+    RUN(write_longer_than_its_record_is_malformed);
+    RUN(chained_step_is_skipped_after_a_failure);
     RUN(copy_moves_the_bytes);
     RUN(overlapping_copy_fails);
     RUN(swap_exchanges_the_bytes);

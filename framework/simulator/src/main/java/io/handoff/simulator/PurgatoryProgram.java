@@ -50,12 +50,18 @@ public record PurgatoryProgram(ByteOrder order, List<Step> steps, List<Step> fal
      * @param fallback whether it belongs to the fallback steps
      * @param kind the step kind number
      * @param required whether its failure runs the fallback (flags bit 0)
+     * @param afterSuccess whether it runs only when the step before succeeded (flags bit 1)
      * @param worstCaseUs its declared worst case, in µs
      * @param operands the u64 operands after the 16-byte header (print text included, as raw words)
      * @param name the kind's name (FORMAT.md §3 or the platform's declaration), or {@code kind N} for an unknown one
      */
-    public record Step(int index, boolean fallback, int kind, boolean required, long worstCaseUs, List<Long> operands,
-                       String name) {
+    public record Step(int index, boolean fallback, int kind, boolean required, boolean afterSuccess,
+                       long worstCaseUs, List<Long> operands, String name) {
+        /** Return the failure policy as traces name it: required, best-effort or after-success. */
+        public String policyName() {
+            return required ? "required" : afterSuccess ? "after-success" : "best-effort";
+        }
+
         public Step {
             operands = List.copyOf(operands);
             java.util.Objects.requireNonNull(name, "name");
@@ -207,7 +213,7 @@ public record PurgatoryProgram(ByteOrder order, List<Step> steps, List<Step> fal
                 // print text is bytes: keep them as memory-order words; numbers in the area's order
                 operands.add(kind == 2 && o > at + STEP_HEADER ? words.getLong((int) o) : b.getLong((int) o));
             }
-            out.add(new Step(i, fallback, kind, (flags & 1) != 0, b.getLong((int) at + 8), operands,
+            out.add(new Step(i, fallback, kind, (flags & 1) != 0, (flags & 2) != 0, b.getLong((int) at + 8), operands,
                     names.getOrDefault(kind, "kind " + kind)));
             at += length;
         }

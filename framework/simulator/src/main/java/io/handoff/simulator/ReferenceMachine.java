@@ -48,6 +48,8 @@ public final class ReferenceMachine {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceMachine.class);
     private static final Pattern FAILED = Pattern.compile("step (\\d+) \\(kind (\\d+)\\) failed");
+    /** A chained step the runtime skipped because the step before it did not succeed. */
+    private static final Pattern SKIPPED = Pattern.compile("purgatory: step (\\d+) \\(kind (\\d+)\\) skipped");
     /** The generic kinds a run can end with: halt and reset (FORMAT.md §3). */
     private static final int HALT = 17;
     private static final int RESET = 18;
@@ -392,6 +394,13 @@ public final class ReferenceMachine {
         Handoff handoff = result.handoff();
         int fallbackFrom = -1;
         List<Integer> bestEffortFailures = new ArrayList<>();
+        Set<Integer> skipped = new java.util.HashSet<>();
+        for (ConsoleLine l : lines) {
+            Matcher s = SKIPPED.matcher(l.text());
+            if (s.find()) {
+                skipped.add(Integer.parseInt(s.group(1)));
+            }
+        }
         for (ConsoleLine l : lines) {
             Matcher m = FAILED.matcher(l.text());
             if (m.find()) {
@@ -435,11 +444,12 @@ public final class ReferenceMachine {
             boolean handedOff = step.index() == end && endKind.contains(step.kind())
                     && step.fallback() == (fallbackFrom >= 0);
             boolean failed = !step.fallback() && (step.index() == fallbackFrom || bestEffortFailures.contains(step.index()));
+            boolean wasSkipped = !step.fallback() && skipped.contains(step.index());
             StepRun.Outcome outcome = handedOff ? StepRun.Outcome.HANDED_OFF
-                    : failed ? StepRun.Outcome.FAILED : StepRun.Outcome.COMPLETED;
+                    : failed ? StepRun.Outcome.FAILED : wasSkipped ? StepRun.Outcome.SKIPPED : StepRun.Outcome.COMPLETED;
             Optional<Duration> at = Optional.empty();
             String detail = "";
-            int found = find(lines, cursor, step, failed, arch);
+            int found = find(lines, cursor, step, failed || wasSkipped, arch);
             if (found >= 0) {
                 at = Optional.of(lines.get(found).at());
                 detail = lines.get(found).text();
@@ -495,7 +505,8 @@ public final class ReferenceMachine {
 
     private static boolean reports(String line, PurgatoryProgram.Step step, boolean failed, ArchitectureSteps arch) {
         if (failed) {
-            return line.contains("step " + step.index() + " (kind " + step.kind() + ") failed");
+            String head = "step " + step.index() + " (kind " + step.kind() + ") ";
+            return line.contains(head + "failed") || line.contains(head + "skipped");
         }
         return switch (step.kind()) {
             case 2 -> {
@@ -506,6 +517,7 @@ public final class ReferenceMachine {
             case 3 -> line.contains("digests ok") || line.contains("digest mismatch")
                     || line.contains("non-zero byte in zero tail");
             case 4 -> line.contains("purgatory: copied ");
+            case 9 -> line.contains("purgatory: wrote ");
             case 6 -> line.contains("purgatory: rtc at ");
             case 7 -> PurgatoryProgram.ipmiLabel(step).map(label -> line.startsWith("purgatory: ipmi " + label + ": "))
                     .orElse(false);

@@ -34,6 +34,8 @@ public record StepRun(PurgatoryProgram.Step step, Outcome outcome, Optional<Dura
         COMPLETED,
         /** The console reported its failure. */
         FAILED,
+        /** It was skipped: it runs only after a success and the step before it did not succeed. */
+        SKIPPED,
         /** It made the final handoff (jump, halt or reset). */
         HANDED_OFF,
         /** The program ended (or went to the fallback) before it. */
