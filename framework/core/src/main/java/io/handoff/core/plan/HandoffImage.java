@@ -20,11 +20,13 @@ import java.util.Optional;
  * @param kexecFlags the {@code kexec_load} flags: KEXEC_ON_CRASH and the architecture in the high 16 bits
  * @param crashRegion the crash region loaded into, for kdump
  * @param linkedPurgatory the purgatory linked into the plan, empty when the platform ships no purgatory image
+ * @param assist what the crash assist asked for planned, empty without one
  */
 public record HandoffImage(String platformId, PlanRequest request, PlatformPlan plan, List<Segment> segments,
                            List<SegmentDigest> digests, long kexecFlags,
                            Optional<io.handoff.api.machine.MemoryRange> crashRegion,
-                           Optional<LinkedPurgatory> linkedPurgatory) {
+                           Optional<LinkedPurgatory> linkedPurgatory,
+                           Optional<io.handoff.api.plan.AssistPlan> assist) {
     /** kexec_load flag: load the image to run on panic. */
     public static final long KEXEC_ON_CRASH = 0x1;
 
@@ -33,6 +35,15 @@ public record HandoffImage(String platformId, PlanRequest request, PlatformPlan 
         segments = List.copyOf(segments);
         digests = List.copyOf(digests);
         Objects.requireNonNull(linkedPurgatory, "linkedPurgatory");
+        Objects.requireNonNull(assist, "assist");
+    }
+
+    /** Create a plan without a crash assist. */
+    public HandoffImage(String platformId, PlanRequest request, PlatformPlan plan, List<Segment> segments,
+                        List<SegmentDigest> digests, long kexecFlags,
+                        Optional<io.handoff.api.machine.MemoryRange> crashRegion,
+                        Optional<LinkedPurgatory> linkedPurgatory) {
+        this(platformId, request, plan, segments, digests, kexecFlags, crashRegion, linkedPurgatory, Optional.empty());
     }
 
     /** Return whether a purgatory image is linked. */

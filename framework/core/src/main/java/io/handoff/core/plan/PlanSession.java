@@ -180,6 +180,23 @@ public final class PlanSession implements PlanContext {
         this.platformPlan = java.util.Objects.requireNonNull(plan, "plan");
     }
 
+    /** The crash assist of this plan and what it placed, once {@link #recordAssist} has recorded them. */
+    public record ChosenAssist(io.handoff.api.spi.CrashAssist assist, io.handoff.api.plan.AssistPlan plan) {
+    }
+
+    private ChosenAssist chosenAssist;
+
+    /** Record the crash assist and what its {@code place} returned, for the linker. */
+    public void recordAssist(io.handoff.api.spi.CrashAssist assist, io.handoff.api.plan.AssistPlan plan) {
+        this.chosenAssist = new ChosenAssist(java.util.Objects.requireNonNull(assist, "assist"),
+                java.util.Objects.requireNonNull(plan, "plan"));
+    }
+
+    /** Return the crash assist of this plan, if one was asked for. */
+    public Optional<ChosenAssist> chosenAssist() {
+        return Optional.ofNullable(chosenAssist);
+    }
+
     @Override
     public OptionalInt elfMachine() {
         return elfMachine;

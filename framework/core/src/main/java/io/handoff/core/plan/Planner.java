@@ -7,6 +7,7 @@ import io.handoff.api.machine.Machine;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.plan.PlatformPlan;
 import io.handoff.api.plan.Segment;
+import io.handoff.api.spi.CrashAssist;
 import io.handoff.api.spi.Platform;
 import io.handoff.core.config.PurgatorySettings;
 import io.handoff.core.digest.SegmentDigest;
@@ -18,7 +19,9 @@ import io.handoff.core.purgatory.PlacedPurgatory;
 import io.handoff.core.purgatory.PurgatoryImage;
 import io.handoff.core.purgatory.PurgatoryLinker;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,9 +94,16 @@ public final class Planner {
                 .map(blob -> PurgatoryImage.read(blob, "platform " + platform.id() + " purgatory image",
                         platform.byteOrder()));
         image.ifPresent(i -> checkArch(platform, i));
+        Optional<CrashAssist> assist = request.assist().map(id -> assist(platform, contributions, machine, id));
+        if (assist.isPresent()) {
+            request = withAssistOptions(request, assist.get(), contributions);
+        }
         PlanSession session = new PlanSession(platform, machine, request, settings, contributions, image);
         PlatformPlan plan = platform.plan(session);
         session.recordPlatformPlan(plan);
+        if (assist.isPresent()) {
+            session.recordAssist(assist.get(), assist.get().place(session));
+        }
         if (session.hasPurgatoryImage() && session.placedPurgatory().isEmpty()) {
             session.placePurgatory(PurgatoryLinker.DEFAULT_PLACEMENT);
         }
@@ -119,7 +129,39 @@ public final class Planner {
         LOG.debug("planned {} segments in {} ms, hashed and linked in {} ms", segments.size(),
                 (placed - started) / 1_000_000, (hashed - placed) / 1_000_000);
         long flags = (platform.kexecArch() & KexecFlags.KEXEC_ARCH_MASK) | (request.crash() ? HandoffImage.KEXEC_ON_CRASH : 0);
-        return new HandoffImage(platform.id(), request, plan, segments, digests, flags, session.crashRegion(), linked);
+        return new HandoffImage(platform.id(), request, plan, segments, digests, flags, session.crashRegion(), linked,
+                session.chosenAssist().map(PlanSession.ChosenAssist::plan));
+    }
+
+    /** Return the crash assist {@code id} offered to the platform, refusing one it cannot use on this machine. */
+    static CrashAssist assist(Platform platform, Contributions contributions, Machine machine, String id) {
+        List<CrashAssist> known = contributions.of(CrashAssist.class);
+        CrashAssist assist = known.stream().filter(a -> a.id().equals(id)).findFirst().orElseThrow(() ->
+                new HandoffException(FailureKind.NOT_AVAILABLE, String.format(
+                        "--assist %s: no such crash assist for platform %s; known: %s", id, platform.id(),
+                        known.isEmpty() ? "none" : known.stream().map(CrashAssist::id).sorted().toList())));
+        assist.unavailable(platform, contributions.all(), Optional.of(machine)).ifPresent(reason -> {
+            throw new HandoffException(FailureKind.NOT_AVAILABLE, "--assist " + id + " is not available on platform "
+                    + platform.id() + ": " + reason);
+        });
+        return assist;
+    }
+
+    /** Return the request with the platform options the assist needs, refusing a conflicting user option. */
+    static PlanRequest withAssistOptions(PlanRequest request, CrashAssist assist, Contributions contributions) {
+        if (!request.crash()) {
+            throw new HandoffException(FailureKind.USAGE, "--assist " + assist.id()
+                    + " is for crash loads (--crash): a kexec reboot has no dump to assist");
+        }
+        Map<String, String> options = new LinkedHashMap<>(request.options());
+        assist.platformOptions(contributions.all()).forEach((key, value) -> {
+            String given = options.putIfAbsent(key, value);
+            if (given != null && !given.equals(value)) {
+                throw new HandoffException(FailureKind.CONFIGURATION, String.format(
+                        "-O %s=%s conflicts with --assist %s, which needs %s=%s", key, given, assist.id(), key, value));
+            }
+        });
+        return request.withOptions(options);
     }
 
     private static void checkArch(Platform platform, PurgatoryImage image) {

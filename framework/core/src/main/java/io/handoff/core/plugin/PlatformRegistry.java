@@ -94,6 +94,7 @@ public final class PlatformRegistry implements AutoCloseable {
     private final Set<String> refusalsThrown = ConcurrentHashMap.newKeySet();
     private final List<PluginProblem> problems = new ArrayList<>();
     private List<Contribution> shared = List.of();
+    private final Map<String, List<Contribution>> firmware = new LinkedHashMap<>();
     private boolean closed;
 
     private PlatformRegistry(Path pluginsDir, HandoffConfig config, Injector root) {
@@ -260,6 +261,30 @@ public final class PlatformRegistry implements AutoCloseable {
         // one instance of each shared contribution for all platforms, whatever scope its module chose
         shared = List.copyOf(root.getInstance(SHARED));
         loaded.forEach(this::start);
+        offerFirmwareContributions();
+    }
+
+    /** Offer every firmware plugin's contributions to the platforms they apply to, whatever the load order. */
+    private void offerFirmwareContributions() {
+        if (firmware.isEmpty()) {
+            return;
+        }
+        for (Map.Entry<String, LoadedPlatform> e : platforms.entrySet()) {
+            LoadedPlatform p = e.getValue();
+            List<Contribution> offered = new ArrayList<>(p.contributions());
+            firmware.values().stream().flatMap(List::stream).filter(c -> c.appliesTo(p.platform()))
+                    .forEach(offered::add);
+            offered.sort(Comparator.comparing(Contribution::id));
+            e.setValue(new LoadedPlatform(p.platform(), p.pluginId(), p.version(), p.provider(), p.settings(), offered));
+        }
+    }
+
+    /**
+     * Return the firmware plugins (plugins without a platform whose contributions are offered to every platform):
+     * plugin id → its contributions, sorted by id.
+     */
+    public Map<String, List<Contribution>> firmwarePlugins() {
+        return java.util.Collections.unmodifiableMap(firmware);
     }
 
     private void start(String pluginId, Path path) {
@@ -337,8 +362,21 @@ public final class PlatformRegistry implements AutoCloseable {
 
         // through PF4J's finder and the Guice extension factory: the child's singletons
         List<Platform> provided = manager.getExtensions(Platform.class, pluginId);
+        if (provided.isEmpty() && !child.getInstance(OWN).isEmpty()) {
+            // a firmware plugin: no platform of its own; its contributions are offered to every platform
+            if (RESERVED_IDS.contains(pluginId) && !BUILT_IN_PROVIDER.equals(plugin.getDescriptor().getProvider())) {
+                throw new Refusal(FailureKind.PLATFORM, null, label + " uses the reserved plugin id '" + pluginId
+                        + "' but its provider is not " + BUILT_IN_PROVIDER);
+            }
+            List<Contribution> own = new ArrayList<>(child.getInstance(OWN));
+            own.sort(Comparator.comparing(Contribution::id));
+            firmware.put(pluginId, own);
+            LOG.info("Loaded firmware plugin {} {} ({}): {}", pluginId, plugin.getDescriptor().getVersion(),
+                    plugin.getPluginPath(), own.stream().map(Contribution::id).toList());
+            return;
+        }
         if (provided.isEmpty()) {
-            throw new Refusal(FailureKind.PLATFORM, declared, label + " provides no platform");
+            throw new Refusal(FailureKind.PLATFORM, declared, label + " provides no platform and no contribution");
         }
         if (provided.size() > 1) {
             String ids = provided.stream().map(p -> p.getClass().getName()).sorted().collect(Collectors.joining(", "));

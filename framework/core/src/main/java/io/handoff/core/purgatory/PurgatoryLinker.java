@@ -170,9 +170,15 @@ public final class PurgatoryLinker {
         setup.stream().filter(s -> generic(s) != GenericStep.CONSOLE).forEach(main::add);
         main.add(verifyDigests(covered));
         main.addAll(body);
+        // a crash assist runs after every contributor (backup copy, last words) and before the jump, its fallback
+        Optional<io.handoff.core.plan.PlanSession.ChosenAssist> assist =
+                context instanceof io.handoff.core.plan.PlanSession s ? s.chosenAssist() : Optional.empty();
+        assist.ifPresent(a -> main.addAll(a.assist().steps(context, a.plan())));
         main.addAll(terminal);
         checkTerminal(platform, kinds, main);
-        List<PurgatoryStep> fallback = fallback(context);
+        List<PurgatoryStep> fallback = new ArrayList<>();
+        assist.ifPresent(a -> fallback.addAll(a.assist().fallback(context, a.plan())));
+        fallback.addAll(fallback(context));
         checkPorts(main, fallback);
         if (fallback.isEmpty()) {
             warnings.add("platform " + platform.id() + " has no dump fallback: when a required purgatory step fails "

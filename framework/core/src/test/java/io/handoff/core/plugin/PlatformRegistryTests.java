@@ -670,21 +670,43 @@ class PlatformRegistryTests {
         }
 
         @Test
-        void pluginWithContributionsButNoPlatformIsReported() {
+        void pluginWithContributionsButNoPlatformIsAFirmwarePluginOfferedToThePlatformsItAppliesTo() {
             PluginJarBuilder.plugin("lonely")
                     .source("com.lonely.LonelySteps", "package com.lonely;\n"
                             + "public final class LonelySteps implements io.handoff.api.spi.Contribution {\n"
                             + "    @Override public String id() { return \"lonely\"; }\n"
+                            + "    @Override public boolean appliesTo(io.handoff.api.spi.Platform p) {\n"
+                            + "        return p.id().equals(\"acme\");\n"
+                            + "    }\n"
                             + "}\n")
                     .extension("com.lonely.LonelySteps")
+                    .build(plugins);
+            acme().build(plugins);
+            platformPlugin("zeta", "com.zeta", "ZetaPlatform", "zeta").build(plugins);
+
+            PlatformRegistry registry = load();
+
+            assertThat(registry.problems()).isEmpty();
+            assertThat(registry.firmwarePlugins()).containsOnlyKeys("lonely");
+            // offered to acme, loaded after the firmware plugin by jar name order, not to zeta
+            assertThat(ids(registry.require("acme").contributions())).contains("lonely");
+            assertThat(ids(registry.require("zeta").contributions())).doesNotContain("lonely");
+        }
+
+        @Test
+        void pluginWithNeitherPlatformNorContributionIsReported() {
+            PluginJarBuilder.plugin("empty")
+                    .source("com.empty.Nothing", "package com.empty;\n"
+                            + "public final class Nothing implements org.pf4j.ExtensionPoint {\n"
+                            + "}\n")
+                    .extension("com.empty.Nothing")
                     .build(plugins);
 
             PlatformRegistry registry = load();
 
             assertThat(registry.problems()).extracting(PluginProblem::message)
-                    .containsExactly("plugin lonely (lonely.jar) provides no platform");
+                    .containsExactly("plugin empty (empty.jar) provides no platform and no contribution");
         }
-
         @Test
         void pluginWithTwoPlatformsIsReported() {
             PluginJarBuilder.plugin("twins")
