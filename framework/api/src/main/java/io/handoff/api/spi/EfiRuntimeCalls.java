@@ -36,6 +36,15 @@ public interface EfiRuntimeCalls extends Contribution {
     byte[] pageTables(List<EfiMemoryDescriptor> runtimeMap, long identityLimit, long base);
 
     /**
+     * Return the platform options under which a plan's command line alone tells a capture kernel its memory (the
+     * firmware boots it and builds its own memory map, so nothing else the plan passes reaches it); x86_64:
+     * {@code memmap=cmdline}.
+     */
+    default java.util.Map<String, String> firmwareBootOptions() {
+        return java.util.Map.of();
+    }
+
+    /**
      * Return the purgatory step that makes one runtime-service call through tables loaded at
      * {@link EfiRuntimeCall#pageTables()}.
      *
