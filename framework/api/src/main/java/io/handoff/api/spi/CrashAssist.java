@@ -110,12 +110,15 @@ public interface CrashAssist extends Contribution {
      * Where arming happens.
      *
      * @param root the machine's root directory ({@code /} on the host; a test's directory otherwise)
-     * @param options the request's platform options (an assist's own, such as {@code esp=/boot/efi})
+     * @param options the assist's own options ({@code --assist-option KEY=VALUE}, such as {@code esp=/boot/efi})
+     * @param request what was planned (its kernel and initrd files), empty when disarming or asking for status
      */
-    record ArmTarget(java.nio.file.Path root, Map<String, String> options) {
+    record ArmTarget(java.nio.file.Path root, Map<String, String> options,
+                     Optional<io.handoff.api.plan.PlanRequest> request) {
         public ArmTarget {
             java.util.Objects.requireNonNull(root, "root");
             options = Map.copyOf(options);
+            java.util.Objects.requireNonNull(request, "request");
         }
     }
 }
