@@ -180,6 +180,27 @@ final class HandoffRuntime implements AutoCloseable {
                 : dir.getParent() != null && Files.isWritable(dir.getParent());
     }
 
+    /** Return the crash assist of {@code handoff.load.assist}, empty when it is blank. */
+    Optional<String> configuredAssist() {
+        String id = config.settings("handoff.load").getString("assist").strip();
+        return id.isEmpty() ? Optional.empty() : Optional.of(id);
+    }
+
+    /** Return the crash assist {@code id} offered to a platform. */
+    io.handoff.api.spi.CrashAssist assist(LoadedPlatform platform, String id) {
+        return platform.contributions(io.handoff.api.spi.CrashAssist.class).stream().filter(a -> a.id().equals(id))
+                .findFirst().orElseThrow(() -> new HandoffException(FailureKind.NOT_AVAILABLE, "--assist " + id
+                        + ": no such crash assist for platform " + platform.id()));
+    }
+
+    /** Return every crash assist offered to any loaded platform, one per id, sorted by id. */
+    List<io.handoff.api.spi.CrashAssist> assists() {
+        java.util.Map<String, io.handoff.api.spi.CrashAssist> byId = new java.util.TreeMap<>();
+        registry.platforms().forEach(p -> p.contributions(io.handoff.api.spi.CrashAssist.class)
+                .forEach(a -> byId.putIfAbsent(a.id(), a)));
+        return List.copyOf(byId.values());
+    }
+
     /** Return the paths the loaded platforms ask {@code handoff capture} to copy, each once, in platform order. */
     List<String> captureFiles() {
         return registry.platforms().stream().flatMap(p -> p.platform().captureFiles().stream()).distinct().toList();

@@ -1,5 +1,8 @@
 package io.handoff.launcher;
 
+import io.handoff.api.FailureKind;
+import io.handoff.api.HandoffException;
+import io.handoff.api.spi.CrashAssist;
 import io.handoff.core.bundle.BundleWriter;
 import io.handoff.core.load.KexecSegments;
 import io.handoff.core.load.KexecSyscalls;
@@ -64,6 +67,7 @@ final class LoadCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         LoadMethod how = LoadMethodOptions.of(method);
         Loader.Result result;
+        List<String> armed = List.of();
         trust.check(common.pluginsDir(), spec.commandLine().getErr());
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
             KexecSyscalls syscalls = runtime.syscalls();
@@ -73,6 +77,10 @@ final class LoadCommand implements Callable<Integer> {
                 ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
                 planning.resolveFiles(spec.commandLine().getErr(), root, () -> planning.choose(runtime, machine).platform());
                 if (how == LoadMethod.FILE_LOAD) {
+                    if (planning.assist != null) {
+                        throw new HandoffException(FailureKind.USAGE, "--assist " + planning.assist + " needs "
+                                + "kexec_load: its steps run in handoff's purgatory, which kexec_file_load does not use");
+                    }
                     // the kernel plans for itself: handoff's plan would not be what runs
                     planning.requireKnownOptions(planning.choose(runtime, machine));
                     result = new Loader(syscalls, root).fileLoad(planning.request(machine), List.of());
@@ -81,11 +89,23 @@ final class LoadCommand implements Callable<Integer> {
                     if (bundle != null) {
                         BundleWriter.write(image, machine, bundle);
                     }
-                    result = new Loader(syscalls, root).load(image, how, Optional.ofNullable(corruptSegment));
+                    // an assist installs what it needs first, staged; the load makes it current or undoes it
+                    Optional<CrashAssist.Arming> arming = image.assist().map(plan -> runtime.assist(
+                            planning.choose(runtime, machine), plan.assist()).arm(plan, new CrashAssist.ArmTarget(root,
+                            planning.assistOptions, Optional.of(image.request()))));
+                    try {
+                        result = new Loader(syscalls, root).load(image, how, Optional.ofNullable(corruptSegment));
+                    } catch (RuntimeException e) {
+                        arming.ifPresent(CrashAssist.Arming::rollback);
+                        throw e;
+                    }
+                    arming.ifPresent(CrashAssist.Arming::commit);
+                    armed = arming.map(CrashAssist.Arming::describe).orElse(List.of());
                 }
             }
         }
         print(out, result);
+        armed.forEach(line -> out.println("assist: " + line));
         return 0;
     }
 

@@ -52,6 +52,15 @@ final class PlanningOptions {
     @Option(names = {"-O", "--platform-option"}, paramLabel = "KEY=VALUE", description = "A platform-specific option.")
     Map<String, String> platformOptions = new LinkedHashMap<>();
 
+    @Option(names = "--assist", paramLabel = "ID", description = {"With --crash: reach the capture kernel another way than",
+        "purgatory's jump, which stays the fallback (efi-warm-reboot: a warm reboot through the firmware;",
+        "'handoff platforms' lists them). Default: handoff.load.assist."})
+    String assist;
+
+    @Option(names = "--assist-option", paramLabel = "KEY=VALUE",
+            description = "An option of the crash assist (efi-warm-reboot: esp=DIR, the EFI system partition's mount point).")
+    Map<String, String> assistOptions = new LinkedHashMap<>();
+
     /** Where the command line comes from: given, or the running kernel's. */
     static final class CommandLineSource {
         @Option(names = "--append", paramLabel = "CMDLINE", description = "The new kernel's command line.")
@@ -80,13 +89,19 @@ final class PlanningOptions {
 
     /** Return the request these options describe, for a machine (whose command line --reuse-cmdline takes). */
     PlanRequest request(ProfileMachine machine) {
+        return request(machine, Optional.empty());
+    }
+
+    /** Return the request, with the configured crash assist ({@code handoff.load.assist}) when --assist is absent. */
+    PlanRequest request(ProfileMachine machine, Optional<String> configuredAssist) {
         String commandLine = cmdline.reuse ? machine.commandLine() : cmdline.append == null ? "" : cmdline.append;
         Map<String, String> options = new LinkedHashMap<>(platformOptions);
         if (memmap != null) {
             options.put(MEMMAP, memmap);
         }
         return new PlanRequest(crash ? PlanRequest.Mode.KDUMP : PlanRequest.Mode.KEXEC, kernel.toAbsolutePath(),
-                Optional.ofNullable(initrd).map(Path::toAbsolutePath), commandLine, options);
+                Optional.ofNullable(initrd).map(Path::toAbsolutePath), commandLine, options,
+                Optional.ofNullable(assist).or(() -> crash ? configuredAssist : Optional.empty()));
     }
 
     /** Return the chosen (or detected) platform. */
@@ -98,7 +113,7 @@ final class PlanningOptions {
     HandoffImage plan(HandoffRuntime runtime, ProfileMachine machine) {
         LoadedPlatform chosen = choose(runtime, machine);
         requireKnownOptions(chosen);
-        return runtime.plan(chosen, machine, request(machine));
+        return runtime.plan(chosen, machine, request(machine, runtime.configuredAssist()));
     }
 
     /**

@@ -40,6 +40,8 @@ final class PlatformsCommand implements Callable<Integer> {
             List<LoadedPlatform> platforms = runtime.registry().platforms();
             LastWordsSteps lastWordsSteps = runtime.lastWords();
             out.printf("plugins: %s%n", common.pluginsDir().toAbsolutePath().normalize());
+            runtime.registry().firmwarePlugins().forEach((id, contributions) -> out.printf(
+                    "firmware plugin: %s (%s), offered to every platform%n", id, ids(contributions)));
             if (platforms.isEmpty()) {
                 out.println("no platforms loaded");
             }
@@ -71,9 +73,35 @@ final class PlatformsCommand implements Callable<Integer> {
                         .map(k -> k.metaPackage() + ":" + k.architecture()).orElse("none"));
                 out.printf("  capture adds:    %s%n", p.platform().captureFiles().isEmpty() ? "nothing"
                         : String.join(", ", p.platform().captureFiles()));
+                assists(out, runtime, p);
             }
         }
         return 0;
+    }
+
+    /** Each crash assist: whether the platform can use it at all, then on each of its bundled profiles. */
+    private static void assists(PrintWriter out, HandoffRuntime runtime, LoadedPlatform p) {
+        List<io.handoff.api.spi.CrashAssist> all = runtime.assists();
+        if (all.isEmpty()) {
+            out.printf("  crash assists:   none loaded%n");
+            return;
+        }
+        for (io.handoff.api.spi.CrashAssist a : all) {
+            java.util.Optional<String> never = a.unavailable(p.platform(), p.contributions(), java.util.Optional.empty());
+            if (never.isPresent()) {
+                out.printf("  crash assist:    %s: unavailable: %s%n", a.id(), never.get());
+                continue;
+            }
+            out.printf("  crash assist:    %s: %s%n", a.id(), a.summary());
+            for (BundledProfile profile : p.platform().bundledProfiles()) {
+                java.nio.file.Path dir = Distribution.resolveProfile(java.nio.file.Path.of(profile.name()),
+                        runtime.registry());
+                java.util.Optional<String> why = a.unavailable(p.platform(), p.contributions(), java.util.Optional.of(
+                        new io.handoff.core.system.ProfileMachine(new io.handoff.core.system.DirectorySystemView(dir))));
+                out.printf("                   on %s: %s%n", profile.name(), why.map(r -> "unavailable: " + r)
+                        .orElse("available"));
+            }
+        }
     }
 
     private static String ids(List<? extends io.handoff.api.spi.Contribution> contributions) {

@@ -105,6 +105,11 @@ final class SimulateCommand implements Callable<Integer> {
                 "touches a device): a BMC watchdog started by --watchdog start:N resets it when N runs out."})
     Integer hang;
 
+    @Option(names = "--assist", paramLabel = "ID", description = {"Simulate a crash with this crash assist (efi-warm-reboot:",
+        "SetVariable(BootNext) and a warm ResetSystem through the firmware model). Without --root, the first",
+        "bundled profile the assist can run on."})
+    String assist;
+
     @Option(names = {"-O", "--platform-option"}, paramLabel = "KEY=VALUE", description = "A platform-specific option.")
     Map<String, String> platformOptions = new LinkedHashMap<>();
 
@@ -121,7 +126,8 @@ final class SimulateCommand implements Callable<Integer> {
         }
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWordsOverrides)) {
             if (root == null) {
-                root = Path.of(defaultProfile(runtime.defaultPlatform(platform)).name());
+                root = Path.of(assist == null ? defaultProfile(runtime.defaultPlatform(platform)).name()
+                        : assistProfile(runtime, runtime.defaultPlatform(platform), assist).name());
             }
             root = Distribution.resolveProfile(root, runtime.registry());
             if (!Files.isDirectory(root)) {
@@ -135,7 +141,7 @@ final class SimulateCommand implements Callable<Integer> {
             }
             PlanRequest request = new PlanRequest(reboot ? PlanRequest.Mode.KEXEC : PlanRequest.Mode.KDUMP,
                     kernel.toAbsolutePath(), Optional.ofNullable(initrd).map(Path::toAbsolutePath), append,
-                    platformOptions);
+                    platformOptions, Optional.ofNullable(assist));
             HandoffImage image = runtime.plan(chosen, machine, request);
             options = options.crashNotesFor(machine, request, chosen.platform());
             Trace trace = ReferenceMachine.of(chosen.platform(), options).run(image);
@@ -178,6 +184,24 @@ final class SimulateCommand implements Callable<Integer> {
             options = options.uartStuck(true);
         }
         return options;
+    }
+
+    /** Return the first bundled profile of the platform on which the crash assist can run. */
+    static BundledProfile assistProfile(HandoffRuntime runtime, Platform platform, String id) {
+        LoadedPlatform loaded = runtime.registry().require(platform.id());
+        io.handoff.api.spi.CrashAssist assist = runtime.assist(loaded, id);
+        List<String> why = new java.util.ArrayList<>();
+        for (BundledProfile p : platform.bundledProfiles()) {
+            Path dir = Distribution.resolveProfile(Path.of(p.name()), runtime.registry());
+            Optional<String> reason = assist.unavailable(platform, loaded.contributions(),
+                    Optional.of(new ProfileMachine(new DirectorySystemView(dir))));
+            if (reason.isEmpty()) {
+                return p;
+            }
+            why.add(p.name() + ": " + reason.get());
+        }
+        throw new HandoffException(FailureKind.NOT_AVAILABLE, "--assist " + id + ": no bundled profile of platform "
+                + platform.id() + " can run it (" + String.join("; ", why) + "); pass --root DIR");
     }
 
     /** Return the platform's default bundled profile, or fail saying --root is needed. */

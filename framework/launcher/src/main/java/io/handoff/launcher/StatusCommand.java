@@ -17,6 +17,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Show what the running kernel has loaded, its crash reservation, lockdown, and the syscall a load would use.")
 final class StatusCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    CommonOptions common;
+
     @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
             description = "Machine root: / or a captured profile (default: ${DEFAULT-VALUE}).")
     Path root;
@@ -46,6 +49,17 @@ final class StatusCommand implements Callable<Integer> {
                 ? "kexec_load, with handoff's purgatory"
                 : "kexec_file_load, with the kernel's own purgatory (" + (s.lockedDown()
                         ? "lockdown refuses kexec_load" : "kexec_load is disabled") + "): pass --file-load or --auto");
+        // what the crash assists installed and what their last runs left behind
+        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+            for (io.handoff.api.spi.CrashAssist assist : runtime.assists()) {
+                for (String line : assist.status(new io.handoff.api.spi.CrashAssist.ArmTarget(root, java.util.Map.of(),
+                        java.util.Optional.empty()))) {
+                    out.printf("assist %s: %s%n", assist.id(), line);
+                }
+            }
+        } catch (io.handoff.api.HandoffException e) {
+            out.printf("assists:             unknown (%s)%n", e.getMessage());
+        }
         return 0;
     }
 }

@@ -42,6 +42,7 @@ final class UnloadCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LoadMethod used;
+        java.util.List<String> disarmed = new java.util.ArrayList<>();
         trust.check(common.pluginsDir(), spec.commandLine().getErr());
         try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
             // kexec_load's architecture bits must name the running kernel's: the host's platform's
@@ -50,10 +51,18 @@ final class UnloadCommand implements Callable<Integer> {
             Loader.requireRoot(syscalls, "unload");
             try (LoadLock lock = runtime.loadLock()) {
                 used = new Loader(syscalls, root).unload(crash, LoadMethodOptions.of(method), host.kexecArch());
+                if (crash) {
+                    // what a crash assist installed at load time goes with the capture kernel
+                    for (io.handoff.api.spi.CrashAssist assist : runtime.assists()) {
+                        assist.disarm(new io.handoff.api.spi.CrashAssist.ArmTarget(root, java.util.Map.of(),
+                                java.util.Optional.empty())).forEach(line -> disarmed.add(assist.id() + ": " + line));
+                    }
+                }
             }
         }
         spec.commandLine().getOut().printf("unloaded the %s with %s%n",
                 crash ? "capture kernel" : "kernel loaded for 'handoff exec'", used.syscall());
+        disarmed.forEach(line -> spec.commandLine().getOut().println("assist " + line));
         return 0;
     }
 }

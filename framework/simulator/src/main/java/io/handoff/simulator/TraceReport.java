@@ -90,6 +90,10 @@ public final class TraceReport {
         });
         out.add(String.format("Entry: %#x (purgatory); the new kernel is entered at %#x%s.", image.entry(),
                 image.plan().entry(), registers));
+        image.assist().ifPresent(a -> {
+            out.add("Crash assist " + a.assist() + ":");
+            a.facts().forEach((k, v) -> out.add("  " + k + ": " + v));
+        });
     }
 
     private static void program(List<String> out, Trace trace, PurgatoryProgram p) {

@@ -87,7 +87,10 @@ public enum UefiProfileVariant {
 
     /** Return the captured profile this variant starts from. */
     public static Path captured(String name) {
-        Path dir = Prerequisites.repository().resolve("integration-tests/src/test/resources/uefi-profiles").resolve(name);
+        // the q35 profile ships with the x86_64 plugin (simulate --assist efi-warm-reboot runs on it); the others are here
+        Path shipped = Prerequisites.repository().resolve("plugins-x86_64/src/main/profiles").resolve(name);
+        Path dir = Files.isDirectory(shipped) ? shipped
+                : Prerequisites.repository().resolve("integration-tests/src/test/resources/uefi-profiles").resolve(name);
         if (!Files.isRegularFile(dir.resolve("proc/iomem"))) {
             throw new IllegalStateException(dir + " is not a machine profile (no proc/iomem)");
         }

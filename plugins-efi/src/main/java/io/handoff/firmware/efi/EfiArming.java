@@ -143,7 +143,7 @@ final class EfiArming implements Arming {
     static List<String> disarm(ArmTarget target) {
         Path dir = target.root().resolve("sys/firmware/efi/efivars");
         if (!Files.isDirectory(dir)) {
-            return List.of("efi-warm-reboot: nothing to remove (no efivarfs)");
+            return List.of();
         }
         EfiVariables vars = new EfiVariables(dir);
         List<String> out = new ArrayList<>();
@@ -181,7 +181,7 @@ final class EfiArming implements Arming {
             out.add("EFI system partition not found, its files were left: " + e.getMessage());
         }
         record.ifPresent(r -> out.add(0, "disarmed efi-warm-reboot (nonce " + r.nonceHex() + ")"));
-        return out.isEmpty() ? List.of("efi-warm-reboot: nothing to remove") : out;
+        return out;
     }
 
     /** Return whether the assist is armed and what the resume application reported last. */

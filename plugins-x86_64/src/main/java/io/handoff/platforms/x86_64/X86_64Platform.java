@@ -83,6 +83,10 @@ public final class X86_64Platform implements Platform {
     public static final BundledProfile QEMU_PC = new BundledProfile("qemu-pc-x86_64-1g",
             "QEMU pc, 1 GiB, crashkernel=256M, 2 CPUs");
 
+    /** A UEFI machine: QEMU q35 booted through OVMF (the profile efi-warm-reboot simulations run on). */
+    public static final BundledProfile QEMU_Q35_OVMF = new BundledProfile("qemu-q35-ovmf-x86_64-2g",
+            "QEMU q35 through OVMF (UEFI), 2 GiB, crashkernel=256M, 2 CPUs");
+
     /** The resource the plugin's purgatory image is built into (from {@code framework/purgatory}). */
     public static final String PURGATORY_RESOURCE = "/purgatory/x86_64.bin";
 
@@ -174,7 +178,7 @@ public final class X86_64Platform implements Platform {
 
     @Override
     public List<BundledProfile> bundledProfiles() {
-        return List.of(QEMU_PC);
+        return List.of(QEMU_PC, QEMU_Q35_OVMF);
     }
 
     /** Return Debian's {@code linux-image-amd64}. */

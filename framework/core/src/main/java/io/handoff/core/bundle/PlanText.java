@@ -76,6 +76,10 @@ public final class PlanText {
                 t.append(String.format("  %-28s %s%n", e.getKey(), e.getValue()));
             }
         }
+        if (image.assist().isPresent()) {
+            t.append(String.format("%ncrash assist %s:%n", image.assist().get().assist()));
+            image.assist().get().facts().forEach((k, v) -> t.append(String.format("  %-28s %s%n", k, v)));
+        }
         if (image.linkedPurgatory().isPresent()) {
             LinkedPurgatory p = image.linkedPurgatory().get();
             PurgatoryImage pi = p.image();
