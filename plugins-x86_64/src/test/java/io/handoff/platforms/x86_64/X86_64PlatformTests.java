@@ -61,9 +61,10 @@ class X86_64PlatformTests {
 
         @Test
         void simulatesOnTheBundledQemuProfileByDefaultAndDetectsIt() {
-            assertThat(platform.bundledProfiles()).extracting(BundledProfile::name).containsExactly("qemu-pc-x86_64-1g");
-            Path profile = distributionProfile(platform.bundledProfiles().get(0).name());
-            assertThat(platform.detect(new DirView(profile))).isTrue();
+            assertThat(platform.bundledProfiles()).extracting(BundledProfile::name).containsExactly("qemu-pc-x86_64-1g", "qemu-q35-ovmf-x86_64-2g");
+            for (BundledProfile bundled : platform.bundledProfiles()) {
+                assertThat(platform.detect(new DirView(distributionProfile(bundled.name())))).as(bundled.name()).isTrue();
+            }
         }
 
         @Test
