@@ -342,6 +342,22 @@ class ResumeLogicTests {
         }
 
         @Test
+        void equalGapsAreMergedFromTheLowestAddressUp() throws Exception {
+            // 322 pages 60 KiB apart: two merges, both at the bottom (the merged entry's next gap is as small)
+            long[][] descs = new long[322][];
+            for (int k = 0; k < descs.length; k++) {
+                descs[k] = d(1 + k % 6, 0x100000 + 0x10000L * k, 0x101000 + 0x10000L * k);
+            }
+            String rec = file("ties.rec", new RecordBuilder().with(r -> r.ranges = new long[][] {{0, 1L << 40}}).build());
+            Run r = harness("used", rec, file("ties.map", map(descs)), String.valueOf(DESC));
+            List<String> used = r.lines().stream().filter(l -> l.startsWith("used ")).toList();
+            assertThat(used).hasSize(320);
+            assertThat(used.get(0)).isEqualTo("used 0x100000-0x121000 type 0xffffffff");
+            assertThat(used.get(1)).isEqualTo("used 0x130000-0x131000 type 0x4");
+            assertThat(used.get(319)).isEqualTo(String.format("used %#x-%#x type %#x", descs[321][1], descs[321][2], descs[321][0]));
+        }
+
+        @Test
         void aMapWithoutFirmwareMemoryInTheDumpGivesNoEntries() throws Exception {
             String rec = file("none.rec", new RecordBuilder().build());
             byte[] map = map(d(7, 0, 0xa0000), d(7, 0x100000, 0x8000_0000L), d(11, 0xfec0_0000L, 0xfec0_1000L));
