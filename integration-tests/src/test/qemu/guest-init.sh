@@ -69,6 +69,9 @@ esp_up() {
   say "ESP: /dev/vda1 mounted at /boot/efi: $(grep ' /boot/efi ' /proc/mounts | cut -d' ' -f3,4)," \
       "$(df -k /boot/efi | tail -1 | tr -s ' ' | cut -d' ' -f2) KiB"
 }
+le64() { # N: 8 little-endian bytes
+  i=0; while [ $i -lt 8 ]; do printf "\\$(printf %o $(($1 >> (8 * i) & 255)))"; i=$((i+1)); done
+}
 pattern_fill() { # FILE: hq-pattern fill HQ_PATTERN_MIB, in the background until the kernel goes; waits for "ready"
   hq-pattern fill "$HQ_PATTERN_MIB" "$1" > /tmp/pattern.out 2>&1 &
   i=0
@@ -225,6 +228,7 @@ if [ -e /proc/vmcore ]; then
       rc=$?
       sed 's/^/HQ: /' /tmp/check.out | head -250
       say "pattern check rc=$rc in $(awk "BEGIN{print $(up)-$t0}") s"
+      hq-pattern check /proc/vmcore /boot/efi/hq/control.bin 2>&1 | sed 's/^/HQ: control: /'
     else
       say "pattern check: no frame list (ESP disk missing?)"
     fi
@@ -362,6 +366,13 @@ case "$scenario" in
     mkdir -p /boot/efi/hq
     in_host /usr/sbin/kexec -p $HQ_KEXEC_OPTS "$HQ_KERNEL" --initrd="$HQ_INITRD" --append="$append_capture" 2>&1 | sed 's/^/HQ: kexec: /'
     loaded "LOADED kexec -p crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+    # the check's control: 16 frames at 1 MiB (the dump has them, never the pattern: they differ) and the first 16
+    # of the crash kernel's region (no PT_LOAD covers them)
+    cstart=$((0x$(grep -i 'crash kernel' /proc/iomem | tr -d ' ' | cut -d- -f1) >> 12))
+    : > /boot/efi/hq/control.bin
+    for f in $(seq 256 271) $(seq $cstart $((cstart + 15))); do le64 $f >> /boot/efi/hq/control.bin; done
+    say "pattern control: frames 0x100-0x10f and $(printf '0x%x' $cstart)-$(printf '0x%x' $((cstart + 15)))," \
+        "$(stat -c %s /boot/efi/hq/control.bin) bytes"
     pattern_fill /boot/efi/hq/pfns.bin
     grep -q 'hq-pattern: ready' /tmp/pattern.out || finish error
     crash;;
