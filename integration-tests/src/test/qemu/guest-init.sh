@@ -4,7 +4,13 @@
 # Kernel command line:
 #   hq.notes=CPU:ADDRESS:SIZE,...   the first kernel's crash_notes (kdump-handoff), for the capture kernel
 #   hq.scenario=kdump-kexec-tools | kdump-handoff | corrupt-handoff | reboot-handoff | reboot-kexec-tools |
-#               capture-profile | shell
+#               capture-profile | esp-boot | pattern-kdump | shell
+#               esp-boot (run-guest.sh HQ_BOOT=esp): the first kernel, booted from the ESP, writes a file on it and
+#               an EFI variable, fills HQ_PATTERN_MIB MiB with hq-pattern (frame list on the ESP), rewrites
+#               startup.nsh for hq.stage=second and resets warm (reboot -f; the reset method is the kernel's reboot=,
+#               e.g. reboot=efi,warm); the second boot reads both back
+#               pattern-kdump (HQ_ESP_MIB: a data disk): kexec -p, hq-pattern fill, crash; the capture kernel
+#               checks the pattern in /proc/vmcore (hq-pattern check)
 #   hq.efivar=VALUE  (UEFI guests) the value the first kernel wrote to the EFI variable HandoffTest-$efiguid, for
 #               the kernel that boots next to read back
 #   hq.env=PATH     a shell file on the host (seen through the 9p host root) with HQ_* settings (run-guest.sh)
@@ -40,8 +46,43 @@ send() { # NAME FILE
 }
 modules() { # PATTERN: insmod the modules of /etc/hq-modules (prepare.sh: modules.txt, in load order) matching it
   for m in $(grep -E "$1" /etc/hq-modules); do
+    n=${m##*/}; n=${n%.ko}
+    [ -d "/sys/module/$(echo "$n" | tr - _)" ] && continue
     insmod "$md/$m" 2>&1 | sed 's/^/HQ: insmod: /'
   done
+}
+# The ESP disk (virtio-blk, run-guest.sh HQ_BOOT=esp or HQ_ESP_MIB), its first partition mounted read-write at
+# /boot/efi. Returns 1 when there is no such disk (no virtio block function on the PCI bus).
+esp_up() {
+  grep -q ' /boot/efi ' /proc/mounts && return 0
+  disk=
+  for d in /sys/bus/pci/devices/*; do
+    [ "$(cat $d/vendor)" = 0x1af4 ] || continue
+    case "$(cat $d/device)" in 0x1001|0x1042) disk=$d;; esac
+  done
+  [ -n "$disk" ] || return 1
+  modules "drivers/virtio/|virtio_blk|fs/fat/|fs/nls/"
+  i=0; while [ ! -b /dev/vda1 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+  [ -b /dev/vda1 ] || { say "ESP: a virtio disk but no /dev/vda1"; return 1; }
+  mkdir -p /boot/efi
+  mount -t vfat -o rw /dev/vda1 /boot/efi 2>/tmp/mount.err || { say "ESP: mount failed: $(cat /tmp/mount.err)"; return 1; }
+  say "ESP: /dev/vda1 mounted at /boot/efi: $(grep ' /boot/efi ' /proc/mounts | cut -d' ' -f3,4)," \
+      "$(df -k /boot/efi | tail -1 | tr -s ' ' | cut -d' ' -f2) KiB"
+}
+le64() { # N: 8 little-endian bytes
+  i=0; while [ $i -lt 8 ]; do printf "\\$(printf %o $(($1 >> (8 * i) & 255)))"; i=$((i+1)); done
+}
+pattern_fill() { # FILE: hq-pattern fill HQ_PATTERN_MIB, in the background until the kernel goes; waits for "ready"
+  hq-pattern fill "$HQ_PATTERN_MIB" "$1" > /tmp/pattern.out 2>&1 &
+  i=0
+  while ! grep -q 'hq-pattern: ready' /tmp/pattern.out && [ $i -lt 1200 ] && kill -0 $! 2>/dev/null; do
+    sleep 0.1; i=$((i+1))
+  done
+  sed 's/^/HQ: /' /tmp/pattern.out
+  # hq-pattern fsyncs the list; its directory entries are the file system's to write (vfat: sync)
+  sync
+  grep -q 'hq-pattern: ready' /tmp/pattern.out && say "pattern of $HQ_PATTERN_MIB MiB in place at uptime $(up)," \
+    "frame list $(stat -c %s "$1") bytes"
 }
 # binary fields of a file (busybox: hexdump reads, sh arithmetic is 64-bit)
 u16() { hexdump -v -s "$2" -n 2 -e '1/2 "%u\n"' "$1"; }
@@ -180,6 +221,18 @@ if [ -e /proc/vmcore ]; then
   [ "$magic" = 7f454c46 ] && [ "$etype" = 0400 ] && say "vmcore is ELF core" || say "vmcore is NOT an ELF core ($magic $etype)"
   head -c 65536 /proc/vmcore > /tmp/vmcore-head
   send VMCORE-HEAD /tmp/vmcore-head
+  if [ "$scenario" = pattern-kdump ]; then
+    if esp_up && [ -f /boot/efi/hq/pfns.bin ]; then
+      t0=$(up)
+      hq-pattern check /proc/vmcore /boot/efi/hq/pfns.bin > /tmp/check.out 2>&1
+      rc=$?
+      sed 's/^/HQ: /' /tmp/check.out | head -250
+      say "pattern check rc=$rc in $(awk "BEGIN{print $(up)-$t0}") s"
+      hq-pattern check /proc/vmcore /boot/efi/hq/control.bin 2>&1 | sed 's/^/HQ: control: /'
+    else
+      say "pattern check: no frame list (ESP disk missing?)"
+    fi
+  fi
   t0=$(up)
   (makedumpfile -F -d 31 --message-level 22 /proc/vmcore 2>/tmp/mdf.err; echo $? > /tmp/mdf.rc) | wc -c > /tmp/mdf.size
   say "makedumpfile -d 31 rc=$(cat /tmp/mdf.rc) bytes=$(cat /tmp/mdf.size) in $(awk "BEGIN{print $(up)-$t0}") s"
@@ -205,11 +258,19 @@ if [ "$stage" = second ]; then
   say "SECOND KERNEL UP at uptime $(up)"
   say "cmdline: $(cat /proc/cmdline)"
   efi_report
+  if [ "$scenario" = esp-boot ]; then
+    say "EFI: BootCurrent $(tail -c +5 /sys/firmware/efi/efivars/BootCurrent-8be4df61-93ca-11d2-aa0d-00e098032b8c 2>/dev/null | hexdump -v -e '1/2 "%04x"')"
+    if esp_up; then
+      [ -r /boot/efi/hq/first.txt ] && say "ESP: file read back: $(cat /boot/efi/hq/first.txt)" || say "ESP: file MISSING"
+      say "ESP: frame list of the first kernel: $(stat -c %s /boot/efi/hq/pfns.bin 2>/dev/null) bytes"
+    fi
+  fi
   finish second
 fi
 
 # ---------------------------------------------------------------- the first kernel
 say "FIRST KERNEL UP at uptime $(up), scenario $scenario"
+say "cmdline: $(cat /proc/cmdline)"
 grep -i "crash kernel" /proc/iomem | sed 's/^/HQ: iomem: /'
 [ "$scenario" = shell ] && exec setsid cttyhack sh
 if [ "$scenario" = capture-profile ]; then capture_profile; finish profile; fi
@@ -285,6 +346,36 @@ case "$scenario" in
     say "EXEC at uptime $(up)"
     in_host /usr/sbin/kexec -e 2>&1 | sed 's/^/HQ: kexec: /'
     say "still alive after exec?"; finish error;;
+  esp-boot)
+    esp_up || { say "ESP: no disk"; finish error; }
+    mkdir -p /boot/efi/hq
+    echo "written by the first kernel at uptime $(up)" > /boot/efi/hq/first.txt && sync \
+      && say "ESP: file written: $(cat /boot/efi/hq/first.txt)" || say "ESP: writing the file failed"
+    pattern_fill /boot/efi/hq/pfns.bin
+    # the next boot: the same startup.nsh, with this kernel's command line and the second stage's arguments
+    printf 'fs0:\r\n%s hq.stage=second%s\r\n' "$(cat /proc/cmdline)" "${efivar:+ hq.efivar=$efivar}" > /boot/efi/startup.nsh
+    sync
+    say "ESP: startup.nsh for the next boot: $(tail -n 1 /boot/efi/startup.nsh | tr -d '\r')"
+    umount /boot/efi 2>/dev/null || mount -o remount,ro /boot/efi
+    say "reboot: type $(cat /sys/kernel/reboot/type 2>/dev/null), mode $(cat /sys/kernel/reboot/mode 2>/dev/null)"
+    say "RESETTING (reboot -f) at uptime $(up)"
+    reboot -f
+    sleep 5; say "still alive after reboot?"; finish error;;
+  pattern-kdump)
+    esp_up || { say "ESP: no disk (HQ_ESP_MIB)"; finish error; }
+    mkdir -p /boot/efi/hq
+    in_host /usr/sbin/kexec -p $HQ_KEXEC_OPTS "$HQ_KERNEL" --initrd="$HQ_INITRD" --append="$append_capture" 2>&1 | sed 's/^/HQ: kexec: /'
+    loaded "LOADED kexec -p crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
+    # the check's control: 16 frames at 1 MiB (the dump has them, never the pattern: they differ) and the first 16
+    # of the crash kernel's region (no PT_LOAD covers them)
+    cstart=$((0x$(grep -i 'crash kernel' /proc/iomem | tr -d ' ' | cut -d- -f1) >> 12))
+    : > /boot/efi/hq/control.bin
+    for f in $(seq 256 271) $(seq $cstart $((cstart + 15))); do le64 $f >> /boot/efi/hq/control.bin; done
+    say "pattern control: frames 0x100-0x10f and $(printf '0x%x' $cstart)-$(printf '0x%x' $((cstart + 15)))," \
+        "$(stat -c %s /boot/efi/hq/control.bin) bytes"
+    pattern_fill /boot/efi/hq/pfns.bin
+    grep -q 'hq-pattern: ready' /tmp/pattern.out || finish error
+    crash;;
   *)
     say "unknown scenario $scenario"; finish error;;
 esac

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Prepare a QEMU end-to-end run of handoff: install what is missing (QEMU, busybox, ipmitool, makedumpfile,
-# cpio, kmod, kexec-tools, ovmf), fetch the Debian kernel (framework/launcher/src/dist/libexec/debian-kernel.sh),
+# cpio, kmod, kexec-tools, ovmf, dosfstools, mtools, gcc), fetch the Debian kernel (framework/launcher/src/dist/libexec/debian-kernel.sh),
 # run depmod on its modules and build the guest initramfs.
 #
 # Usage: prepare.sh WORKDIR
@@ -24,6 +24,11 @@ command -v depmod >/dev/null || [ -x /sbin/depmod ] || need+=(kmod)
 command -v kexec >/dev/null || [ -x /usr/sbin/kexec ] || need+=(kexec-tools)
 # UEFI scenarios (run-guest.sh HQ_FIRMWARE=ovmf) boot through OVMF from the Debian package, never a copy in the tree
 [ -r /usr/share/OVMF/OVMF_CODE_4M.fd ] && [ -r /usr/share/OVMF/OVMF_VARS_4M.fd ] || need+=(ovmf)
+# the ESP disk image of HQ_BOOT=esp (esp-image.sh) and the pattern tool (hq-pattern.c, linked static)
+command -v mkfs.fat >/dev/null || [ -x /sbin/mkfs.fat ] || need+=(dosfstools)
+command -v mcopy >/dev/null || need+=(mtools)
+command -v gcc >/dev/null || need+=(gcc)
+[ -f /usr/lib/x86_64-linux-gnu/libc.a ] || need+=(libc6-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "prepare.sh: installing ${need[*]}" >&2
   apt-get update -qq >&2
@@ -48,9 +53,12 @@ fi
 
 root=$work/initramfs
 rm -rf "$root"
-mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,mnt,host,etc,var/crash}
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,mnt,host,etc,var/crash,boot/efi}
 cp /bin/busybox "$root/bin/busybox"
 install -m755 "$here/guest-init.sh" "$root/init"
+
+# the memory pattern tool, static: it runs in the capture kernel's initramfs too
+gcc -static -O2 -Wall -o "$root/usr/bin/hq-pattern" "$here/hq-pattern.c"
 
 # a binary and the libraries ldd names (mawk: no \s in the patterns)
 with_libs() {
