@@ -8,6 +8,7 @@ import io.handoff.api.arch.ArchitectureSteps;
 import io.handoff.api.arch.KdumpProbe;
 import io.handoff.api.arch.SimulatedEfiRuntime;
 import io.handoff.api.arch.SimulatedMachine;
+import io.handoff.api.arch.StepKindDeclaration;
 import io.handoff.api.machine.EfiFirmware;
 import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.machine.Machine;
@@ -493,8 +494,9 @@ public final class ReferenceMachine {
             }
             fallbackFrom = main.size();
         }
-        int mainEnd = fallbackFrom >= 0 ? Math.min(fallbackFrom, main.size() - 1) : lastBefore(main, endKind);
-        int fallbackEnd = fallbackFrom >= 0 ? lastBefore(program.fallback(), endKind) : -1;
+        int mainEnd = fallbackFrom >= 0 ? Math.min(fallbackFrom, main.size() - 1)
+                : lastBefore(main, endKind, lines, arch);
+        int fallbackEnd = fallbackFrom >= 0 ? lastBefore(program.fallback(), endKind, lines, arch) : -1;
         int cursor = 0;
         Duration previous = Duration.ZERO;
         for (PurgatoryProgram.Step step : unknownFailure ? program.fallback() : concat(main, program.fallback())) {
@@ -538,13 +540,39 @@ public final class ReferenceMachine {
         return result.handoff() instanceof Handoff.Halted ? Set.of(HALT) : Set.of(RESET);
     }
 
-    private static int lastBefore(List<PurgatoryProgram.Step> steps, Set<Integer> endKind) {
+    /**
+     * Return the index of the step that ended the run: the first of the ending kind when that kind never returns;
+     * for a kind that returns when it succeeds (a firmware call that may also reset the machine), the last step of
+     * that kind the console reports.
+     */
+    private static int lastBefore(List<PurgatoryProgram.Step> steps, Set<Integer> endKind, List<ConsoleLine> lines,
+                                  ArchitectureSteps arch) {
+        int first = -1;
         for (PurgatoryProgram.Step s : steps) {
             if (endKind.contains(s.kind())) {
-                return s.index();
+                first = s.index();
+                break;
             }
         }
-        return steps.size() - 1;
+        if (first < 0) {
+            return steps.size() - 1;
+        }
+        int kind = steps.get(first).kind();
+        if (arch.byCode(kind).map(StepKindDeclaration::terminal).orElse(true)) {
+            return first;
+        }
+        int last = first;
+        int cursor = 0;
+        for (PurgatoryProgram.Step s : steps) {
+            int found = find(lines, cursor, s, false, arch);
+            if (found >= 0) {
+                cursor = found + 1;
+                if (s.kind() == kind) {
+                    last = s.index();
+                }
+            }
+        }
+        return last;
     }
 
     private static List<PurgatoryProgram.Step> concat(List<PurgatoryProgram.Step> a, List<PurgatoryProgram.Step> b) {

@@ -127,9 +127,10 @@ final class EfiCallStep implements StepKindDeclaration {
                 ops.get(3) == 1 ? "must return EFI_SUCCESS" : "must not return", ops.get(DATA_LENGTH))).toString();
     }
 
+    /** The line the step prints before the call: {@code purgatory: EFI call SetVariable at 0x...}. */
     @Override
     public String consoleMarker() {
-        return "purgatory: EFI ";
+        return "purgatory: EFI call ";
     }
 
     /** Return the operands of a call (x86_64 is little-endian). */
