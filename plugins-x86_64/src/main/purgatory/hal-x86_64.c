@@ -75,3 +75,37 @@ void purgatory_x86_64_main(const void *params, uint64_t len)
     int rc = purgatory_run(params, len);
     hal_halt(PG_HALT_BAD_PROGRAM | (uint64_t)(-rc));
 }
+
+/* The firmware's convention (UEFI 2.x, "x64 Platforms"): the compiler emits the RCX RDX R8 R9 registers, the fifth
+ * argument above 32 bytes of shadow space and a 16-byte aligned RSP at the call (entry.S aligns the stack). */
+typedef uint64_t (__attribute__((ms_abi)) *efi_service_fn)(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t);
+
+#define CR0_EM (1ull << 2)
+#define CR0_TS (1ull << 3)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+
+uint64_t hal_efi_call_x86_64(uint64_t root, uint64_t fn, const uint64_t args[5], uint64_t offset, uint64_t mask,
+                             const uint8_t *data, uint64_t len)
+{
+    (void)offset;
+    (void)mask;
+    (void)data;
+    (void)len;
+    uint64_t a0 = args[0], a1 = args[1], a2 = args[2], a3 = args[3], a4 = args[4];
+    uint64_t cr0, cr3, cr4;
+    __asm__ volatile("cli; cld" : : : "memory");
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    /* the firmware may use SSE: FXSAVE/SSE enabled, no device-not-available traps */
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_OSFXSR | CR4_OSXMMEXCPT) : "memory");
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 & ~(CR0_TS | CR0_EM)) : "memory");
+    __asm__ volatile("fninit" : : : "memory");
+    /* purgatory's tables: the identity map it runs in plus the runtime regions at their virtual addresses */
+    __asm__ volatile("mov %0, %%cr3" : : "r"(root) : "memory");
+    uint64_t status = ((efi_service_fn)(uintptr_t)fn)(a0, a1, a2, a3, a4);
+    __asm__ volatile("mov %0, %%cr3" : : "r"(cr3) : "memory");
+    __asm__ volatile("cli; cld" : : : "memory");
+    return status;
+}

@@ -15,10 +15,12 @@ import io.handoff.simulator.ReferenceMachine;
 import io.handoff.simulator.Trace;
 import io.handoff.simulator.TraceReport;
 import io.handoff.simulator.bmc.BmcFault;
+import io.handoff.simulator.efi.EfiFault;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +42,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "step program against a simulated serial port, CMOS clock and BMC on virtual time. At the crash the",
             "simulator writes each CPU's NT_PRSTATUS note (its instruction pointer in the kernel text) where the",
             "profile says its crash_notes are. Prints the plan, each step with its outcome and virtual time, the console, what the",
-            "BMC recorded, and the jump into the new kernel or the fallback. Faults can be injected. Nothing",
+            "BMC recorded, what the UEFI runtime services were called with (machines with UEFI firmware), and the",
+            "jump into the new kernel or the fallback. Faults can be injected. Nothing",
             "touches the real machine."})
 final class SimulateCommand implements Callable<Integer> {
     @Mixin
@@ -100,6 +103,14 @@ final class SimulateCommand implements Callable<Integer> {
                 "error (every write ends in the ERROR state), slow (1 s per byte), garbage-cc, drops-bytes, wrong-header."})
     String bmc;
 
+    @Option(names = "--efi", paramLabel = "SERVICE:FAULT",
+            description = {"Break a UEFI runtime service of a machine whose profile has UEFI firmware (repeatable):",
+                "SERVICE is set-variable, get-variable, reset-system, ... (the service's name in lower case with",
+                "dashes); FAULT is fail (it does nothing and returns EFI_DEVICE_ERROR), return (reset-system returns",
+                "EFI_SUCCESS instead of resetting) or hang (the call never returns: the run ends hung in the firmware",
+                "once the program's budget is spent). E.g. --efi set-variable:fail."})
+    List<String> efi = new ArrayList<>();
+
     @Option(names = "--hang", paramLabel = "SECONDS",
             description = {"After the jump, let the machine run on this long as if the new kernel hung (nothing",
                 "touches a device): a BMC watchdog started by --watchdog start:N resets it when N runs out."})
@@ -143,7 +154,7 @@ final class SimulateCommand implements Callable<Integer> {
                     kernel.toAbsolutePath(), Optional.ofNullable(initrd).map(Path::toAbsolutePath), append,
                     platformOptions, Optional.ofNullable(assist));
             HandoffImage image = runtime.plan(chosen, machine, request);
-            options = options.crashNotesFor(machine, request, chosen.platform());
+            options = options.crashNotesFor(machine, request, chosen.platform()).efiFor(machine);
             Trace trace = ReferenceMachine.of(chosen.platform(), options).run(image);
             TraceReport.render(Optional.of(image), trace).forEach(stdout::println);
         }
@@ -176,6 +187,13 @@ final class SimulateCommand implements Callable<Integer> {
                 throw new HandoffException(FailureKind.USAGE, "--hang " + hang + ": expected 0..86400 seconds");
             }
             options = options.hangAfterHandoff(Duration.ofSeconds(hang));
+        }
+        for (String fault : efi) {
+            try {
+                options = options.efi(EfiFault.parse(fault));
+            } catch (IllegalArgumentException e) {
+                throw new HandoffException(FailureKind.USAGE, "--efi " + e.getMessage(), e);
+            }
         }
         if (uart != null) {
             if (!uart.equalsIgnoreCase("stuck")) {

@@ -92,8 +92,12 @@ class SimulateCommandTests {
     }
 
     Run run(String... extra) {
+        return runOn(Fixtures.profile("qemu-pc-x86_64-1g"), extra);
+    }
+
+    Run runOn(Path root, String... extra) {
         List<String> args = new ArrayList<>(List.of("simulate", "--plugins", plugins.toString(), "--root",
-                Fixtures.profile("qemu-pc-x86_64-1g").toString(), "--kernel", kernel.toString(),
+                root.toString(), "--kernel", kernel.toString(),
                 "-O", "purgatory=" + purgatory));
         args.addAll(List.of(extra));
         StringWriter out = new StringWriter();
@@ -125,6 +129,60 @@ class SimulateCommandTests {
                 "fault: the CMOS RTC is frozen", "corrupted the byte at 0x2e000010 (kernel data + 0x10): 0x00 -> 0xff",
                 "Serial console (COM1, 0x3f8): nothing was written.",
                 "Outcome: purgatory jumped to 0x2e000200 with rsi=0x2e100000 (as planned)");
+    }
+
+    /** The fixture profile with UEFI firmware added: its runtime table and one runtime-code region. */
+    Path uefiProfile() throws IOException {
+        Path from = Fixtures.profile("qemu-pc-x86_64-1g");
+        Path to = tmp.resolve("uefi-profile");
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+        Path efi = Files.createDirectories(to.resolve("sys/firmware/efi/runtime-map/0"));
+        Files.writeString(efi.resolve("../../fw_platform_size").normalize(), "64\n");
+        Files.writeString(efi.resolve("../../runtime").normalize(), "0x3fbecb98\n");
+        Files.writeString(efi.resolve("type"), "0x5\n");
+        Files.writeString(efi.resolve("phys_addr"), "0x3fbed000\n");
+        Files.writeString(efi.resolve("virt_addr"), "0xfffffffeff1ec000\n");
+        Files.writeString(efi.resolve("num_pages"), "0x10\n");
+        Files.writeString(efi.resolve("attribute"), "0x800000000000000f\n");
+        return to;
+    }
+
+    @Test
+    void aUefiProfileGivesTheMachineRuntimeServicesAndEfiFaultsAreNamed() throws IOException {
+        Run r = runOn(uefiProfile(), "--efi", "set-variable:fail", "--efi", "reset-system:hang");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("UEFI firmware: EFI_RUNTIME_SERVICES at 0x3fbecb98; SetVariable at virtual "
+                        + "0xfffffffeff1f4180, ResetSystem at virtual 0xfffffffeff1f61a0",
+                "fault: EFI SetVariable does nothing and returns EFI_DEVICE_ERROR",
+                "fault: EFI ResetSystem never returns (the CPU stays in the firmware)",
+                "Outcome: purgatory jumped to 0x2e000200 with rsi=0x2e100000 (as planned)");
+    }
+
+    @Test
+    void efiFaultsOnAMachineWithoutUefiAreIgnoredAndSaidSo() {
+        Run r = run("--efi", "set-variable:fail");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("EFI faults ignored: the machine has no UEFI firmware");
+    }
+
+    @ParameterizedTest(name = "--efi {0} -> exit 2")
+    @CsvSource(delimiter = '|', value = {
+        "set-variable|--efi 'set-variable': expected SERVICE:FAULT, such as set-variable:fail",
+        "set-variable:explode|--efi 'explode' is not an EFI fault; expected fail, return or hang",
+        "set-var:fail|--efi 'set-var' is not a runtime service; expected one of get-time, set-time"})
+    void badEfiFaultsAreUsageErrors(String value, String message) {
+        Run r = run("--efi", value);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains(message);
     }
 
     @ParameterizedTest(name = "{0} {1} -> exit {2}")

@@ -113,7 +113,7 @@ class SimulatedHandoffTests {
         int code = Main.run(new String[] {"platforms", "--plugins", plugins.toString()},
                 new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
         assertThat(code).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("  arch steps:      jump-x86_64 (16, terminal) in codes [16]");
+        assertThat(out.toString()).contains("  arch steps:      jump-x86_64 (16, terminal), efi-call-x86_64 (64) in codes [16, 64..79]");
     }
 
     @Test

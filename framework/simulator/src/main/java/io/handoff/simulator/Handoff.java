@@ -137,6 +137,41 @@ public sealed interface Handoff {
     }
 
     /**
+     * The UEFI firmware reset (or powered off) the machine when purgatory called ResetSystem.
+     *
+     * @param description one line, such as {@code "EFI ResetSystem(EfiResetWarm): the firmware resets the machine;
+     *     BootNext=0x0011: it boots Boot0011 next"}
+     */
+    record FirmwareReset(String description) implements Handoff {
+        public FirmwareReset {
+            Objects.requireNonNull(description, "description");
+        }
+
+        @Override
+        public String describe() {
+            return description;
+        }
+    }
+
+    /**
+     * A firmware call never returned: the CPU stays in the firmware until something outside resets the machine.
+     *
+     * @param description where it hangs, such as {@code "EFI SetVariable never returned: ..."}
+     * @param budget the program's worst-case budget, how long the run was allowed to take
+     */
+    record Hung(String description, java.time.Duration budget) implements Handoff {
+        public Hung {
+            Objects.requireNonNull(description, "description");
+            Objects.requireNonNull(budget, "budget");
+        }
+
+        @Override
+        public String describe() {
+            return "hung: " + description;
+        }
+    }
+
+    /**
      * Nothing ran: the runtime refused the parameter area, or the planner refused the plan.
      *
      * @param code negative: the runtime's status (-1 bad magic, -2 bad version, -3 malformed program);

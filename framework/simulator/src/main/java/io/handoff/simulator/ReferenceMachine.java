@@ -6,7 +6,10 @@ import io.handoff.api.HandoffException;
 import io.handoff.api.arch.ArchitectureSimulator;
 import io.handoff.api.arch.ArchitectureSteps;
 import io.handoff.api.arch.KdumpProbe;
+import io.handoff.api.arch.SimulatedEfiRuntime;
 import io.handoff.api.arch.SimulatedMachine;
+import io.handoff.api.arch.StepKindDeclaration;
+import io.handoff.api.machine.EfiFirmware;
 import io.handoff.api.machine.MemoryRange;
 import io.handoff.api.machine.Machine;
 import io.handoff.api.machine.PrstatusLayout;
@@ -16,6 +19,8 @@ import io.handoff.core.plan.HandoffImage;
 import io.handoff.simulator.bmc.BmcFault;
 import io.handoff.simulator.bmc.BmcReport;
 import io.handoff.simulator.bmc.KcsBmc;
+import io.handoff.simulator.efi.EfiFault;
+import io.handoff.simulator.efi.EfiRuntimeModel;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -37,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Devices: sparse {@link PhysicalMemory}, a {@link Uart16550} at 0x3F8, a {@link CmosRtc} at 0x70/0x71 and
  * a BMC behind a KCS interface ({@link KcsBmc}, 0xCA2/0xCA3 by default) on a {@link PortBus}; every other port
- * reads 0xFF. Each {@link #run} uses a fresh machine. At the crash, before purgatory runs, each of the
+ * reads 0xFF. With {@link Options#efiFirmware()}, UEFI runtime services ({@link EfiRuntimeModel}): their table is
+ * written at the profile's {@code runtime} address after the segments are loaded, and a platform's simulator reaches
+ * them through {@link SimulatedMachine#efiRuntime()}. Each {@link #run} uses a fresh machine. At the crash, before purgatory runs, each of the
  * {@link Options#crashedCpus()} gets its NT_PRSTATUS note written into its crash_notes buffer, as the dying
  * kernel would. The parameter area is read from simulated memory at the purgatory segment's base plus the
  * header's {@code param_offset}, after any injected corruption, exactly where the runtime would find it.
@@ -74,11 +81,17 @@ public final class ReferenceMachine {
      * @param corruptBeforeProbe s390 kdump only: flip the byte before the kernel's checksum probe (which then refuses
      *     to start the capture kernel) instead of between the probe and purgatory's real entry (the default, where
      *     purgatory's own check and fallback run)
+     * @param efiFirmware the machine's UEFI firmware (its runtime services table and runtime map), when it has one:
+     *     the machine then has UEFI runtime services ({@link EfiRuntimeModel})
+     * @param efiFaults the faults injected into those services
      */
     public record Options(Optional<Corruption> corruption, CmosRtc.Fault rtcFault, boolean uartStuck,
                           LocalDateTime rtcStart, int rtcRegisterB, KcsBmc.Config bmc, List<CrashedCpu> crashedCpus,
-                          Duration hangAfterHandoff, boolean corruptBeforeProbe) {
+                          Duration hangAfterHandoff, boolean corruptBeforeProbe, Optional<EfiFirmware> efiFirmware,
+                          List<EfiFault> efiFaults) {
         public Options {
+            Objects.requireNonNull(efiFirmware, "efiFirmware");
+            efiFaults = List.copyOf(efiFaults);
             Objects.requireNonNull(corruption, "corruption");
             Objects.requireNonNull(rtcFault, "rtcFault");
             Objects.requireNonNull(rtcStart, "rtcStart");
@@ -93,32 +106,32 @@ public final class ReferenceMachine {
         public static Options defaults() {
             LocalDateTime start = LocalDateTime.of(2024, 6, 1, 12, 0, 0);
             return new Options(Optional.empty(), CmosRtc.Fault.NONE, false, start, CmosRtc.HOUR_24,
-                    KcsBmc.Config.defaults().clock(start), List.of(), Duration.ZERO, false);
+                    KcsBmc.Config.defaults().clock(start), List.of(), Duration.ZERO, false, Optional.empty(), List.of());
         }
 
         /** Return these options with a byte to corrupt. */
         public Options corrupt(Corruption c) {
-            return new Options(Optional.of(c), rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff, corruptBeforeProbe);
+            return new Options(Optional.of(c), rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff, corruptBeforeProbe, efiFirmware, efiFaults);
         }
 
         /** Return these options with an RTC fault. */
         public Options rtc(CmosRtc.Fault fault) {
-            return new Options(corruption, fault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff, corruptBeforeProbe);
+            return new Options(corruption, fault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff, corruptBeforeProbe, efiFirmware, efiFaults);
         }
 
         /** Return these options with a stuck UART. */
         public Options uartStuck(boolean stuck) {
-            return new Options(corruption, rtcFault, stuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff, corruptBeforeProbe);
+            return new Options(corruption, rtcFault, stuck, rtcStart, rtcRegisterB, bmc, crashedCpus, hangAfterHandoff, corruptBeforeProbe, efiFirmware, efiFaults);
         }
 
         /** Return these options with another RTC start time and register B (the BMC's clock follows). */
         public Options rtcClock(LocalDateTime start, int registerB) {
-            return new Options(corruption, rtcFault, uartStuck, start, registerB, bmc.clock(start), crashedCpus, hangAfterHandoff, corruptBeforeProbe);
+            return new Options(corruption, rtcFault, uartStuck, start, registerB, bmc.clock(start), crashedCpus, hangAfterHandoff, corruptBeforeProbe, efiFirmware, efiFaults);
         }
 
         /** Return these options with another BMC. */
         public Options bmc(KcsBmc.Config value) {
-            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, value, crashedCpus, hangAfterHandoff, corruptBeforeProbe);
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, value, crashedCpus, hangAfterHandoff, corruptBeforeProbe, efiFirmware, efiFaults);
         }
 
         /** Return these options with a BMC fault. */
@@ -128,12 +141,12 @@ public final class ReferenceMachine {
 
         /** Return these options with the machine running on after the handoff, as if the next kernel hung. */
         public Options hangAfterHandoff(Duration value) {
-            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, value, corruptBeforeProbe);
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus, value, corruptBeforeProbe, efiFirmware, efiFaults);
         }
 
         /** Return these options with the CPUs whose notes the crash writes. */
         public Options crashedCpus(List<CrashedCpu> cpus) {
-            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, cpus, hangAfterHandoff, corruptBeforeProbe);
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, cpus, hangAfterHandoff, corruptBeforeProbe, efiFirmware, efiFaults);
         }
 
         /**
@@ -155,10 +168,29 @@ public final class ReferenceMachine {
             return this;
         }
 
+        /** Return these options on a machine with this UEFI firmware (its runtime services answer calls). */
+        public Options efi(EfiFirmware firmware) {
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus,
+                    hangAfterHandoff, corruptBeforeProbe, Optional.of(firmware), efiFaults);
+        }
+
+        /** Return these options with a fault injected into a UEFI runtime service (one per service, the last wins). */
+        public Options efi(EfiFault fault) {
+            List<EfiFault> all = new ArrayList<>(efiFaults);
+            all.add(fault);
+            return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus,
+                    hangAfterHandoff, corruptBeforeProbe, efiFirmware, all);
+        }
+
+        /** Return these options with the machine's UEFI firmware, when its profile has one, else as they are. */
+        public Options efiFor(Machine machine) {
+            return machine.efiFirmware().filter(f -> f.runtime() != 0).map(this::efi).orElse(this);
+        }
+
         /** Return these options with the corruption seen by s390's checksum probe already. */
         public Options corruptBeforeProbe(boolean before) {
             return new Options(corruption, rtcFault, uartStuck, rtcStart, rtcRegisterB, bmc, crashedCpus,
-                    hangAfterHandoff, before);
+                    hangAfterHandoff, before, efiFirmware, efiFaults);
         }
     }
 
@@ -233,11 +265,20 @@ public final class ReferenceMachine {
         memory.load(image.segments());
         events.add(String.format("loaded %d segments; the purgatory image is at %#x", image.segments().size(),
                 purgatory.mem()));
+        Optional<EfiRuntimeModel> efi = options.efiFirmware().map(f -> new EfiRuntimeModel(f, options.efiFaults()));
+        efi.ifPresent(model -> {
+            byte[] table = model.table();
+            memory.write(model.runtimeServicesTable(), table, 0, table.length);
+            events.addAll(model.installed());
+        });
+        if (efi.isEmpty() && !options.efiFaults().isEmpty()) {
+            events.add("EFI faults ignored: the machine has no UEFI firmware (its profile has no runtime services)");
+        }
         // a kernel that probes purgatory before entering it (s390 kdump): a corruption normally comes after the probe
         Optional<KdumpProbe> kdumpProbe = image.request().crash()
                 ? simulator.flatMap(ArchitectureSimulator::kdumpProbe) : Optional.empty();
         boolean probes = kdumpProbe.isPresent();
-        SimulatedMachine machine = simulated(memory, image);
+        SimulatedMachine machine = simulated(memory, image, efi);
         if (!probes || options.corruptBeforeProbe()) {
             options.corruption().ifPresent(c -> events.add(corrupt(memory, image.segments(), c)));
         }
@@ -300,6 +341,11 @@ public final class ReferenceMachine {
             LOG.debug("console ends without a newline: {}", uart.partialLine());
         }
         List<StepRun> runs = program.map(p -> steps(p, uart.lines(), result, steps)).orElse(List.of());
+        Handoff handoff = result.handoff();
+        Optional<SimulatedEfiRuntime.Result> inFirmware = efi.flatMap(EfiRuntimeModel::ending);
+        if (inFirmware.isPresent() && !(handoff instanceof Handoff.Refused)) {
+            handoff = firmwareEnding(inFirmware.get(), program, clock, events);
+        }
         Duration total = clock.elapsed();
         if (!options.hangAfterHandoff().isZero()) {
             // the next kernel hangs: nothing touches a device, only the BMC's own clock runs
@@ -309,8 +355,28 @@ public final class ReferenceMachine {
         }
         BmcReport report = bmc.report();
         events.addAll(report.events());
-        return new Trace(program, runs, uart.text(), uart.lines(), result.handoff(), total, events,
-                Optional.of(report));
+        return new Trace(program, runs, uart.text(), uart.lines(), handoff, total, events,
+                Optional.of(report), efi.map(EfiRuntimeModel::report));
+    }
+
+    /**
+     * Return how a run that ended in the firmware ended: a reset, or a hang that lasts as long as the program's
+     * budget allowed (the clock runs on to it, so that a watchdog can act).
+     */
+    private static Handoff firmwareEnding(SimulatedEfiRuntime.Result ending, Optional<PurgatoryProgram> program,
+                                          VirtualClock clock, List<String> events) {
+        if (ending.ending() == SimulatedEfiRuntime.Ending.RESET) {
+            return new Handoff.FirmwareReset(ending.description());
+        }
+        Duration budget = program.map(p -> Duration.ofNanos(p.budgetUs() * 1_000)).orElse(Duration.ZERO);
+        Duration at = clock.elapsed();
+        if (budget.compareTo(at) > 0) {
+            clock.advance(budget.minus(at).toNanos());
+        }
+        events.add(String.format(Locale.ROOT, "%s; the program's budget of %s (virtual) allowed the hang until %s, "
+                + "and nothing more happens", ending.description(), TraceReport.time(budget),
+                TraceReport.time(clock.elapsed())));
+        return new Handoff.Hung(ending.description(), budget);
     }
 
     /** Map the BMC's two registers, each port on its own (they need not be adjacent). */
@@ -353,8 +419,14 @@ public final class ReferenceMachine {
     }
 
     /** What the platform's simulator sees of this machine. */
-    private static SimulatedMachine simulated(PhysicalMemory memory, HandoffImage image) {
+    private static SimulatedMachine simulated(PhysicalMemory memory, HandoffImage image,
+                                              Optional<EfiRuntimeModel> efi) {
         return new SimulatedMachine() {
+            @Override
+            public Optional<SimulatedEfiRuntime> efiRuntime() {
+                return efi.map(SimulatedEfiRuntime.class::cast);
+            }
+
             @Override
             public byte[] read(long address, int length) {
                 return memory.bytes(address, length);
@@ -431,8 +503,9 @@ public final class ReferenceMachine {
             }
             fallbackFrom = main.size();
         }
-        int mainEnd = fallbackFrom >= 0 ? Math.min(fallbackFrom, main.size() - 1) : lastBefore(main, endKind);
-        int fallbackEnd = fallbackFrom >= 0 ? lastBefore(program.fallback(), endKind) : -1;
+        int mainEnd = fallbackFrom >= 0 ? Math.min(fallbackFrom, main.size() - 1)
+                : lastBefore(main, endKind, lines, arch);
+        int fallbackEnd = fallbackFrom >= 0 ? lastBefore(program.fallback(), endKind, lines, arch) : -1;
         int cursor = 0;
         Duration previous = Duration.ZERO;
         for (PurgatoryProgram.Step step : unknownFailure ? program.fallback() : concat(main, program.fallback())) {
@@ -477,13 +550,39 @@ public final class ReferenceMachine {
         return result.handoff() instanceof Handoff.Halted ? Set.of(HALT) : Set.of(RESET);
     }
 
-    private static int lastBefore(List<PurgatoryProgram.Step> steps, Set<Integer> endKind) {
+    /**
+     * Return the index of the step that ended the run: the first of the ending kind when that kind never returns;
+     * for a kind that returns when it succeeds (a firmware call that may also reset the machine), the last step of
+     * that kind the console reports.
+     */
+    private static int lastBefore(List<PurgatoryProgram.Step> steps, Set<Integer> endKind, List<ConsoleLine> lines,
+                                  ArchitectureSteps arch) {
+        int first = -1;
         for (PurgatoryProgram.Step s : steps) {
             if (endKind.contains(s.kind())) {
-                return s.index();
+                first = s.index();
+                break;
             }
         }
-        return steps.size() - 1;
+        if (first < 0) {
+            return steps.size() - 1;
+        }
+        int kind = steps.get(first).kind();
+        if (arch.byCode(kind).map(StepKindDeclaration::terminal).orElse(true)) {
+            return first;
+        }
+        int last = first;
+        int cursor = 0;
+        for (PurgatoryProgram.Step s : steps) {
+            int found = find(lines, cursor, s, false, arch);
+            if (found >= 0) {
+                cursor = found + 1;
+                if (s.kind() == kind) {
+                    last = s.index();
+                }
+            }
+        }
+        return last;
     }
 
     private static List<PurgatoryProgram.Step> concat(List<PurgatoryProgram.Step> a, List<PurgatoryProgram.Step> b) {

@@ -1,6 +1,7 @@
 package io.handoff.simulator;
 
 import io.handoff.simulator.bmc.BmcReport;
+import io.handoff.simulator.efi.EfiRuntimeReport;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -18,11 +19,13 @@ import java.util.Optional;
  * @param total the virtual time from the crash to the end of the run
  * @param events what the machine did besides running the program (faults injected, bytes corrupted), one line each
  * @param bmc what the BMC recorded (its SEL, its watchdog); empty when nothing ran on a machine
+ * @param efi what the UEFI runtime services saw (calls, variables); empty on a machine without UEFI firmware
  */
 public record Trace(Optional<PurgatoryProgram> program, List<StepRun> steps, String console,
                     List<ConsoleLine> consoleLines, Handoff handoff, Duration total, List<String> events,
-                    Optional<BmcReport> bmc) {
+                    Optional<BmcReport> bmc, Optional<EfiRuntimeReport> efi) {
     public Trace {
+        Objects.requireNonNull(efi, "efi");
         Objects.requireNonNull(program, "program");
         steps = List.copyOf(steps);
         Objects.requireNonNull(console, "console");
@@ -33,10 +36,17 @@ public record Trace(Optional<PurgatoryProgram> program, List<StepRun> steps, Str
         Objects.requireNonNull(bmc, "bmc");
     }
 
+    /** Create a trace of a machine without UEFI firmware. */
+    public Trace(Optional<PurgatoryProgram> program, List<StepRun> steps, String console,
+                 List<ConsoleLine> consoleLines, Handoff handoff, Duration total, List<String> events,
+                 Optional<BmcReport> bmc) {
+        this(program, steps, console, consoleLines, handoff, total, events, bmc, Optional.empty());
+    }
+
     /** Create a trace without a BMC report (nothing ran on a machine, such as a planner refusal). */
     public Trace(Optional<PurgatoryProgram> program, List<StepRun> steps, String console,
                  List<ConsoleLine> consoleLines, Handoff handoff, Duration total, List<String> events) {
-        this(program, steps, console, consoleLines, handoff, total, events, Optional.empty());
+        this(program, steps, console, consoleLines, handoff, total, events, Optional.empty(), Optional.empty());
     }
 
     /** Return the main program's steps. */

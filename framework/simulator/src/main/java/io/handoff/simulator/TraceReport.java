@@ -55,6 +55,12 @@ public final class TraceReport {
                 out.add("  [  (no newline)] " + tail);
             }
         }
+        trace.efi().filter(e -> !e.calls().isEmpty()).ifPresent(efi -> {
+            out.add("");
+            out.add(String.format("UEFI runtime services (EFI_RUNTIME_SERVICES at %#x):", efi.runtimeServicesTable()));
+            efi.calls().forEach(c -> out.add("  call: " + c));
+            efi.variables().forEach(v -> out.add("  variable " + v.describe()));
+        });
         trace.bmc().filter(BmcReport::touched).ifPresent(bmc -> {
             out.add("");
             out.addAll(bmc.lines());
@@ -133,6 +139,13 @@ public final class TraceReport {
         }
         if (h instanceof Handoff.ProbeFailed) {
             return h.describe() + ".";
+        }
+        if (h instanceof Handoff.FirmwareReset) {
+            return "purgatory called the UEFI firmware: " + h.describe() + ".";
+        }
+        if (h instanceof Handoff.Hung hung) {
+            return "purgatory " + hung.describe() + " (the program's budget of " + time(hung.budget())
+                    + " ran out: nothing else happens until something resets the machine).";
         }
         if (h instanceof Handoff.Reset) {
             return "purgatory " + h.describe() + ": the fallback ran instead of the new kernel.";

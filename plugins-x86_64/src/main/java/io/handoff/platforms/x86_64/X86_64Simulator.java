@@ -4,7 +4,10 @@ import io.handoff.api.arch.ArchitectureAnswer;
 import io.handoff.api.arch.ArchitectureCall;
 import io.handoff.api.arch.ArchitectureSimulator;
 import io.handoff.api.arch.ArchitectureStop;
+import io.handoff.api.arch.SimulatedEfiRuntime;
 import io.handoff.api.arch.SimulatedMachine;
+import io.handoff.api.plan.EfiRuntimeCall;
+import io.handoff.api.plan.EfiRuntimeService;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -16,12 +19,17 @@ import java.util.Optional;
 
 /**
  * The x86_64 CPU of the reference machine: the jump of src/main/purgatory/host/host-x86_64.c, recorded with the
- * sixteen general registers and rip by name. Port I/O, memory, halt and reset are the framework machine's. After
- * the jump, the trace shows what the new kernel finds of EFI: efi_info, the setup_data chain and the runtime map.
+ * sixteen general registers and rip by name, and the EFI runtime-service call: the CPU walks the 4-level page tables
+ * at the call's root in simulated memory to translate the service's virtual address (a bad walk is a page fault that
+ * stops the run), then the machine's firmware ({@link SimulatedMachine#efiRuntime()}) runs the service found at that
+ * physical address. Port I/O, memory, halt and reset are the framework machine's. After the jump, the trace shows
+ * what the new kernel finds of EFI: efi_info, the setup_data chain and the runtime map.
  */
 final class X86_64Simulator implements ArchitectureSimulator {
     /** host-x86_64.c's operation number of the jump (steps-x86_64.h). */
     static final int OP_JUMP = 1;
+    /** host-x86_64.c's operation number of the EFI call: root, function, offset, mask, five arguments; data. */
+    static final int OP_EFI_CALL = 2;
 
     @Override
     public String hostLibrary() {
@@ -33,6 +41,9 @@ final class X86_64Simulator implements ArchitectureSimulator {
         return new Cpu() {
             @Override
             public ArchitectureAnswer call(ArchitectureCall call) {
+                if (call.op() == OP_EFI_CALL && call.args().size() == 9) {
+                    return efiCall(machine, call);
+                }
                 return call.op() == OP_JUMP && call.args().size() == PurgatorySteps.JUMP_REGISTERS.size()
                         ? jump(call) : ArchitectureAnswer.value(-1, "unknown x86_64 operation " + call.op());
             }
@@ -124,5 +135,88 @@ final class X86_64Simulator implements ArchitectureSimulator {
         long rip = named.get("rip");
         return ArchitectureAnswer.stop(ArchitectureStop.jump(X86_64Steps.JUMP.code(), rip, named,
                 String.format("jumped to %#x with rsi=%#x", rip, named.get("rsi"))));
+    }
+
+    /** Run an EFI runtime-service call: translate its function through the page tables, then run the firmware. */
+    static ArchitectureAnswer efiCall(SimulatedMachine m, ArchitectureCall call) {
+        long root = call.arg(0);
+        long fn = call.arg(1);
+        EfiRuntimeService service = EfiRuntimeService.atOffset(call.arg(2));
+        String name = "EFI " + (service == null ? String.format("service at offset %#x", call.arg(2))
+                : service.specName());
+        PageWalk walk = PageWalk.of(m, root, fn);
+        if (walk.fault().isPresent()) {
+            String why = String.format("page fault calling %s at virtual %#x (page tables at %#x): %s", name, fn, root,
+                    walk.fault().get());
+            return ArchitectureAnswer.stop(ArchitectureStop.other(EfiCallStep.CODE, fn, new byte[0], why), why);
+        }
+        long phys = walk.physical();
+        String where = String.format("%s: the CPU calls virtual %#x, physical %#x through the page tables at %#x (ms_abi)",
+                name, fn, phys, root);
+        Optional<SimulatedEfiRuntime> firmware = m.efiRuntime();
+        if (firmware.isEmpty()) {
+            String why = String.format("%s: no firmware code at physical %#x (the machine has no UEFI firmware); the "
+                    + "CPU runs into memory that holds no service", name, phys);
+            return ArchitectureAnswer.stop(ArchitectureStop.other(EfiCallStep.CODE, fn, new byte[0], why), where, why);
+        }
+        byte[] data = call.data();
+        long mask = call.arg(3);
+        List<EfiRuntimeCall.Argument> args = new ArrayList<>();
+        for (int i = 0; i < EfiRuntimeCall.MAX_ARGUMENTS; i++) {
+            long v = call.arg(4 + i);
+            if ((mask >>> i & 1) != 0) {
+                int from = (int) Math.min(Math.max(v, 0), data.length);
+                args.add(new EfiRuntimeCall.Bytes(java.util.Arrays.copyOfRange(data, from, data.length)));
+            } else {
+                args.add(new EfiRuntimeCall.Value(v));
+            }
+        }
+        SimulatedEfiRuntime.Result r = firmware.get().call(phys, args);
+        List<String> events = new ArrayList<>();
+        events.add(where);
+        events.addAll(r.events());
+        if (r.ending() == SimulatedEfiRuntime.Ending.RETURNED) {
+            return new ArchitectureAnswer(r.status(), Optional.empty(), events);
+        }
+        return new ArchitectureAnswer(r.status(), Optional.of(ArchitectureStop.other(EfiCallStep.CODE, r.status(),
+                new byte[0], r.description())), events);
+    }
+
+    /**
+     * A 4-level translation of a virtual address as the CPU does it for an instruction fetch (4 KiB, 2 MiB and 1 GiB
+     * pages; a not-present entry or an NX bit faults, EFER.NXE being on under Linux).
+     *
+     * @param physical the physical address, when the walk succeeded
+     * @param fault why the walk failed, if it did
+     */
+    record PageWalk(long physical, Optional<String> fault) {
+        private static final long ADDRESS = 0x000F_FFFF_FFFF_F000L;
+        private static final String[] LEVELS = {"page-table", "page-directory", "PDPT", "PML4"};
+
+        static PageWalk of(SimulatedMachine m, long root, long va) {
+            if (!EfiPageTables.canonical(va)) {
+                return new PageWalk(0, Optional.of(String.format("%#x is not canonical", va)));
+            }
+            long table = root & ADDRESS;
+            for (int level = 4; level >= 1; level--) {
+                int index = EfiPageTables.index(va, level);
+                long at = table + index * 8L;
+                long e = ByteBuffer.wrap(m.read(at, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+                String entry = String.format("%s entry %d at %#x (%#x)", LEVELS[level - 1], index, at, e);
+                if ((e & EfiPageTables.P) == 0) {
+                    return new PageWalk(0, Optional.of(entry + " is not present"));
+                }
+                if (e < 0) {
+                    return new PageWalk(0, Optional.of(entry + " forbids execution (NX)"));
+                }
+                boolean large = level <= 3 && level >= 2 && (e & EfiPageTables.PS) != 0;
+                if (level == 1 || large) {
+                    long size = 1L << (12 + 9 * (level - 1));
+                    return new PageWalk((e & ADDRESS & ~(size - 1)) | (va & (size - 1)), Optional.empty());
+                }
+                table = e & ADDRESS;
+            }
+            throw new AssertionError("unreachable");
+        }
     }
 }

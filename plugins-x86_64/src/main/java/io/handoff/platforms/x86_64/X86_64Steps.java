@@ -9,8 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The x86_64 architecture step kind (FORMAT.md §3), implemented by src/main/purgatory/steps-x86_64.c: enter a
- * 64-bit kernel with the sixteen general registers and rip. Code 16 is x86_64's since format version 1.
+ * The x86_64 architecture step kinds (FORMAT.md §3), implemented by src/main/purgatory/steps-x86_64.c: enter a
+ * 64-bit kernel with the sixteen general registers and rip (code 16, x86_64's since format version 1), and call a
+ * UEFI runtime service on purgatory's own page tables (code 64, from the range 64-79 x86_64 reserves since 0.3).
  */
 final class X86_64Steps {
     /** Enter a 64-bit x86 kernel: rax rbx rcx rdx rsi rdi rsp rbp r8-r15 rip. */
@@ -69,8 +70,12 @@ final class X86_64Steps {
                 registers.getOrDefault("rsi", 0L)));
     }
 
-    /** x86_64's kinds and codes. */
-    static final ArchitectureSteps ALL = new ArchitectureSteps(List.of(new StepCodeRange(16, 16)), List.of(JUMP));
+    /** Call a UEFI runtime service with the Microsoft x64 convention on purgatory's own page tables. */
+    static final StepKindDeclaration EFI_CALL = new EfiCallStep();
+
+    /** x86_64's kinds and codes: 16, and 64-79 (after s390x's 32-47 and ia64's 48-63). */
+    static final ArchitectureSteps ALL = new ArchitectureSteps(
+            List.of(new StepCodeRange(16, 16), new StepCodeRange(64, 79)), List.of(JUMP, EFI_CALL));
 
     private X86_64Steps() {
     }

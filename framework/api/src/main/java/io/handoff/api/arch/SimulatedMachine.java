@@ -17,4 +17,14 @@ public interface SimulatedMachine {
 
     /** Return the crash region of a kdump plan. */
     Optional<MemoryRange> crashRegion();
+
+    /**
+     * Return the machine's UEFI runtime services, when its profile has UEFI firmware; empty (the default) on a
+     * machine without.
+     *
+     * @since 0.3
+     */
+    default Optional<SimulatedEfiRuntime> efiRuntime() {
+        return Optional.empty();
+    }
 }
