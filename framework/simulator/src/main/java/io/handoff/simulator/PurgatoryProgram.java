@@ -36,6 +36,7 @@ public record PurgatoryProgram(ByteOrder order, List<Step> steps, List<Step> fal
     private static final Map<Integer, String> GENERIC_NAMES = Map.ofEntries(
             Map.entry(1, "console"), Map.entry(2, "print"), Map.entry(3, "verify-digests"), Map.entry(4, "copy"),
             Map.entry(5, "swap"), Map.entry(6, "rtc"), Map.entry(7, "ipmi-request"), Map.entry(8, "cpu-ip-records"),
+            Map.entry(9, "write"),
             Map.entry(17, "halt"), Map.entry(18, "reset"));
 
     public PurgatoryProgram {

@@ -170,6 +170,11 @@ public final class EfiWarmRebootAssist implements CrashAssist {
         facts.put("handoff record", String.format("HandoffRecord-%s, %d bytes: kernel %s%s, %d dumped ranges",
                 EfiVariables.HANDOFF, record.encode().length, record.kernelPath(),
                 initrd.map(i -> ", initrd " + i).orElse(""), record.dumped().size()));
+        facts.put("record: crash region", String.format("%#x-%#x (the capture kernel's only RAM)", crash.start(),
+                crash.end()));
+        facts.put("record: ELF core header", String.format("%#x, %d bytes, sha256 %s", header.mem(),
+                headerBytes.length, java.util.HexFormat.of().formatHex(record.elfCoreHeaderSha256())));
+        facts.put("record: command line", cmdline);
         return new AssistPlan(ID, facts, Map.of(RECORD, record.encode(), TABLES_AT,
                 ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(base).array()));
     }

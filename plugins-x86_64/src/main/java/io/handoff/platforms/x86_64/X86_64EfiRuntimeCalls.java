@@ -6,6 +6,7 @@ import io.handoff.api.plan.PurgatoryStep;
 import io.handoff.api.spi.EfiRuntimeCalls;
 import io.handoff.api.support.GenericSteps;
 import java.util.List;
+import java.util.Map;
 import org.pf4j.Extension;
 
 /**
@@ -42,6 +43,12 @@ public final class X86_64EfiRuntimeCalls implements EfiRuntimeCalls {
     @Override
     public byte[] pageTables(List<EfiMemoryDescriptor> runtimeMap, long identityLimit, long base) {
         return EfiPageTables.build(runtimeMap, identityLimit, base);
+    }
+
+    /** The firmware boots the capture kernel with its own memory map: the kernel's memory is the command line's. */
+    @Override
+    public Map<String, String> firmwareBootOptions() {
+        return Map.of("memmap", CmdlinePassing.ID);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.handoff.api.machine.EfiMemoryDescriptor;
 import io.handoff.api.plan.EfiRuntimeCall;
 import io.handoff.api.plan.PurgatoryStep;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An architecture's way of calling UEFI runtime services from purgatory: page tables that map the firmware's runtime
@@ -40,8 +41,8 @@ public interface EfiRuntimeCalls extends Contribution {
      * firmware boots it and builds its own memory map, so nothing else the plan passes reaches it); x86_64:
      * {@code memmap=cmdline}.
      */
-    default java.util.Map<String, String> firmwareBootOptions() {
-        return java.util.Map.of();
+    default Map<String, String> firmwareBootOptions() {
+        return Map.of();
     }
 
     /**
