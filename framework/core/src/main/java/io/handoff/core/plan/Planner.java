@@ -114,7 +114,11 @@ public final class Planner {
         Optional<LinkedPurgatory> linked = Optional.empty();
         Optional<PlacedPurgatory> purgatory = session.placedPurgatory();
         if (purgatory.isPresent()) {
-            PurgatoryLinker.Result result = linker.link(platform, session, purgatory.get(), segments);
+            PurgatoryLinker.AssistSteps assistSteps = session.chosenAssist()
+                    .map(a -> new PurgatoryLinker.AssistSteps(a.assist().steps(session, a.plan()),
+                            a.assist().fallback(session, a.plan())))
+                    .orElse(PurgatoryLinker.AssistSteps.NONE);
+            PurgatoryLinker.Result result = linker.link(platform, session, purgatory.get(), segments, assistSteps);
             digests = result.digests();
             linked = Optional.of(result.purgatory());
             if (!result.warnings().isEmpty()) {

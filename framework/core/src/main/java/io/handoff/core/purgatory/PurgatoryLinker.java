@@ -88,12 +88,14 @@ public final class PurgatoryLinker {
      * @param context the plan, for the contributors
      * @param placed the placed purgatory
      * @param segments every segment of the plan, validated and sorted, purgatory's included
+     * @param assist the chosen crash assist's steps and fallback ({@link AssistSteps#NONE} without one)
      * @return the linked purgatory and all digests
      * @throws HandoffException {@code DOES_NOT_FIT} over the budget or when the program outgrows the
      *     parameter area; {@code PLATFORM} for a program a contributor broke; {@code INTERNAL} for a step the
      *     runtime cannot read
      */
-    public Result link(Platform platform, PlanContext context, PlacedPurgatory placed, List<Segment> segments) {
+    public Result link(Platform platform, PlanContext context, PlacedPurgatory placed, List<Segment> segments,
+                       AssistSteps assist) {
         Segment own = placed.segment();
         List<Segment> others = segments.stream().filter(s -> !(s.mem() == own.mem() && s.role().equals(ROLE)))
                 .toList();
@@ -102,7 +104,7 @@ public final class PurgatoryLinker {
                     "purgatory: segment at %#x is not among the plan's segments", own.mem()));
         }
         List<String> warnings = new ArrayList<>();
-        StepProgram draft = program(platform, context, others, warnings);
+        StepProgram draft = program(platform, context, others, warnings, assist);
         checkBudget(draft);
         // a refusal that needs no hashing comes before the hashing: 32 bytes of SHA-256 per chunk at least
         long chunks = others.stream().mapToLong(s -> (s.bufsz() + digester.chunkSize() - 1) / digester.chunkSize()).sum();
@@ -140,7 +142,8 @@ public final class PurgatoryLinker {
     }
 
     /** Build the program without digests (they are hashed only once the program fits the budget). */
-    StepProgram program(Platform platform, PlanContext context, List<Segment> covered, List<String> warnings) {
+    StepProgram program(Platform platform, PlanContext context, List<Segment> covered, List<String> warnings,
+                        AssistSteps assist) {
         StepKinds kinds = new StepKinds(platform.architectureSteps());
         List<PurgatoryStep> setup = new ArrayList<>();
         List<PurgatoryStep> body = new ArrayList<>();
@@ -171,13 +174,11 @@ public final class PurgatoryLinker {
         main.add(verifyDigests(covered));
         main.addAll(body);
         // a crash assist runs after every contributor (backup copy, last words) and before the jump, its fallback
-        Optional<io.handoff.core.plan.PlanSession.ChosenAssist> assist =
-                context instanceof io.handoff.core.plan.PlanSession s ? s.chosenAssist() : Optional.empty();
-        assist.ifPresent(a -> main.addAll(a.assist().steps(context, a.plan())));
+        main.addAll(assist.steps());
         main.addAll(terminal);
         checkTerminal(platform, kinds, main);
         List<PurgatoryStep> fallback = new ArrayList<>();
-        assist.ifPresent(a -> fallback.addAll(a.assist().fallback(context, a.plan())));
+        fallback.addAll(assist.fallback());
         fallback.addAll(fallback(context));
         checkPorts(main, fallback);
         if (fallback.isEmpty()) {
@@ -185,6 +186,23 @@ public final class PurgatoryLinker {
                     + "(a digest mismatch), purgatory stops without running anything else");
         }
         return new StepProgram(main, fallback, Optional.empty());
+    }
+
+    /**
+     * A crash assist's purgatory steps: run after every contributor's and before the jump; its fallback runs before
+     * the platform's dump fallback.
+     *
+     * @param steps the main program's assist steps
+     * @param fallback the assist's fallback steps
+     */
+    public record AssistSteps(List<PurgatoryStep> steps, List<PurgatoryStep> fallback) {
+        /** No crash assist. */
+        public static final AssistSteps NONE = new AssistSteps(List.of(), List.of());
+
+        public AssistSteps {
+            steps = List.copyOf(steps);
+            fallback = List.copyOf(fallback);
+        }
     }
 
     /** The I/O ports a 16550 UART decodes from its base: THR/RBR through the scratch register. */
