@@ -11,6 +11,16 @@
 #               e.g. reboot=efi,warm); the second boot reads both back
 #               pattern-kdump (HQ_ESP_MIB: a data disk): kexec -p, hq-pattern fill, crash; the capture kernel
 #               checks the pattern in /proc/vmcore (hq-pattern check)
+#               efi-assist (HQ_BOOT=esp): handoff load --crash --assist efi-warm-reboot (the ESP bind-mounted at
+#               /run/hq/esp in the host root), hq-pattern fill, crash; purgatory sets BootNext and resets warm, OVMF
+#               starts the resume application, which starts the capture kernel from the ESP; it reports the
+#               application's variables and checks the pattern in /proc/vmcore
+#               efi-assist-nocrash (HQ_BOOT=esp): arms, sets BootNext to the resume entry by hand and resets warm;
+#               the application refuses (no crash marker), the firmware goes on with BootOrder (startup.nsh,
+#               rewritten for hq.stage=second), and the second kernel shows HandoffResumeStatus and handoff status
+#               efi-assist-nvfull (HQ_BOOT=esp, efi_no_storage_paranoia): arms, fills the firmware's variable store
+#               until it refuses even a 1-byte variable, crash: SetVariable(BootNext) fails in purgatory, which
+#               jumps into the capture kernel in memory (classic kdump)
 #   hq.efivar=VALUE  (UEFI guests) the value the first kernel wrote to the EFI variable HandoffTest-$efiguid, for
 #               the kernel that boots next to read back
 #   hq.env=PATH     a shell file on the host (seen through the 9p host root) with HQ_* settings (run-guest.sh)
@@ -209,6 +219,80 @@ capture_profile() {
   say "profile: $(tar tf /tmp/profile.tar | wc -l) entries, $(stat -c %s /tmp/profile.tar) bytes"
   send PROFILE /tmp/profile.tar
 }
+# The host's root over 9p at /host (read-only; writable /run), with proc, sys and dev, and the settings file
+host_up() {
+  grep -q ' /host ' /proc/mounts && return 0
+  modules "virtio|9p|netfs|fscache"
+  mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host \
+    || { say "cannot mount the host root"; finish error; }
+  mount -t proc proc /host/proc; mount -t sysfs sysfs /host/sys; mount -t devtmpfs devtmpfs /host/dev
+  # the host root is read-only; the chroot gets a writable /run (not /tmp: the checkout may live under the host's /tmp)
+  mount -t tmpfs tmpfs /host/run && mkdir -p /host/run/hq
+  mount -t securityfs securityfs /host/sys/kernel/security 2>/dev/null
+  [ -n "$envfile" ] && [ -r "/host$envfile" ] || { say "no settings file /host$envfile"; finish error; }
+  . "/host$envfile"
+  say "settings: kernel $HQ_KERNEL initrd $HQ_INITRD"
+  # UEFI: handoff reads and writes EFI variables through the chroot's own efivarfs
+  [ -d /host/sys/firmware/efi/efivars ] && modules efivarfs && mount -t efivarfs efivarfs /host/sys/firmware/efi/efivars
+}
+in_host() { chroot /host /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/run/hq TMPDIR=/run/hq "$@"; }
+handoff() {
+  in_host HANDOFF_JAVA_OPTS="$HQ_JAVA_OPTS" "$HQ_HANDOFF" "$@"
+}
+handoff_guid=3d1300c0-6df2-4c98-bd64-ac92e6d281fd
+global_guid=8be4df61-93ca-11d2-aa0d-00e098032b8c
+# EFI-assisted kdump, load time: the ESP (mounted at /boot/efi) bind-mounted into the host root for handoff
+efi_arm() {
+  esp_up || { say "ESP: no disk"; finish error; }
+  mkdir -p /host/run/hq/esp && mount -o bind /boot/efi /host/run/hq/esp
+  handoff load --crash --assist efi-warm-reboot --assist-option esp=/run/hq/esp --kernel "$HQ_KERNEL" \
+      --initrd "$HQ_INITRD" --append "$append_capture" $HQ_HANDOFF_OPTS > /tmp/load.out 2>&1
+  rc=$?
+  sed 's/^/HQ: handoff: /' /tmp/load.out
+  loaded "LOADED handoff load --crash --assist efi-warm-reboot rc=$rc"
+  mkdir -p /boot/efi/hq
+  (cd /boot/efi && find EFI -type f | sort | while read -r f; do say "ESP: $f $(stat -c %s "$f") bytes"; done)
+  for v in Boot4846-$global_guid HandoffRecord-$handoff_guid; do
+    [ -r /sys/firmware/efi/efivars/$v ] && say "EFI: $v: $(($(stat -c %s /sys/firmware/efi/efivars/$v) - 4)) bytes" \
+      || say "EFI: $v MISSING"
+  done
+  [ "$rc" = 0 ] || finish error
+}
+# what the resume application left: HandoffResumeStatus and HandoffFirmwareUsed (u32 count, u32 0, then count x
+# u64 start, u64 end exclusive, u32 type, u32 0), and the Boot#### the firmware booted
+efi_resume_report() {
+  [ -d /sys/firmware/efi ] || { say "EFI: no /sys/firmware/efi"; return; }
+  efivarfs_up
+  d=/sys/firmware/efi/efivars
+  say "EFI: BootCurrent $(tail -c +5 $d/BootCurrent-$global_guid 2>/dev/null | hexdump -v -e '1/2 "%04x"')"
+  [ -r $d/HandoffResumeStatus-$handoff_guid ] && say "EFI: HandoffResumeStatus: $(tail -c +5 $d/HandoffResumeStatus-$handoff_guid)" \
+    || say "EFI: no HandoffResumeStatus"
+  if [ -r $d/HandoffFirmwareUsed-$handoff_guid ]; then
+    tail -c +5 $d/HandoffFirmwareUsed-$handoff_guid > /tmp/fwused
+    n=$(u32 /tmp/fwused 0); i=0
+    say "EFI: HandoffFirmwareUsed: $n ranges"
+    while [ $i -lt $n ]; do
+      o=$((8 + i * 24))
+      say "EFI: firmware used $(printf 0x%x $(u64 /tmp/fwused $o))-$(printf 0x%x $(u64 /tmp/fwused $((o + 8)))) type $(u32 /tmp/fwused $((o + 16)))"
+      i=$((i + 1))
+    done
+  fi
+}
+# fill the firmware's variable store: variables of shrinking sizes until even a 1-byte one with a 2-character name
+# is refused, so that no room is left for BootNext (the kernel's own reserve is off: efi_no_storage_paranoia)
+nv_fill() {
+  k=0; total=0
+  for size in 8192 4096 1024 256 64 16 4 1; do
+    while :; do
+      k=$((k + 1))
+      [ $size -ge 64 ] && name=HqFill$k || name=F$k
+      { printf '\007\000\000\000'; head -c $size /dev/zero | tr '\0' F; } > /tmp/fill
+      cat /tmp/fill > /sys/firmware/efi/efivars/$name-$efiguid 2>/tmp/fill.err || break
+      total=$((total + size))
+    done
+  done
+  say "EFI: variable store full after $k variables ($total bytes of data): $(cat /tmp/fill.err)"
+}
 # ---------------------------------------------------------------- the capture kernel (kdump)
 if [ -e /proc/vmcore ]; then
   say "CAPTURE KERNEL UP at uptime $(up)"
@@ -221,7 +305,8 @@ if [ -e /proc/vmcore ]; then
   [ "$magic" = 7f454c46 ] && [ "$etype" = 0400 ] && say "vmcore is ELF core" || say "vmcore is NOT an ELF core ($magic $etype)"
   head -c 65536 /proc/vmcore > /tmp/vmcore-head
   send VMCORE-HEAD /tmp/vmcore-head
-  if [ "$scenario" = pattern-kdump ]; then
+  case "$scenario" in efi-assist*) efi_resume_report;; esac
+  if [ "$scenario" = pattern-kdump ] || [ "$scenario" = efi-assist ]; then
     if esp_up && [ -f /boot/efi/hq/pfns.bin ]; then
       t0=$(up)
       hq-pattern check /proc/vmcore /boot/efi/hq/pfns.bin > /tmp/check.out 2>&1
@@ -265,6 +350,11 @@ if [ "$stage" = second ]; then
       say "ESP: frame list of the first kernel: $(stat -c %s /boot/efi/hq/pfns.bin 2>/dev/null) bytes"
     fi
   fi
+  if [ "$scenario" = efi-assist-nocrash ]; then
+    efi_resume_report
+    host_up
+    handoff status 2>&1 | sed 's/^/HQ: status: /'
+  fi
   finish second
 fi
 
@@ -279,20 +369,7 @@ ipmi_up
 ipmitool mc info 2>&1 | grep -E "IPMI Version|Device ID" | sed 's/^/HQ: mc: /'
 ipmitool sel list 2>&1 | sed 's/^/HQ: sel before: /'
 
-modules "virtio|9p|netfs|fscache"
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose hostroot /host \
-  || { say "cannot mount the host root"; finish error; }
-mount -t proc proc /host/proc; mount -t sysfs sysfs /host/sys; mount -t devtmpfs devtmpfs /host/dev
-# the host root is read-only; the chroot gets a writable /run (not /tmp: the checkout may live under the host's /tmp)
-mount -t tmpfs tmpfs /host/run && mkdir -p /host/run/hq
-mount -t securityfs securityfs /host/sys/kernel/security 2>/dev/null
-[ -n "$envfile" ] && [ -r "/host$envfile" ] || { say "no settings file /host$envfile"; finish error; }
-. "/host$envfile"
-say "settings: kernel $HQ_KERNEL initrd $HQ_INITRD"
-in_host() { chroot /host /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/run/hq TMPDIR=/run/hq "$@"; }
-handoff() {
-  in_host HANDOFF_JAVA_OPTS="$HQ_JAVA_OPTS" "$HQ_HANDOFF" "$@"
-}
+host_up
 crash() {
   say "kexec_crash_loaded=$(cat /sys/kernel/kexec_crash_loaded) kexec_loaded=$(cat /sys/kernel/kexec_loaded)"
   say "TRIGGERING CRASH at uptime $(up)"
@@ -375,6 +452,28 @@ case "$scenario" in
         "$(stat -c %s /boot/efi/hq/control.bin) bytes"
     pattern_fill /boot/efi/hq/pfns.bin
     grep -q 'hq-pattern: ready' /tmp/pattern.out || finish error
+    crash;;
+  efi-assist)
+    efi_arm
+    pattern_fill /boot/efi/hq/pfns.bin
+    grep -q 'hq-pattern: ready' /tmp/pattern.out || finish error
+    crash;;
+  efi-assist-nocrash)
+    efi_arm
+    # a warm reboot with BootNext naming the resume entry, and no crash: the marker after the ELF core header is
+    # still zero
+    { printf '\007\000\000\000\106\110'; } > /tmp/bootnext
+    cat /tmp/bootnext > /sys/firmware/efi/efivars/BootNext-$global_guid 2>/tmp/bn.err \
+      && say "EFI: BootNext set by hand to 4846" || say "EFI: setting BootNext failed: $(cat /tmp/bn.err)"
+    printf 'fs0:\r\n%s hq.stage=second%s\r\n' "$(cat /proc/cmdline)" "${efivar:+ hq.efivar=$efivar}" > /boot/efi/startup.nsh
+    sync
+    umount /host/run/hq/esp 2>/dev/null; umount /boot/efi 2>/dev/null || mount -o remount,ro /boot/efi
+    say "RESETTING (reboot -f) at uptime $(up)"
+    reboot -f
+    sleep 5; say "still alive after reboot?"; finish error;;
+  efi-assist-nvfull)
+    efi_arm
+    nv_fill
     crash;;
   *)
     say "unknown scenario $scenario"; finish error;;

@@ -124,6 +124,9 @@ static EFI_STATUS read_map(struct hr_map *m)
     return EFI_SUCCESS;
 }
 
+/* At most this many memmap=@ ranges of the capture command line inside the crash region. */
+#define CLAIM_KEEP 64
+
 /* The pages claimed so far, to give back when the kernel cannot be started. */
 struct claims {
     struct hr_range *done;
@@ -141,8 +144,9 @@ static void release(struct claims *c)
 }
 
 /*
- * Step 6: every conventional page outside the crash region becomes EfiLoaderData (not written), so the EFI stub,
- * LoadImage and everything else the kernel's start allocates come from the crash region. The firmware may take
+ * Step 6: every conventional page outside the capture kernel's RAM (its memmap=@ ranges inside the crash region)
+ * becomes EfiLoaderData (not written), so the EFI stub, LoadImage and everything else the kernel's start allocates
+ * come from that RAM, never from the ELF core header or the backup of low memory above it. The firmware may take
  * a page of a range for its own map bookkeeping while we claim, so a range that fails is retried from a fresh map.
  */
 static EFI_STATUS claim(const struct hr_record *r, struct claims *c)
@@ -151,6 +155,11 @@ static EFI_STATUS claim(const struct hr_record *r, struct claims *c)
     EFI_STATUS s = read_map(&m);
     if (EFI_ERROR(s))
         return s;
+    /* what the capture kernel may use of the crash region; the rest holds the header and the backup */
+    struct hr_range keep[CLAIM_KEEP];
+    long nkeep = hr_capture_ram(r, keep, CLAIM_KEEP);
+    if (nkeep < 0)
+        return EFI_BUFFER_TOO_SMALL;
     size_t pass_cap = 2 * (sizeof map_buf / m.desc_size) + 2;
     struct hr_range *pass = NULL;
     c->cap = CLAIM_PASSES * pass_cap;
@@ -169,7 +178,7 @@ static EFI_STATUS claim(const struct hr_record *r, struct claims *c)
         s = read_map(&m);
         if (EFI_ERROR(s))
             break;
-        long n = hr_claims(&m, r->crash_start, r->crash_end, pass, pass_cap);
+        long n = hr_claims(&m, keep, (size_t)nkeep, pass, pass_cap);
         if (n < 0) {
             s = EFI_BUFFER_TOO_SMALL;
             break;
@@ -200,10 +209,18 @@ static EFI_STATUS claim(const struct hr_record *r, struct claims *c)
     hr_text_dec(&t, c->n);
     hr_text_str(&t, " ranges (");
     hr_text_dec(&t, bytes / 1024);
-    hr_text_str(&t, " KiB) outside the crash region ");
+    hr_text_str(&t, " KiB); the capture kernel's RAM in the crash region ");
     hr_text_hex(&t, r->crash_start);
     hr_text_str(&t, "-");
     hr_text_hex(&t, r->crash_end);
+    hr_text_str(&t, ":");
+    for (long i = 0; i < nkeep; i++) {
+        hr_text_str(&t, " ");
+        hr_text_hex(&t, keep[i].start);
+        hr_text_str(&t, "-");
+        hr_text_hex(&t, keep[i].end);
+    }
+    hr_text_str(&t, " is left to the kernel");
     say(&t);
     if (failures || EFI_ERROR(s)) {
         /* booting anyway: the kernel may then land outside the crash region, but no dump at all is worse */

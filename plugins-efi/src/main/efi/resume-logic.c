@@ -320,11 +320,96 @@ size_t hr_encode_used(const struct hr_used *used, size_t n, uint8_t *out, size_t
     return size;
 }
 
-long hr_claims(const struct hr_map *m, uint64_t crash_start, uint64_t crash_end, struct hr_range *out, size_t cap)
+/* A number as the kernel's memparse reads it: decimal or 0x hex, then K, M, G or T. 0 when nothing was read. */
+static size_t memparse(const char *s, size_t n, uint64_t *v)
+{
+    size_t i = 0;
+    uint64_t x = 0;
+    int base = 10;
+    if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        i = 2;
+    }
+    size_t digits = 0;
+    for (; i < n; i++, digits++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : base == 16 && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : base == 16 && c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            break;
+        x = x * (uint64_t)base + (uint64_t)d;
+    }
+    if (!digits)
+        return 0;
+    if (i < n) {
+        int shift = s[i] == 'K' || s[i] == 'k' ? 10 : s[i] == 'M' || s[i] == 'm' ? 20 : s[i] == 'G' || s[i] == 'g' ? 30
+                : s[i] == 'T' || s[i] == 't' ? 40 : 0;
+        if (shift) {
+            x <<= shift;
+            i++;
+        }
+    }
+    *v = x;
+    return i;
+}
+
+long hr_capture_ram(const struct hr_record *r, struct hr_range *out, size_t cap)
+{
+    static const char key[] = "memmap=";
+    const size_t klen = sizeof key - 1;
+    size_t n = 0;
+    const char *c = r->cmdline;
+    size_t len = r->cmdline_len;
+    for (size_t i = 0; i < len;) {
+        while (i < len && c[i] == ' ')
+            i++;
+        size_t t = i;
+        while (i < len && c[i] != ' ')
+            i++;
+        size_t tlen = i - t;
+        if (tlen <= klen || pg_memcmp(c + t, key, klen) != 0)
+            continue;
+        uint64_t size, start;
+        size_t a = memparse(c + t + klen, tlen - klen, &size);
+        if (!a || t + klen + a >= i || c[t + klen + a] != '@')
+            continue;
+        size_t b = memparse(c + t + klen + a + 1, tlen - klen - a - 1, &start);
+        if (!b || klen + a + 1 + b != tlen)
+            continue;
+        uint64_t s = max64(start, r->crash_start);
+        uint64_t e = start > UINT64_MAX - size ? UINT64_MAX : start + size;
+        e = min64(e, r->crash_end);
+        if (s >= e)
+            continue;
+        if (out) {
+            if (n >= cap)
+                return -1;
+            /* insertion, sorted by start */
+            size_t k = n;
+            while (k > 0 && out[k - 1].start > s) {
+                out[k] = out[k - 1];
+                k--;
+            }
+            out[k].start = s;
+            out[k].end = e;
+        }
+        n++;
+    }
+    if (n == 0) {
+        if (out) {
+            if (cap < 1)
+                return -1;
+            out[0].start = r->crash_start;
+            out[0].end = r->crash_end;
+        }
+        n = 1;
+    }
+    return (long)n;
+}
+
+long hr_claims(const struct hr_map *m, const struct hr_range *keep, size_t nkeep, struct hr_range *out, size_t cap)
 {
     const uint64_t mask = HR_PAGE - 1;
-    uint64_t lo = crash_start & ~mask;
-    uint64_t hi = crash_end > UINT64_MAX - mask ? (UINT64_MAX & ~mask) : (crash_end + mask) & ~mask;
     size_t n = 0;
     struct hr_desc d;
     for (size_t i = 0; hr_map_desc(m, i, &d); i++) {
@@ -332,16 +417,26 @@ long hr_claims(const struct hr_map *m, uint64_t crash_start, uint64_t crash_end,
             continue;
         /* descriptors are page-aligned by the UEFI spec; whole pages inside them regardless */
         uint64_t s = d.start > UINT64_MAX - mask ? d.end : (d.start + mask) & ~mask, e = d.end & ~mask;
-        struct hr_range piece[2] = {{s, min64(e, lo)}, {max64(s, hi), e}};
-        for (int p = 0; p < 2; p++) {
-            if (piece[p].start >= piece[p].end)
-                continue;
-            if (out) {
-                if (n >= cap)
-                    return -1;
-                out[n] = piece[p];
+        uint64_t cursor = s;
+        for (size_t k = 0; k <= nkeep && cursor < e; k++) {
+            uint64_t lo = e, hi = e;
+            if (k < nkeep) {
+                lo = keep[k].start & ~mask;
+                hi = keep[k].end > UINT64_MAX - mask ? (UINT64_MAX & ~mask) : (keep[k].end + mask) & ~mask;
+                if (hi <= cursor)
+                    continue;
             }
-            n++;
+            uint64_t pe = min64(lo, e);
+            if (cursor < pe) {
+                if (out) {
+                    if (n >= cap)
+                        return -1;
+                    out[n].start = cursor;
+                    out[n].end = pe;
+                }
+                n++;
+            }
+            cursor = max64(cursor, hi);
         }
     }
     return (long)n;

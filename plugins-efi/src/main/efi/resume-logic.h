@@ -97,10 +97,19 @@ long hr_firmware_used(const struct hr_record *r, const struct hr_map *m, struct 
 size_t hr_encode_used(const struct hr_used *used, size_t n, uint8_t *out, size_t cap);
 
 /*
- * The page ranges to claim: every EfiConventionalMemory descriptor's part outside the crash region (widened to
- * whole pages, so no claimed page holds a byte of it). With out NULL returns how many; -1 when cap is too small.
+ * The capture kernel's RAM inside the crash region: the command line's memmap=<size>@<start> ranges (suffixes K, M,
+ * G, T; decimal or 0x), clipped to the crash region and sorted; the whole crash region when there is none. The rest
+ * of the crash region (the ELF core header, the backup of low memory) must not be handed to the EFI stub.
+ * With out NULL returns how many; -1 when cap is too small.
  */
-long hr_claims(const struct hr_map *m, uint64_t crash_start, uint64_t crash_end, struct hr_range *out, size_t cap);
+long hr_capture_ram(const struct hr_record *r, struct hr_range *out, size_t cap);
+
+/*
+ * The page ranges to claim: every EfiConventionalMemory descriptor's part outside the keep ranges (sorted, not
+ * overlapping; each widened to whole pages, so no claimed page holds a byte of them). With out NULL returns how
+ * many; -1 when cap is too small.
+ */
+long hr_claims(const struct hr_map *m, const struct hr_range *keep, size_t nkeep, struct hr_range *out, size_t cap);
 
 /*
  * The kernel's LoadOptions: UCS-2 of the command line, then " initrd=<initrd path>" when the record has one,

@@ -127,16 +127,46 @@ int main(int argc, char **argv)
         printf("\nstatus %s\n", buf);
         return 0;
     }
-    if (!strcmp(cmd, "claims") && argc == 6) {
-        struct hr_map m = map_of(argv[2], argv[3]);
-        uint64_t s = strtoull(argv[4], NULL, 0), e = strtoull(argv[5], NULL, 0);
-        long n = hr_claims(&m, s, e, NULL, 0);
+    if (!strcmp(cmd, "ram") && argc == 3) {
+        struct hr_record r;
+        uint8_t *keep;
+        if (!parse(argv[2], &r, &keep))
+            return 0;
+        long n = hr_capture_ram(&r, NULL, 0);
         struct hr_range *out = malloc((n + 1) * sizeof *out);
-        if (n > 0 && hr_claims(&m, s, e, out, n - 1) != -1) {
+        if (n > 0 && hr_capture_ram(&r, out, n - 1) != -1) {
             printf("capacity check wrong\n");
             return 0;
         }
-        n = hr_claims(&m, s, e, out, n);
+        n = hr_capture_ram(&r, out, n);
+        for (long i = 0; i < n; i++)
+            printf("ram 0x%llx-0x%llx\n", (unsigned long long)out[i].start, (unsigned long long)out[i].end);
+        return 0;
+    }
+    if (!strcmp(cmd, "claims") && (argc == 6 || argc == 5)) {
+        struct hr_map m = map_of(argv[2], argv[3]);
+        /* claims MAP DESC START END (one kept range) | claims MAP DESC RECORD (the record's capture RAM) */
+        struct hr_range one, *keep = &one;
+        long nkeep = 1;
+        if (argc == 6) {
+            one.start = strtoull(argv[4], NULL, 0);
+            one.end = strtoull(argv[5], NULL, 0);
+        } else {
+            struct hr_record r;
+            uint8_t *bytes;
+            if (!parse(argv[4], &r, &bytes))
+                return 0;
+            nkeep = hr_capture_ram(&r, NULL, 0);
+            keep = malloc(nkeep * sizeof *keep);
+            hr_capture_ram(&r, keep, nkeep);
+        }
+        long n = hr_claims(&m, keep, nkeep, NULL, 0);
+        struct hr_range *out = malloc((n + 1) * sizeof *out);
+        if (n > 0 && hr_claims(&m, keep, nkeep, out, n - 1) != -1) {
+            printf("capacity check wrong\n");
+            return 0;
+        }
+        n = hr_claims(&m, keep, nkeep, out, n);
         for (long i = 0; i < n; i++)
             printf("claim 0x%llx-0x%llx\n", (unsigned long long)out[i].start, (unsigned long long)out[i].end);
         return 0;
@@ -189,6 +219,6 @@ int main(int argc, char **argv)
         printf("full %s\n", big);
         return 0;
     }
-    fprintf(stderr, "usage: logic-harness parse|digest|used|claims|covers|options|filepath|text ...\n");
+    fprintf(stderr, "usage: logic-harness parse|digest|used|ram|claims|covers|options|filepath|text ...\n");
     return 2;
 }

@@ -89,15 +89,21 @@ final class EfiArming implements Arming {
         String boot = "Boot" + EfiWarmRebootAssist.hex4(record.bootNumber());
         byte[] option = new LoadOption(LoadOption.ACTIVE, EfiWarmRebootAssist.BOOT_DESCRIPTION, partition,
                 EfiWarmRebootAssist.ESP_DIR + "\\" + EfiWarmRebootAssist.APP).encode();
-        Optional<byte[]> existing = vars.read(boot, EfiVariables.GLOBAL);
-        if (existing.isPresent() && !LoadOption.description(existing.get())
-                .filter(EfiWarmRebootAssist.BOOT_DESCRIPTION::equals).isPresent()) {
-            deleteTree(dir);
-            throw new HandoffException(FailureKind.BUSY, boot + " has become another boot entry since the plan was "
-                    + "made; plan and load again");
-        }
-        if (existing.isEmpty() || !Arrays.equals(existing.get(), option)) {
-            vars.write(boot, EfiVariables.GLOBAL, EfiVariables.NV_BS_RT, option);
+        Optional<byte[]> existing;
+        try {
+            existing = vars.read(boot, EfiVariables.GLOBAL);
+            if (existing.isPresent() && !LoadOption.description(existing.get())
+                    .filter(EfiWarmRebootAssist.BOOT_DESCRIPTION::equals).isPresent()) {
+                throw new HandoffException(FailureKind.BUSY, boot + " has become another boot entry since the plan "
+                        + "was made; plan and load again");
+            }
+            if (existing.isEmpty() || !Arrays.equals(existing.get(), option)) {
+                vars.write(boot, EfiVariables.GLOBAL, EfiVariables.NV_BS_RT, option);
+            }
+        } catch (HandoffException e) {
+            // nothing half-done: the files staged for this arming go, the application too when it is new
+            deleteTree(createdApp ? dir.getParent() : dir);
+            throw e;
         }
         lines.add(boot + " \"" + EfiWarmRebootAssist.BOOT_DESCRIPTION + "\" -> " + EfiWarmRebootAssist.ESP_DIR + "\\"
                 + EfiWarmRebootAssist.APP + " (not in BootOrder; purgatory sets BootNext at the crash)");
@@ -190,7 +196,12 @@ final class EfiArming implements Arming {
         if (!Files.isDirectory(dir)) {
             return List.of("not armed (no efivarfs at /sys/firmware/efi/efivars)");
         }
-        EfiVariables vars = new EfiVariables(dir);
+        EfiVariables vars;
+        try {
+            vars = EfiVariables.of(target.root());
+        } catch (HandoffException e) {
+            return List.of("unknown: " + e.getMessage());
+        }
         List<String> out = new ArrayList<>();
         Optional<byte[]> bytes = vars.read(RECORD_VAR, EfiVariables.HANDOFF);
         if (bytes.isEmpty()) {

@@ -43,6 +43,15 @@ final class EfiVariables {
             throw new HandoffException(FailureKind.NOT_AVAILABLE, dir + ": no efivarfs (mount -t efivarfs efivarfs "
                     + "/sys/firmware/efi/efivars)");
         }
+        // sysfs keeps the mount point when efivarfs is not mounted; firmware always has variables (BootOrder, ...)
+        try (Stream<Path> s = Files.list(dir)) {
+            if (s.findAny().isEmpty()) {
+                throw new HandoffException(FailureKind.NOT_AVAILABLE, dir + ": empty: efivarfs is not mounted (mount -t "
+                        + "efivarfs efivarfs /sys/firmware/efi/efivars)");
+            }
+        } catch (IOException e) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, dir + ": " + reason(e));
+        }
         return new EfiVariables(dir);
     }
 
@@ -65,7 +74,7 @@ final class EfiVariables {
             }
             return Optional.of(Arrays.copyOfRange(all, 4, all.length));
         } catch (IOException e) {
-            throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": " + e.getMessage());
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": " + reason(e));
         }
     }
 
@@ -78,8 +87,24 @@ final class EfiVariables {
         try {
             Files.write(file, all);
         } catch (IOException e) {
-            throw new HandoffException(FailureKind.OUTPUT, file + ": cannot write the EFI variable: " + e.getMessage());
+            throw new HandoffException(FailureKind.OUTPUT, file + ": cannot write the EFI variable: " + reason(e)
+                    + (e.getMessage() != null && e.getMessage().contains("No space") ? " (the firmware's variable "
+                    + "store is full)" : ""));
         }
+    }
+
+    /** What went wrong, without repeating the path a {@link java.nio.file.FileSystemException} carries. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            return f.getReason();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file or directory";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** Delete a variable; true when it existed. */

@@ -39,6 +39,8 @@ class EfiArmingTests {
     @BeforeEach
     void machine() throws IOException {
         efivars = Files.createDirectories(root.resolve("sys/firmware/efi/efivars"));
+        // what every firmware has: a BootOrder (an empty efivars directory is efivarfs not mounted)
+        Files.write(efivars.resolve("BootOrder-" + EfiVariables.GLOBAL), new byte[] {7, 0, 0, 0, 1, 0});
         // /boot/efi is vfat on vda1 (254:1), a GPT disk
         Files.createDirectories(root.resolve("proc/self"));
         Files.writeString(root.resolve("proc/self/mountinfo"),
@@ -129,6 +131,28 @@ class EfiArmingTests {
         }
 
         @Test
+        void aBootEntryThatCannotBeWrittenLeavesNoFilesBehind() throws IOException {
+            // the variable's file cannot be written (here: a directory; on a machine: a full variable store)
+            Files.createDirectories(efivars.resolve("Boot4846-" + EfiVariables.GLOBAL));
+
+            assertThatThrownBy(() -> EfiArming.stage(record(0x4846, "30313233"), target(), new byte[] {1}))
+                    .isInstanceOf(HandoffException.class).hasMessageContaining("Boot4846-" + EfiVariables.GLOBAL);
+            assertThat(root.resolve("boot/efi/EFI/handoff")).doesNotExist();
+        }
+
+        @Test
+        void anUnmountedEfivarfsIsRefusedWithHowToMountIt() throws IOException {
+            Files.delete(efivars.resolve("BootOrder-" + EfiVariables.GLOBAL));
+
+            assertThatThrownBy(() -> EfiArming.stage(record(0x4846, "30313233"), target(), new byte[] {1}))
+                    .isInstanceOf(HandoffException.class).hasMessageEndingWith("sys/firmware/efi/efivars: empty: "
+                            + "efivarfs is not mounted (mount -t efivarfs efivarfs /sys/firmware/efi/efivars)");
+            assertThat(EfiArming.status(target())).singleElement().asString().startsWith("unknown: ")
+                    .endsWith("efivarfs is not mounted (mount -t efivarfs efivarfs /sys/firmware/efi/efivars)");
+            assertThat(root.resolve("boot/efi/EFI")).doesNotExist();
+        }
+
+        @Test
         void rollbackKeepsThePreviousArming() throws IOException {
             EfiArming.stage(record(0x4846, "aaaaaaaa"), target(), new byte[] {1}).commit();
             byte[] before = variable("HandoffRecord", EfiVariables.HANDOFF);
@@ -196,6 +220,7 @@ class EfiArmingTests {
 
         @Test
         void onAMachineWithoutEfiThereIsNothingToSay() throws IOException {
+            Files.delete(efivars.resolve("BootOrder-" + EfiVariables.GLOBAL));
             Files.delete(efivars);
 
             assertThat(EfiArming.disarm(target())).isEmpty();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The resume application's logic (src/main/efi/resume-logic.c) on the host: a C harness built with the sanitizers
@@ -401,9 +402,44 @@ class ResumeLogicTests {
         }
 
         @Test
+        void theCrashRegionBeyondTheCaptureKernelsRamIsClaimedToo() throws Exception {
+            // x86_64's plan: the capture kernel's RAM ends where the ELF core header and the backup begin
+            String rec = file("ram.rec", new RecordBuilder().with(r -> r.cmdline = "elfcorehdr=786432K memmap=exactmap "
+                    + "memmap=636K@4K memmap=8K#8216K memmap=0xff00000@0x20000000 quiet").build());
+            List<String> lines = harness("claims", file("claims.map", map), String.valueOf(DESC), rec).lines();
+            assertThat(lines).containsExactly("claim 0x0-0xa0000", "claim 0x100000-0x800000",
+                    "claim 0x1800000-0x20000000", "claim 0x2ff00000-0x7ff00000", "claim 0x100000000-0x180000000");
+        }
+
+        @Test
         void aCrashRegionThatIsOneDescriptorLeavesTheOthersWhole() throws Exception {
             assertThat(claims(0x100000, 0x800000)).containsExactly("claim 0x0-0xa0000", "claim 0x1800000-0x21000000",
                     "claim 0x21000000-0x22000000", "claim 0x23000000-0x7ff00000", "claim 0x100000000-0x180000000");
+        }
+    }
+
+    @Nested
+    class CaptureRam {
+        List<String> ram(String cmdline) throws Exception {
+            return harness("ram", file("ram.rec", new RecordBuilder().with(r -> r.cmdline = cmdline).build())).lines();
+        }
+
+        @Test
+        void isTheCommandLinesMemmapAtRangesInsideTheCrashRegionSorted() throws Exception {
+            assertThat(ram("memmap=exactmap memmap=16M@0x2f000000 memmap=640K@0K memmap=1M#0x20000000 "
+                    + "memmap=128M@512M")).containsExactly("ram 0x20000000-0x28000000", "ram 0x2f000000-0x30000000");
+        }
+
+        @Test
+        void isClippedToTheCrashRegion() throws Exception {
+            assertThat(ram("memmap=exactmap memmap=1G@256M")).containsExactly("ram 0x20000000-0x30000000");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"console=ttyS0", "memmap=exactmap memmap=1M$0x20000000 memmap=@512M memmap=16M@",
+            "xmemmap=16M@512M", "memmap=16Q@512M"})
+        void isTheWholeCrashRegionWithoutAUsableMemmapAt(String cmdline) throws Exception {
+            assertThat(ram(cmdline)).containsExactly("ram 0x20000000-0x30000000");
         }
     }
 
