@@ -94,6 +94,15 @@ pattern_fill() { # FILE: hq-pattern fill HQ_PATTERN_MIB, in the background until
   grep -q 'hq-pattern: ready' /tmp/pattern.out && say "pattern of $HQ_PATTERN_MIB MiB in place at uptime $(up)," \
     "frame list $(stat -c %s "$1") bytes"
 }
+# the pattern check's control: 16 frames at 1 MiB (the dump has them, never the pattern: they differ) and the first
+# 16 of the crash kernel's region (no PT_LOAD covers them)
+pattern_control() {
+  cstart=$((0x$(grep -i 'crash kernel' /proc/iomem | tr -d ' ' | cut -d- -f1) >> 12))
+  : > /boot/efi/hq/control.bin
+  for f in $(seq 256 271) $(seq $cstart $((cstart + 15))); do le64 $f >> /boot/efi/hq/control.bin; done
+  say "pattern control: frames 0x100-0x10f and $(printf '0x%x' $cstart)-$(printf '0x%x' $((cstart + 15)))," \
+      "$(stat -c %s /boot/efi/hq/control.bin) bytes"
+}
 # binary fields of a file (busybox: hexdump reads, sh arithmetic is 64-bit)
 u16() { hexdump -v -s "$2" -n 2 -e '1/2 "%u\n"' "$1"; }
 u32() { hexdump -v -s "$2" -n 4 -e '1/4 "%u\n"' "$1"; }
@@ -443,18 +452,13 @@ case "$scenario" in
     mkdir -p /boot/efi/hq
     in_host /usr/sbin/kexec -p $HQ_KEXEC_OPTS "$HQ_KERNEL" --initrd="$HQ_INITRD" --append="$append_capture" 2>&1 | sed 's/^/HQ: kexec: /'
     loaded "LOADED kexec -p crash_loaded=$(cat /sys/kernel/kexec_crash_loaded)"
-    # the check's control: 16 frames at 1 MiB (the dump has them, never the pattern: they differ) and the first 16
-    # of the crash kernel's region (no PT_LOAD covers them)
-    cstart=$((0x$(grep -i 'crash kernel' /proc/iomem | tr -d ' ' | cut -d- -f1) >> 12))
-    : > /boot/efi/hq/control.bin
-    for f in $(seq 256 271) $(seq $cstart $((cstart + 15))); do le64 $f >> /boot/efi/hq/control.bin; done
-    say "pattern control: frames 0x100-0x10f and $(printf '0x%x' $cstart)-$(printf '0x%x' $((cstart + 15)))," \
-        "$(stat -c %s /boot/efi/hq/control.bin) bytes"
+    pattern_control
     pattern_fill /boot/efi/hq/pfns.bin
     grep -q 'hq-pattern: ready' /tmp/pattern.out || finish error
     crash;;
   efi-assist)
     efi_arm
+    pattern_control
     pattern_fill /boot/efi/hq/pfns.bin
     grep -q 'hq-pattern: ready' /tmp/pattern.out || finish error
     crash;;
