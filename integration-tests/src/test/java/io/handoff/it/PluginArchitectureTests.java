@@ -25,13 +25,16 @@ class PluginArchitectureTests {
     @ParameterizedTest(name = "{0}")
     @MethodSource("jars")
     void pluginsDependOnTheApiAndHostLibrariesOnly(Path jar) throws IOException {
-        String own;
+        String id;
         try (JarFile j = new JarFile(jar.toFile())) {
-            own = "io.handoff.platforms." + j.getManifest().getMainAttributes().getValue("Plugin-Id") + "..";
+            id = j.getManifest().getMainAttributes().getValue("Plugin-Id");
         }
+        // a platform plugin lives in io.handoff.platforms.<id>, a firmware plugin in io.handoff.firmware.<id>
+        String own = "io.handoff.platforms." + id + "..";
+        String ownFirmware = "io.handoff.firmware." + id + "..";
         JavaClasses classes = new ClassFileImporter().importJar(new JarFile(jar.toFile()));
         assertThat(classes).isNotEmpty();
-        ArchRule rule = classes().should().onlyDependOnClassesThat().resideInAnyPackage(own, "io.handoff.api..",
+        ArchRule rule = classes().should().onlyDependOnClassesThat().resideInAnyPackage(own, ownFirmware, "io.handoff.api..",
                 "java..", "javax.annotation..", "org.slf4j..", "org.pf4j..", "jakarta.inject..", "com.google.inject..")
                 .because("a plugin may depend on framework/api and the libraries the host provides (DESIGN.md, Modules)");
         rule.check(classes);

@@ -66,14 +66,14 @@ class VendorPlatformTests {
         Run r = handoff("simulate", "--plugins", VendorPlatform.pluginsDir().toString(), "--platform", "toyarch",
                 "--root", VendorPlatform.profile().toString(), "--kernel", kernel().toString());
         assertThat(r.code()).as(r.err()).isZero();
-        // the kernel at the crash region's start (0x8000000), entered at +0x40; boot info at the region's top page
+        // the kernel at the crash region's start (0x8000000), entered at +0x40; boot info in the page below purgatory (9 pages at the top)
         assertThat(r.out()).contains("Planned: a kdump load", "on platform toyarch", "Crash region: 0x8000000-0xbffffff",
                 "console", "print", "verify-digests", "toy-enter", "handed off",
                 "] purgatory: digests ok (2 segments, 2 chunks)",
-                "] purgatory: toy enter 0x8000040 arg 0xbff7000",
+                "] purgatory: toy enter 0x8000040 arg 0xbff6000",
                 "toy boot controller: doorbell rung with 0x8000040, acknowledged",
                 "toy boot controller: the next kernel starts at 0x8000040, as the doorbell said",
-                "Outcome: purgatory entered the toy kernel at 0x8000040 with a0=0xbff7000 (as planned)");
+                "Outcome: purgatory entered the toy kernel at 0x8000040 with a0=0xbff6000 (as planned)");
     }
 
     @Test
