@@ -45,6 +45,32 @@ record GuestRun(String name, int exitCode, List<String> console, Path dataChanne
         return OptionalDouble.empty();
     }
 
+    /** Fail, with the console excerpt, unless every marker appears in some console line. */
+    void expect(String... markers) {
+        List<String> missing = new ArrayList<>();
+        for (String m : markers) {
+            if (!saw(m)) {
+                missing.add(m);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new AssertionError("guest run '" + name + "' never printed " + missing + "\n" + excerpt());
+        }
+    }
+
+    /** Return the rest of the first console line (stamp removed) that starts with the prefix, or fail. */
+    String after(String prefix) {
+        return linesStartingWith(prefix).stream().findFirst().map(l -> l.substring(prefix.length()))
+                .orElseThrow(() -> new AssertionError("guest run '" + name + "' never printed '" + prefix + "'\n"
+                        + excerpt()));
+    }
+
+    /** Return the host time of the first line matching the regular expression after {@code from}, or fail. */
+    double time(String regex, double from) {
+        return timeOf(Pattern.compile(regex), from).orElseThrow(() -> new AssertionError("guest run '" + name
+                + "' has no line matching '" + regex + "' after " + from + " s\n" + excerpt()));
+    }
+
     /** Return the console lines that start with a prefix (e.g. {@code HQ: } or {@code purgatory: }), stamps removed. */
     List<String> linesStartingWith(String prefix) {
         List<String> out = new ArrayList<>();

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +59,7 @@ class QemuEfiAssistTests {
         GuestRun run = guest.boot("efi-assist", "efi-assist", 900, espMachine("reboot=efi,warm"));
         print(run);
         assertThat(run.exitCode()).as("run-guest.sh's exit status\n" + run.excerpt()).isZero();
-        expect(run, "HQ: LOADED handoff load --crash --assist efi-warm-reboot rc=0",
+        run.expect("HQ: LOADED handoff load --crash --assist efi-warm-reboot rc=0",
                 "HQ: EFI: Boot4846-8be4df61-93ca-11d2-aa0d-00e098032b8c: ",
                 "HQ: EFI: HandoffRecord-3d1300c0-6df2-4c98-bd64-ac92e6d281fd: ",
                 "HQ: hq-pattern: ready " + PATTERN_MIB * 256 + " pages", "purgatory: digests ok",
@@ -74,7 +73,7 @@ class QemuEfiAssistTests {
         String cmdline = cmdlines.get(cmdlines.size() - 1);
         assertThat(cmdline).contains("hq.stage=capture", "elfcorehdr=", "memmap=exactmap", "initrd=\\EFI\\handoff\\")
                 .doesNotStartWith("\\vmlinuz");
-        assertThat(after(run, "HQ: makedumpfile -d 31 rc=")).startsWith("0 ");
+        assertThat(run.after("HQ: makedumpfile -d 31 rc=")).startsWith("0 ");
 
         // what the application reported, on the console and in HandoffFirmwareUsed (read back by the capture kernel)
         List<long[]> used = ranges(run.linesStartingWith("handoff-resume: firmware used "));
@@ -110,11 +109,11 @@ class QemuEfiAssistTests {
         assertThat(run.linesStartingWith("HQ: control: ")).as(run.excerpt())
                 .contains("HQ: control: hq-pattern: 0 pages intact, 16 differ, 16 not in the dump");
 
-        double crash = time(run, "HQ: TRIGGERING CRASH", 0);
-        double reset = time(run, "purgatory: EFI call ResetSystem", crash);
-        double app = time(run, "BdsDxe: starting Boot4846", reset);
-        double first = time(run, "\\] Linux version ", app);
-        double init = time(run, "Run /init as init process", first);
+        double crash = run.time("HQ: TRIGGERING CRASH", 0);
+        double reset = run.time("purgatory: EFI call ResetSystem", crash);
+        double app = run.time("BdsDxe: starting Boot4846", reset);
+        double first = run.time("\\] Linux version ", app);
+        double init = run.time("Run /init as init process", first);
         long usedKib = used.stream().mapToLong(r -> (r[1] - r[0]) >> 10).sum();
         System.out.printf("efi-assist: panic to the capture kernel's first line %.1f s, to its /init %.1f s (purgatory"
                         + " %.1f s, warm reset and OVMF to the application %.1f s, application and EFI stub to the "
@@ -128,16 +127,16 @@ class QemuEfiAssistTests {
         GuestRun run = guest.boot("efi-assist-nocrash", "efi-assist-nocrash", 900, espMachine("reboot=efi,warm"));
         print(run);
         assertThat(run.exitCode()).as("run-guest.sh's exit status\n" + run.excerpt()).isZero();
-        expect(run, "HQ: LOADED handoff load --crash --assist efi-warm-reboot rc=0", "HQ: EFI: BootNext set by hand",
+        run.expect("HQ: LOADED handoff load --crash --assist efi-warm-reboot rc=0", "HQ: EFI: BootNext set by hand",
                 "BdsDxe: starting Boot4846 \"handoff crash resume\"",
                 "handoff-resume: refused: no crash marker (not a crashed boot)", "BdsDxe: starting Boot0003 \"EFI Internal Shell\"",
                 "HQ: SECOND KERNEL UP", "HQ: EFI: HandoffResumeStatus: refused: no crash marker (not a crashed boot)",
                 "HQ: status: assist efi-warm-reboot: last resume: refused: no crash marker (not a crashed boot)",
                 "HQ: END second");
         assertThat(run.saw("HQ: CAPTURE KERNEL UP")).isFalse();
-        assertThat(after(run, "HQ: EFI: BootCurrent ")).as("booted through BootOrder, not the resume entry")
+        assertThat(run.after("HQ: EFI: BootCurrent ")).as("booted through BootOrder, not the resume entry")
                 .isNotEqualTo("4846");
-        assertThat(after(run, "HQ: status: assist efi-warm-reboot: ")).startsWith("armed: Boot4846, kernel ");
+        assertThat(run.after("HQ: status: assist efi-warm-reboot: ")).startsWith("armed: Boot4846, kernel ");
     }
 
     @Test
@@ -146,17 +145,17 @@ class QemuEfiAssistTests {
         GuestRun run = guest.boot("efi-assist-nvfull", "efi-assist-nvfull", 900, env);
         print(run);
         assertThat(run.exitCode()).as("run-guest.sh's exit status\n" + run.excerpt()).isZero();
-        expect(run, "HQ: LOADED handoff load --crash --assist efi-warm-reboot rc=0", "HQ: EFI: variable store full after ",
+        run.expect("HQ: LOADED handoff load --crash --assist efi-warm-reboot rc=0", "HQ: EFI: variable store full after ",
                 "purgatory: EFI call SetVariable at 0x",
                 "purgatory: step 6 (kind 64) failed: EFI SetVariable returned 0x8000000000000009; continuing",
                 "purgatory: step 7 (kind 64) skipped: the step before did not succeed", "purgatory: jump to 0x",
                 "HQ: CAPTURE KERNEL UP", "HQ: vmcore is ELF core", "HQ: EFI: no HandoffResumeStatus", "HQ: END capture");
         // no warm reset: the firmware never ran between the kernels
-        double crash = time(run, "HQ: TRIGGERING CRASH", 0);
+        double crash = run.time("HQ: TRIGGERING CRASH", 0);
         assertThat(run.timeOf(Pattern.compile("BdsDxe: "), crash)).as(run.excerpt()).isEmpty();
-        assertThat(after(run, "HQ: makedumpfile -d 31 rc=")).startsWith("0 ");
-        double first = time(run, "\\] Linux version ", crash);
-        double init = time(run, "Run /init as init process", first);
+        assertThat(run.after("HQ: makedumpfile -d 31 rc=")).startsWith("0 ");
+        double first = run.time("\\] Linux version ", crash);
+        double init = run.time("Run /init as init process", first);
         System.out.printf("efi-assist-nvfull (classic kdump after the failed call): panic to the capture kernel's "
                 + "first line %.1f s, to its /init %.1f s%n", first - crash, init - crash);
     }
@@ -198,29 +197,6 @@ class QemuEfiAssistTests {
                 || l.contains("[qemu] exit")).forEach(System.out::println);
     }
 
-    /** The rest of the first console line (stamp removed) that starts with the prefix. */
-    private static String after(GuestRun run, String prefix) {
-        return run.linesStartingWith(prefix).stream().findFirst().map(l -> l.substring(prefix.length()))
-                .orElseGet(() -> fail("guest run '" + run.name() + "' never printed '" + prefix + "'\n" + run.excerpt()));
-    }
 
-    private static double time(GuestRun run, String regex, double from) {
-        OptionalDouble t = run.timeOf(Pattern.compile(regex), from);
-        if (t.isEmpty()) {
-            fail("guest run '" + run.name() + "' has no line matching '" + regex + "' after " + from + " s\n" + run.excerpt());
-        }
-        return t.getAsDouble();
-    }
 
-    private static void expect(GuestRun run, String... markers) {
-        List<String> missing = new ArrayList<>();
-        for (String m : markers) {
-            if (!run.saw(m)) {
-                missing.add(m);
-            }
-        }
-        if (!missing.isEmpty()) {
-            fail("guest run '" + run.name() + "' never printed " + missing + "\n" + run.excerpt());
-        }
-    }
 }

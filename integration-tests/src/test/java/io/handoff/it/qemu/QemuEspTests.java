@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -57,7 +54,7 @@ class QemuEspTests {
         GuestRun run = guest.boot("esp-boot", "esp-boot", 400, env);
         print(run);
         assertThat(run.exitCode()).as("run-guest.sh's exit status\n" + run.excerpt()).isZero();
-        expect(run, "EFI Internal Shell", "HQ: FIRST KERNEL UP", "HQ: EFI: /sys/firmware/efi present",
+        run.expect("EFI Internal Shell", "HQ: FIRST KERNEL UP", "HQ: EFI: /sys/firmware/efi present",
                 "HQ: ESP: /dev/vda1 mounted at /boot/efi: vfat rw", "HQ: ESP: file written: ",
                 "HQ: EFI: variable written: handoff-esp-boot-", "HQ: hq-pattern: ready " + PATTERN_PAGES + " pages",
                 "HQ: reboot: type efi, mode warm", "HQ: RESETTING (reboot -f)", "reboot: machine restart",
@@ -73,17 +70,17 @@ class QemuEspTests {
         // the firmware came up twice, in one QEMU process
         assertThat(run.console().stream().filter(l -> l.contains("EFI Internal Shell") && l.contains("starting")).count())
                 .as("OVMF boots (BdsDxe starting the shell)\n" + run.excerpt()).isEqualTo(2);
-        String written = after(run, "HQ: ESP: file written: ");
-        assertThat(after(run, "HQ: ESP: file read back: ")).as(run.excerpt()).isEqualTo(written);
-        String variable = after(run, "HQ: EFI: variable written: ");
-        assertThat(after(run, "HQ: EFI: variable read back: ")).as(run.excerpt()).isEqualTo(variable + " (attributes 7)");
-        assertThat(after(run, "HQ: ESP: frame list of the first kernel: ")).isEqualTo(PATTERN_PAGES * 8 + " bytes");
+        String written = run.after("HQ: ESP: file written: ");
+        assertThat(run.after("HQ: ESP: file read back: ")).as(run.excerpt()).isEqualTo(written);
+        String variable = run.after("HQ: EFI: variable written: ");
+        assertThat(run.after("HQ: EFI: variable read back: ")).as(run.excerpt()).isEqualTo(variable + " (attributes 7)");
+        assertThat(run.after("HQ: ESP: frame list of the first kernel: ")).isEqualTo(PATTERN_PAGES * 8 + " bytes");
         // times, from the host stamps: QEMU start (a reset) and the warm reset to each kernel's /init
-        double firstInit = time(run, "Run /init as init process", 0);
-        double reset = time(run, "reboot: machine restart", firstInit);
-        double secondShell = time(run, "BdsDxe: starting .*EFI Internal Shell", reset);
-        double secondStub = time(run, "EFI stub: Loaded initrd", reset);
-        double secondInit = time(run, "Run /init as init process", reset);
+        double firstInit = run.time("Run /init as init process", 0);
+        double reset = run.time("reboot: machine restart", firstInit);
+        double secondShell = run.time("BdsDxe: starting .*EFI Internal Shell", reset);
+        double secondStub = run.time("EFI stub: Loaded initrd", reset);
+        double secondInit = run.time("Run /init as init process", reset);
         System.out.printf("esp-boot: first boot, QEMU start to /init %.1f s; warm reset to /init %.1f s "
                 + "(to the shell %.1f s, shell + kernel and initrd read %.1f s, kernel to /init %.1f s)%n", firstInit,
                 secondInit - reset, secondShell - reset, secondStub - secondShell, secondInit - secondStub);
@@ -97,21 +94,21 @@ class QemuEspTests {
                 "HQ_STOP_ON", STOP);
         GuestRun run = guest.boot("pattern-kdump", "pattern-kdump", 400, env);
         print(run);
-        expect(run, "HQ: LOADED kexec -p crash_loaded=1", "HQ: hq-pattern: ready " + PATTERN_PAGES + " pages",
+        run.expect("HQ: LOADED kexec -p crash_loaded=1", "HQ: hq-pattern: ready " + PATTERN_PAGES + " pages",
                 "Kernel panic - not syncing: sysrq triggered crash", "HQ: CAPTURE KERNEL UP", "HQ: vmcore is ELF core",
                 "HQ: END capture");
         assertThat(run.linesStartingWith("HQ: hq-pattern: ")).as(run.excerpt())
                 .contains("HQ: hq-pattern: " + PATTERN_PAGES + " pages intact, 0 differ, 0 not in the dump");
-        expect(run, "HQ: pattern check rc=0");
+        run.expect("HQ: pattern check rc=0");
         // the control: the tool does report pages that differ and pages outside the dump
         List<String> control = run.linesStartingWith("HQ: control: ");
         assertThat(control).as(run.excerpt()).contains("HQ: control: hq-pattern: 0 pages intact, 16 differ, 16 not in the dump",
                 "HQ: control: hq-pattern: differ 0x100000-0x110000");
         assertThat(control).anyMatch(l -> l.startsWith("HQ: control: hq-pattern: not in the dump 0x"));
-        double crash = time(run, "TRIGGERING CRASH", 0);
-        double capture = time(run, "HQ: CAPTURE KERNEL UP", crash);
+        double crash = run.time("TRIGGERING CRASH", 0);
+        double capture = run.time("HQ: CAPTURE KERNEL UP", crash);
         System.out.printf("pattern-kdump: panic to the capture kernel's init %.1f s; %s%n", capture - crash,
-                after(run, "HQ: pattern check "));
+                run.after("HQ: pattern check "));
     }
 
     private static void print(GuestRun run) {
@@ -122,29 +119,6 @@ class QemuEspTests {
                 .forEach(System.out::println);
     }
 
-    /** The rest of the first console line (stamp removed) that starts with the prefix. */
-    private static String after(GuestRun run, String prefix) {
-        return run.linesStartingWith(prefix).stream().findFirst().map(l -> l.substring(prefix.length()))
-                .orElseGet(() -> fail("guest run '" + run.name() + "' never printed '" + prefix + "'\n" + run.excerpt()));
-    }
 
-    private static double time(GuestRun run, String regex, double from) {
-        OptionalDouble t = run.timeOf(Pattern.compile(regex), from);
-        if (t.isEmpty()) {
-            fail("guest run '" + run.name() + "' has no line matching '" + regex + "' after " + from + " s\n" + run.excerpt());
-        }
-        return t.getAsDouble();
-    }
 
-    private static void expect(GuestRun run, String... markers) {
-        List<String> missing = new ArrayList<>();
-        for (String m : markers) {
-            if (!run.saw(m)) {
-                missing.add(m);
-            }
-        }
-        if (!missing.isEmpty()) {
-            fail("guest run '" + run.name() + "' never printed " + missing + "\n" + run.excerpt());
-        }
-    }
 }

@@ -60,7 +60,7 @@ class QemuKdumpTests {
     void kdumpWithDebianKexecToolsIsTheBaseline() throws Exception {
         GuestRun run = boot("kdump-kexec-tools", "kdump-kexec-tools", 300, Map.of());
 
-        expect(run, "HQ: LOADED kexec -p crash_loaded=1", "Kernel panic - not syncing: sysrq triggered crash",
+        run.expect("HQ: LOADED kexec -p crash_loaded=1", "Kernel panic - not syncing: sysrq triggered crash",
                 "HQ: CAPTURE KERNEL UP", "HQ: vmcore is ELF core", "HQ: makedumpfile -d 31 rc=0", "HQ: sel: ",
                 "HQ: END capture");
     }
@@ -70,7 +70,7 @@ class QemuKdumpTests {
     void kdumpWithHandoffLoadAndItsPurgatory() throws Exception {
         GuestRun run = boot("kdump-handoff", "kdump-handoff", 400, Map.of("HQ_HANDOFF_OPTS", LAST_WORDS));
 
-        expect(run, "HQ: handoff: loaded capture kernel (runs on panic) with kexec_load",
+        run.expect("HQ: handoff: loaded capture kernel (runs on panic) with kexec_load",
                 "HQ: LOADED handoff load --crash rc=0", "Kernel panic - not syncing: sysrq triggered crash",
                 "purgatory: handoff v1", "purgatory: digests ok", "purgatory: copied ", "purgatory: jump to ",
                 "HQ: CAPTURE KERNEL UP", "HQ: vmcore is ELF core", "HQ: makedumpfile -d 31 rc=0", "HQ: sel: ",
@@ -214,7 +214,7 @@ class QemuKdumpTests {
     void rebootWithHandoffLoadAndExec() throws Exception {
         GuestRun run = boot("reboot-handoff", "reboot-handoff", 300, Map.of());
 
-        expect(run, "HQ: handoff: loaded kernel for 'handoff exec' with kexec_load", "HQ: EXEC at",
+        run.expect("HQ: handoff: loaded kernel for 'handoff exec' with kexec_load", "HQ: EXEC at",
                 "kexec_core: Starting new kernel", "purgatory: digests ok", "purgatory: jump to ",
                 "HQ: SECOND KERNEL UP", "hq.stage=second", "HQ: END second");
     }
@@ -225,7 +225,7 @@ class QemuKdumpTests {
         GuestRun run = boot("corrupt-handoff", "corrupt-handoff", 300,
                 Map.of("HQ_HANDOFF_OPTS", "--test-corrupt-segment kernel"));
 
-        expect(run, "TEST ONLY: segment 'kernel' was loaded with one byte inverted",
+        run.expect("TEST ONLY: segment 'kernel' was loaded with one byte inverted",
                 "Kernel panic - not syncing: sysrq triggered crash", "purgatory: digest mismatch in segment ",
                 "; running fallback", "purgatory: halt, reason ");
         assertThat(run.saw("HQ: CAPTURE KERNEL UP")).as(run.excerpt()).isFalse();
@@ -314,17 +314,6 @@ class QemuKdumpTests {
         return run;
     }
 
-    private static void expect(GuestRun run, String... markers) {
-        List<String> missing = new ArrayList<>();
-        for (String m : markers) {
-            if (!run.saw(m)) {
-                missing.add(m);
-            }
-        }
-        if (!missing.isEmpty()) {
-            fail("guest run '" + run.name() + "' never printed " + missing + "\n" + run.excerpt());
-        }
-    }
 
     /** Return the PT_LOAD headers of an ELF block on the data channel as "paddr vaddr memsz" lines. */
     private static List<String> loads(GuestRun run, String block) throws IOException {

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,8 +43,8 @@ class QemuOvmfTests {
     @Order(1)
     void rebootWithDebianKexecToolsKeepsEfiRuntimeServices() throws Exception {
         GuestRun run = boot("reboot-kexec-tools", "ovmf-reboot-kexec-tools", 300);
-        expect(run, "HQ: EFI: variable written: handoff-", "HQ: LOADED kexec -l loaded=1", "HQ: SECOND KERNEL UP");
-        expect(run, EFI_IN_THE_NEXT_KERNEL);
+        run.expect("HQ: EFI: variable written: handoff-", "HQ: LOADED kexec -l loaded=1", "HQ: SECOND KERNEL UP");
+        run.expect(EFI_IN_THE_NEXT_KERNEL);
         expectNo(run, "Unable to switch EFI into virtual mode", "HQ: EFI: variable MISMATCH", "HQ: EFI: variable HandoffTest");
     }
 
@@ -54,9 +52,9 @@ class QemuOvmfTests {
     @Order(2)
     void rebootWithHandoffKeepsEfiRuntimeServices() throws Exception {
         GuestRun run = boot("reboot-handoff", "ovmf-reboot-handoff", 300);
-        expect(run, "HQ: EFI: variable written: handoff-", "HQ: LOADED handoff load rc=0", "HQ: EXEC",
+        run.expect("HQ: EFI: variable written: handoff-", "HQ: LOADED handoff load rc=0", "HQ: EXEC",
                 "HQ: SECOND KERNEL UP");
-        expect(run, EFI_IN_THE_NEXT_KERNEL);
+        run.expect(EFI_IN_THE_NEXT_KERNEL);
         expectNo(run, "Unable to switch EFI into virtual mode", "HQ: EFI: variable MISMATCH", "HQ: EFI: variable HandoffTest",
                 "EFI NOT passed");
     }
@@ -65,9 +63,9 @@ class QemuOvmfTests {
     @Order(3)
     void kdumpWithDebianKexecToolsBootsTheCaptureKernelWithEfi() throws Exception {
         GuestRun run = boot("kdump-kexec-tools", "ovmf-kdump-kexec-tools", 300);
-        expect(run, "HQ: LOADED kexec -p crash_loaded=1", "Kernel panic - not syncing: sysrq triggered crash",
+        run.expect("HQ: LOADED kexec -p crash_loaded=1", "Kernel panic - not syncing: sysrq triggered crash",
                 "HQ: CAPTURE KERNEL UP", "HQ: vmcore is ELF core", "HQ: makedumpfile -d 31 rc=0", "HQ: END capture");
-        expect(run, EFI_IN_THE_NEXT_KERNEL);
+        run.expect(EFI_IN_THE_NEXT_KERNEL);
         expectNo(run, "Unable to switch EFI into virtual mode");
     }
 
@@ -75,10 +73,10 @@ class QemuOvmfTests {
     @Order(4)
     void kdumpWithHandoffBootsTheCaptureKernelWithEfi() throws Exception {
         GuestRun run = boot("kdump-handoff", "ovmf-kdump-handoff", 400);
-        expect(run, "HQ: LOADED handoff load --crash rc=0", "Kernel panic - not syncing: sysrq triggered crash",
+        run.expect("HQ: LOADED handoff load --crash rc=0", "Kernel panic - not syncing: sysrq triggered crash",
                 "purgatory: handoff v1", "HQ: CAPTURE KERNEL UP", "HQ: vmcore is ELF core",
                 "HQ: makedumpfile -d 31 rc=0", "HQ: END capture");
-        expect(run, EFI_IN_THE_NEXT_KERNEL);
+        run.expect(EFI_IN_THE_NEXT_KERNEL);
         expectNo(run, "Unable to switch EFI into virtual mode", "EFI NOT passed");
         // the capture kernel's command line has no acpi_rsdp= when EFI is passed, as with kexec-tools
         assertThat(run.linesStartingWith("HQ: cmdline: ")).as(run.excerpt()).noneMatch(l -> l.contains("acpi_rsdp="));
@@ -94,17 +92,6 @@ class QemuOvmfTests {
         return run;
     }
 
-    private static void expect(GuestRun run, String... markers) {
-        List<String> missing = new ArrayList<>();
-        for (String m : markers) {
-            if (!run.saw(m)) {
-                missing.add(m);
-            }
-        }
-        if (!missing.isEmpty()) {
-            fail("guest run '" + run.name() + "' never printed " + missing + "\n" + run.excerpt());
-        }
-    }
 
     private static void expectNo(GuestRun run, String... markers) {
         for (String m : markers) {

@@ -1,7 +1,6 @@
 package io.handoff.it.qemu;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.handoff.it.kexec.Prerequisites;
@@ -66,7 +65,7 @@ class QemuS390xTests {
         void bootsToTheInitScript() throws Exception {
             GuestRun run = boot(guest, "probe", "boot", 120, Map.of());
 
-            expect(run, "Linux version 6.", "HQ: FIRST KERNEL UP", "on s390x",
+            run.expect("Linux version 6.", "HQ: FIRST KERNEL UP", "on s390x",
                     "HQ: iomem: 00000000-3fffffff : System RAM", "HQ: END probe");
         }
 
@@ -75,7 +74,7 @@ class QemuS390xTests {
         void rebootsWithDebianKexecTools() throws Exception {
             GuestRun run = boot(guest, "reboot-kexec-tools", "reboot-kexec-tools", 300, Map.of());
 
-            expect(run, "HQ: LOADED kexec -l loaded=1", "HQ: EXEC at", "HQ: SECOND KERNEL UP", "hq.stage=second",
+            run.expect("HQ: LOADED kexec -l loaded=1", "HQ: EXEC at", "HQ: SECOND KERNEL UP", "hq.stage=second",
                     "HQ: END second");
             report(run, "kexec-tools");
         }
@@ -85,7 +84,7 @@ class QemuS390xTests {
         void runsJava() throws Exception {
             GuestRun run = boot(guest, "java", "java", 300, Map.of());
 
-            expect(run, "HQ: java: OpenJDK 64-Bit Server VM", "HQ: END java");
+            run.expect("HQ: java: OpenJDK 64-Bit Server VM", "HQ: END java");
             List<Double> seconds = new ArrayList<>();
             Pattern took = Pattern.compile("java -version \\((.*)\\) took ([0-9.]+) s");
             for (String line : run.linesStartingWith("HQ: ")) {
@@ -105,7 +104,7 @@ class QemuS390xTests {
             GuestRun run = boot(guest, "reboot-handoff", "reboot-handoff", 420, Map.of());
 
             // kexec_load with KEXEC_ARCH_S390 (22 << 16) in the flags; the second kernel came up
-            expect(run, "HQ: handoff: loaded kernel for 'handoff exec' with kexec_load", "flags 0x160000,",
+            run.expect("HQ: handoff: loaded kernel for 'handoff exec' with kexec_load", "flags 0x160000,",
                     "HQ: LOADED handoff load rc=0 loaded=1", "HQ: EXEC at",
                     "HQ: SECOND KERNEL UP", "hq.stage=second", "HQ: END second");
             report(run, "handoff");
@@ -117,7 +116,7 @@ class QemuS390xTests {
             GuestRun run = boot(guest, "reboot-handoff", "corrupt-reboot", 420,
                     Map.of("HQ_HANDOFF_OPTS", "--test-corrupt-segment kernel"));
 
-            expect(run, "TEST ONLY: segment 'kernel'", "HQ: LOADED handoff load rc=0 loaded=1", "HQ: EXEC at");
+            run.expect("TEST ONLY: segment 'kernel'", "HQ: LOADED handoff load rc=0 loaded=1", "HQ: EXEC at");
             assertThat(run.saw("SECOND KERNEL UP")).as(run.excerpt()).isFalse();
             // purgatory's digest check failed after the reset: its fallback on a machine without a dump device is
             // the disabled wait 0x48460001, which QEMU reports as a guest crash with the wait PSW
@@ -184,7 +183,7 @@ class QemuS390xTests {
 
             // purgatory's r2 = 0 probe answered "mismatch": the kernel never reset the machine for kdump, it went on
             // with its panic, and its on_panic action (stop) is Linux's own disabled wait, not one of purgatory's
-            expect(run, "HQ: LOADED handoff load --crash rc=0 crash_loaded=1", "TEST ONLY: segment 'kernel'",
+            run.expect("HQ: LOADED handoff load --crash rc=0 crash_loaded=1", "TEST ONLY: segment 'kernel'",
                     "Kernel panic - not syncing: sysrq triggered crash");
             assertThat(run.saw("CAPTURE KERNEL UP")).as(run.excerpt()).isFalse();
             assertThat(Files.readString(guest.work().resolve("corrupt-handoff.qemu")))
@@ -197,7 +196,7 @@ class QemuS390xTests {
             GuestRun run = boot(guest, "capture-handoff", "capture-handoff", 300, Map.of());
 
             // handoff capture on a real s390x kernel, then a kdump plan from the captured files alone
-            expect(run, "HQ: CAPTURED rc=0 PLANNED rc=0", "HQ: profile file: ./proc/iomem",
+            run.expect("HQ: CAPTURED rc=0 PLANNED rc=0", "HQ: profile file: ./proc/iomem",
                     "HQ: profile file: ./sys/firmware/dump/dump_type", "HQ: plan: handoff plan: s390x, kdump",
                     "HQ: plan: crash region: 0x30000000-0x3fffffff (256 MiB)");
             List<String> plan = run.linesStartingWith("HQ: plan: ");
@@ -212,7 +211,7 @@ class QemuS390xTests {
             // no panic line: s390 resets into the capture kernel before the console prints it
             markers.addAll(List.of("HQ: TRIGGERING CRASH", "HQ: CAPTURE KERNEL UP",
                     "hq.stage=capture", "HQ: vmcore size ", "HQ: END capture"));
-            expect(run, markers.toArray(String[]::new));
+            run.expect(markers.toArray(String[]::new));
             // /proc/vmcore is the ELF core file the capture kernel built: ELFCLASS64, big-endian, ET_CORE, EM_S390
             assertThat(run.linesStartingWith("HQ: vmcore: 00000000")).as(run.excerpt()).singleElement().asString()
                     .contains("7f 45 4c 46 02 02 01");
@@ -267,15 +266,4 @@ class QemuS390xTests {
         System.out.printf("%s: %.1f s%n", what, end.getAsDouble() - start.getAsDouble());
     }
 
-    private static void expect(GuestRun run, String... markers) {
-        List<String> missing = new ArrayList<>();
-        for (String m : markers) {
-            if (!run.saw(m)) {
-                missing.add(m);
-            }
-        }
-        if (!missing.isEmpty()) {
-            fail("guest run '" + run.name() + "' never printed " + missing + "\n" + run.excerpt());
-        }
-    }
 }
