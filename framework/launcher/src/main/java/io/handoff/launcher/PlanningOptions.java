@@ -113,7 +113,33 @@ final class PlanningOptions {
     HandoffImage plan(HandoffRuntime runtime, ProfileMachine machine) {
         LoadedPlatform chosen = choose(runtime, machine);
         requireKnownOptions(chosen);
-        return runtime.plan(chosen, machine, request(machine, runtime.configuredAssist()));
+        HandoffImage image = runtime.plan(chosen, machine, request(machine, runtime.configuredAssist()));
+        requireKnownAssistOptions(runtime, chosen, image);
+        return image;
+    }
+
+    /**
+     * Refuse an {@code --assist-option KEY=VALUE} without an assist, or whose key the assist does not read.
+     *
+     * @throws HandoffException {@code USAGE} naming the key and the known ones
+     */
+    void requireKnownAssistOptions(HandoffRuntime runtime, LoadedPlatform chosen, HandoffImage image) {
+        if (assistOptions.isEmpty()) {
+            return;
+        }
+        if (image.assist().isEmpty()) {
+            throw new HandoffException(FailureKind.USAGE, "--assist-option " + assistOptions.keySet().iterator().next()
+                    + ": no crash assist is planned (--assist ID with --crash)");
+        }
+        String id = image.assist().get().assist();
+        Set<String> known = new TreeSet<>(runtime.assist(chosen, id).armOptions());
+        for (String key : assistOptions.keySet()) {
+            if (!known.contains(key)) {
+                throw new HandoffException(FailureKind.USAGE, "--assist-option " + key + ": not an option of assist "
+                        + id + " (it knows " + (known.isEmpty() ? "none" : String.join(", ", known)) + ")"
+                        + Suggestions.closest(key, known).map(k -> "; did you mean " + k + "?").orElse(""));
+            }
+        }
     }
 
     /**

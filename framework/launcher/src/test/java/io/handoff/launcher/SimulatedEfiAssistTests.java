@@ -140,6 +140,19 @@ class SimulatedEfiAssistTests {
     @Nested
     class Refusals {
         @Test
+        void anAssistOptionTheAssistDoesNotReadIsRefusedNamingTheKnownOnes() {
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            int code = Main.run(new String[] {"plan", "--plugins", plugins.toString(), "--root",
+                Fixtures.bundledProfile("qemu-q35-ovmf-x86_64-2g").toString(), "--kernel", kernel.toString(), "--crash",
+                "--assist", "efi-warm-reboot", "--assist-option", "eps=/boot/efi", "--out", tmp.resolve("b").toString()},
+                    new PrintWriter(out, true), new PrintWriter(err, true));
+            assertThat(code).isEqualTo(io.handoff.api.FailureKind.USAGE.exitCode());
+            assertThat(err.toString()).contains("--assist-option eps: not an option of assist efi-warm-reboot (it knows "
+                    + "esp); did you mean esp?");
+        }
+
+        @Test
         void aBiosProfileIsRefusedWithTheReason() {
             List<String> args = List.of("simulate", "--plugins", plugins.toString(), "--root",
                     Fixtures.profile("qemu-pc-x86_64-1g").toString(), "--kernel", kernel.toString(), "--assist",

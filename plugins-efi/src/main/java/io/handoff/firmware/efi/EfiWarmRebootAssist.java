@@ -109,6 +109,12 @@ public final class EfiWarmRebootAssist implements CrashAssist {
         return Optional.empty();
     }
 
+    /** {@code esp}: the EFI system partition's mount point (default /boot/efi, else /efi). */
+    @Override
+    public java.util.Set<String> armOptions() {
+        return java.util.Set.of(EfiArming.ESP_OPTION);
+    }
+
     @Override
     public Map<String, String> platformOptions(List<Contribution> offered) {
         return calls(offered).map(EfiRuntimeCalls::firmwareBootOptions).orElse(Map.of());

@@ -7,6 +7,7 @@ import io.handoff.api.plan.PurgatoryStep;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Another way to reach the capture kernel at a crash than purgatory's jump, chosen with {@code --assist ID}
@@ -40,6 +41,11 @@ public interface CrashAssist extends Contribution {
      */
     default Map<String, String> platformOptions(List<Contribution> offered) {
         return Map.of();
+    }
+
+    /** Return the keys of the options {@link #arm} reads ({@code --assist-option KEY=VALUE}); others are refused. */
+    default Set<String> armOptions() {
+        return Set.of();
     }
 
     /**
