@@ -19,8 +19,15 @@ for f in "$efiinc/efi.h" "$efiinc/x86_64/efibind.h" "$efilib/crt0-efi-x86_64.o" 
   [ -f "$f" ] || missing+=("$f")
 done
 if [ ${#missing[@]} -gt 0 ]; then
-  echo "build-efi.sh: gnu-efi is missing (install the Debian package gnu-efi): no ${missing[*]}" >&2
-  exit 1
+  # ./run-tests (HANDOFF_TESTS_STRICT=1) installs gnu-efi and must build the application; a plain build without it
+  # still gives a working distribution, whose --assist efi-warm-reboot then refuses to arm and says why
+  if [ "${HANDOFF_TESTS_STRICT:-0}" = 1 ]; then
+    echo "build-efi.sh: gnu-efi is missing (install the Debian package gnu-efi): no ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "build-efi.sh: WARNING: gnu-efi is missing (no ${missing[*]}): the plugin is built without the resume" \
+       "application, and 'handoff load --assist efi-warm-reboot' will refuse to arm (apt-get install gnu-efi)" >&2
+  exit 0
 fi
 for tool in gcc ld objcopy; do
   command -v "$tool" >/dev/null || { echo "build-efi.sh: $tool is missing" >&2; exit 1; }

@@ -21,6 +21,9 @@ class ResumeImageTests {
 
     @Test
     void theResumeApplicationIsAPe32PlusX8664EfiApplicationWithRelocations() throws Exception {
+        // a plain build without gnu-efi leaves the application out (build-efi.sh warns); ./run-tests must have it
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(IMAGE)
+                || "1".equals(System.getenv("HANDOFF_TESTS_STRICT")), "no gnu-efi: the resume application was not built");
         assertThat(IMAGE).as("built by build-efi.sh in the compile phase").isRegularFile();
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(IMAGE)).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(b.getShort(0)).as("MZ").isEqualTo((short) 0x5a4d);
