@@ -94,6 +94,10 @@ class SimulatedEfiAssistTests {
                     "  variable BootNext-8be4df61-93ca-11d2-aa0d-00e098032b8c: attributes 0x7, 2 bytes 46 48",
                     "Outcome: purgatory called the UEFI firmware: EFI ResetSystem(EfiResetWarm): the firmware resets "
                             + "the machine; BootNext=0x4846: it boots Boot4846 next.");
+            // the notes are copied into the header's segment and the PT_NOTE entries pointed at the copies first
+            assertThat(run.out()).containsPattern("  crash notes: 3 PT_NOTE entries \\(\\d+ bytes\\) copied by purgatory"
+                    + " to 0x[0-9a-f]+, in the ELF core header's segment")
+                    .contains("] purgatory: copied 368 bytes 0x7d03a400 -> 0x7af5d810");
             // the marker is written before the firmware is called, and the jump step is never reached
             assertThat(run.out()).containsPattern("purgatory: wrote 16 bytes at 0x[0-9a-f]+\n.*purgatory: EFI call "
                     + "SetVariable at 0xfffffffe");
@@ -108,7 +112,7 @@ class SimulatedEfiAssistTests {
             Run run = simulate("--efi", "set-variable:fail");
             assertThat(run.code()).as(run.err()).isZero();
             assertThat(run.out()).contains("-> 0x8000000000000007",
-                    "purgatory: step 7 (kind 64) skipped: the step before did not succeed",
+                    "(kind 64) skipped: the step before did not succeed",
                     "handoff: the firmware path did not reset the machine; classic kdump",
                     "(as planned): the new kernel would start now.");
             assertThat(run.out()).doesNotContain("EFI ResetSystem(EfiResetWarm)");
@@ -118,7 +122,7 @@ class SimulatedEfiAssistTests {
         void aResetSystemThatReturnsFallsBackToClassicKdump() {
             Run run = simulate("--efi", "reset-system:return");
             assertThat(run.code()).as(run.err()).isZero();
-            assertThat(run.out()).contains("purgatory: step 7 (kind 64) failed: EFI ResetSystem returned 0x0",
+            assertThat(run.out()).contains("(kind 64) failed: EFI ResetSystem returned 0x0",
                     "handoff: the firmware path did not reset the machine; classic kdump",
                     "(as planned): the new kernel would start now.");
         }
@@ -131,7 +135,7 @@ class SimulatedEfiAssistTests {
                             + "the disk",
                     "EFI SetVariable(BootNext-8be4df61-93ca-11d2-aa0d-00e098032b8c: attributes 0x7, 2 bytes 46 48) -> "
                             + "0x0 (EFI_SUCCESS)",
-                    "purgatory: fallback step 3 (kind 64) failed: EFI ResetSystem returned 0x0; continuing",
+                    "(kind 64) failed: EFI ResetSystem returned 0x0; continuing",
                     "Outcome: purgatory reset the machine (method 2, port 0xcf9): the fallback ran instead of the new "
                             + "kernel.");
         }

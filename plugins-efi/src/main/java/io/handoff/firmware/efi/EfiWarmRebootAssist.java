@@ -67,6 +67,8 @@ public final class EfiWarmRebootAssist implements CrashAssist {
     static final String RECORD = "record";
     /** The artifact holding the page tables' address (u64, little-endian). */
     static final String TABLES_AT = "page-tables-at";
+    /** Artifact: per copied note, u64 source, destination, size and its program header's address. */
+    static final String NOTES = "note-copies";
     private static final long GIB = 1L << 30;
     private static final TransferRate WRITE_RATE = new TransferRate(1L << 20);
     private static final SerialConsole CONSOLE = new SerialConsole(0x3f8, 1, 115200);
@@ -138,6 +140,26 @@ public final class EfiWarmRebootAssist implements CrashAssist {
                     + "its segment (%d of %d bytes); no room for the 16-byte crash marker after it", ID,
                     headerBytes.length, header.memsz()));
         }
+        // the notes (each CPU's crash_notes, vmcoreinfo) live in the first kernel's memory, which the firmware may
+        // reuse during the warm reboot (OVMF does): purgatory copies them after the marker, in the header's own
+        // segment (never the capture kernel's RAM), and points the PT_NOTE entries at the copies; the record's
+        // digest is that of the header so patched
+        List<ElfLoads.Note> notes = ElfLoads.notes(headerBytes);
+        long copyAt = marker + HandoffRecord.NONCE_SIZE;
+        long notesSize = notes.stream().mapToLong(n -> (n.size() + 7) & ~7L).sum();
+        boolean copyNotes = !notes.isEmpty() && copyAt + notesSize <= header.mem() + header.memsz();
+        ByteBuffer noteCopies = ByteBuffer.allocate(32 * notes.size()).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] patched = headerBytes.clone();
+        if (copyNotes) {
+            ByteBuffer p = ByteBuffer.wrap(patched).order(ByteOrder.LITTLE_ENDIAN);
+            long dst = copyAt;
+            for (ElfLoads.Note n : notes) {
+                p.putLong(n.phdr() + 8, dst);
+                p.putLong(n.phdr() + 24, dst);
+                noteCopies.putLong(n.offset()).putLong(dst).putLong(n.size()).putLong(header.mem() + n.phdr());
+                dst += (n.size() + 7) & ~7L;
+            }
+        }
         PlatformPlan platformPlan = context.platformPlan().orElseThrow();
         String cmdline = platformPlan.commandLine().strip();
         if (!cmdline.contains("elfcorehdr=") || !cmdline.contains("memmap=exactmap")) {
@@ -150,7 +172,7 @@ public final class EfiWarmRebootAssist implements CrashAssist {
         String dir = ESP_DIR + "\\" + java.util.HexFormat.of().formatHex(nonce, 0, 4);
         Optional<String> initrd = context.request().initrd().map(p -> dir + "\\initrd.img");
         int boot = bootNumber(context.machine());
-        HandoffRecord record = new HandoffRecord(crash, header.mem(), headerBytes.length, sha256(headerBytes), marker,
+        HandoffRecord record = new HandoffRecord(crash, header.mem(), headerBytes.length, sha256(patched), marker,
                 nonce, boot, cmdline, dir + "\\vmlinuz", initrd, ElfLoads.ranges(headerBytes));
 
         // the tables map [0, limit) one to one: purgatory, its stack and arguments, the runtime table
@@ -170,6 +192,12 @@ public final class EfiWarmRebootAssist implements CrashAssist {
                 + "classic kdump, then a warm reset through port 0xCF9");
         facts.put("crash marker", String.format("%#x (16 bytes after the ELF core header): %s", marker,
                 record.nonceHex()));
+        facts.put("crash notes", copyNotes ? String.format("%d PT_NOTE entries (%d bytes) copied by purgatory to %#x, "
+                + "in the ELF core header's segment, before the firmware can reuse their memory", notes.size(),
+                notesSize, copyAt) : notes.isEmpty() ? "none in the ELF core header" : String.format("%d PT_NOTE "
+                + "entries (%d bytes) do not fit after the marker (%d bytes left in the header's segment): they stay "
+                + "in the first kernel's memory, where the firmware may overwrite them", notes.size(), notesSize,
+                header.mem() + header.memsz() - copyAt));
         facts.put("EFI page tables", String.format("%#x, %d bytes: [0, %#x) one to one and %d runtime regions",
                 base, size, limit, map.size()));
         facts.put("EFI runtime services", String.format("table at %#x", efi.runtime()));
@@ -181,7 +209,8 @@ public final class EfiWarmRebootAssist implements CrashAssist {
         facts.put("record: ELF core header", String.format("%#x, %d bytes, sha256 %s", header.mem(),
                 headerBytes.length, java.util.HexFormat.of().formatHex(record.elfCoreHeaderSha256())));
         facts.put("record: command line", cmdline);
-        return new AssistPlan(ID, facts, Map.of(RECORD, record.encode(), TABLES_AT,
+        return new AssistPlan(ID, facts, Map.of(RECORD, record.encode(), NOTES,
+                copyNotes ? noteCopies.array() : new byte[0], TABLES_AT,
                 ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(base).array()));
     }
 
@@ -216,6 +245,24 @@ public final class EfiWarmRebootAssist implements CrashAssist {
         PurgatoryStep marker = GenericSteps.write(record.marker(), record.nonce(), order, "the crash marker",
                 WRITE_RATE);
         List<PurgatoryStep> steps = new ArrayList<>();
+        ByteBuffer copies = ByteBuffer.wrap(plan.artifact(NOTES)).order(ByteOrder.LITTLE_ENDIAN);
+        while (copies.remaining() >= 32) {
+            long src = copies.getLong();
+            long dst = copies.getLong();
+            long size = copies.getLong();
+            long phdr = copies.getLong();
+            PurgatoryStep copy = GenericSteps.copy(src, dst, size, "crash notes", WRITE_RATE);
+            steps.add(new PurgatoryStep(copy.kind(), FailurePolicy.BEST_EFFORT, copy.worstCase(), copy.operands(),
+                    copy.description()));
+            // the PT_NOTE entry's p_offset, then its p_paddr, each only when the step before succeeded
+            byte[] address = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(dst).array();
+            for (int field : new int[] {8, 24}) {
+                PurgatoryStep point = GenericSteps.write(phdr + field, address, order, "PT_NOTE -> the copy",
+                        WRITE_RATE);
+                steps.add(new PurgatoryStep(point.kind(), FailurePolicy.AFTER_SUCCESS, point.worstCase(),
+                        point.operands(), point.description()));
+            }
+        }
         steps.add(new PurgatoryStep(marker.kind(), first, marker.worstCase(), marker.operands(),
                 marker.description()));
         byte[] bootNext = ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) record.bootNumber())

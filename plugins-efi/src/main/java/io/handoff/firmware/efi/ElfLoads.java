@@ -20,18 +20,59 @@ final class ElfLoads {
     private ElfLoads() {
     }
 
-    /** Return the physical memory the PT_LOAD entries read (p_offset, p_filesz), sorted and merged. */
-    static List<MemoryRange> ranges(byte[] header) {
+    private static final int PT_NOTE = 4;
+
+    /**
+     * A PT_NOTE entry: where its program header sits in the header, and the old memory it names (the CPUs'
+     * {@code crash_notes}, vmcoreinfo).
+     *
+     * @param phdr the program header's offset in the ELF core header
+     * @param offset p_offset, the notes' physical address
+     * @param size p_memsz
+     */
+    record Note(int phdr, long offset, long size) {
+    }
+
+    /** Return the PT_NOTE entries with a non-zero size, in header order. */
+    static List<Note> notes(byte[] header) {
+        ByteBuffer b = check(header);
+        List<Note> notes = new ArrayList<>();
+        for (int i = 0; i < phnum(b); i++) {
+            int at = phdr(b, i);
+            if (b.getInt(at) == PT_NOTE && b.getLong(at + 40) > 0) {
+                notes.add(new Note(at, b.getLong(at + 8), b.getLong(at + 40)));
+            }
+        }
+        return notes;
+    }
+
+    private static ByteBuffer check(byte[] header) {
         ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
         if (header.length < 64 || b.getInt(0) != 0x464c457f || header[4] != 2) {
             throw new HandoffException(FailureKind.PLATFORM, "the elfcorehdr segment is not an ELF64 header");
         }
         long phoff = b.getLong(0x20);
         int phentsize = Short.toUnsignedInt(b.getShort(0x36));
-        int phnum = Short.toUnsignedInt(b.getShort(0x38));
-        if (phentsize < 56 || phoff + (long) phnum * phentsize > header.length) {
+        if (phentsize < 56 || phoff < 0 || phoff + (long) phnum(b) * phentsize > header.length) {
             throw new HandoffException(FailureKind.PLATFORM, "the ELF core header's program headers run past it");
         }
+        return b;
+    }
+
+    private static int phnum(ByteBuffer b) {
+        return Short.toUnsignedInt(b.getShort(0x38));
+    }
+
+    private static int phdr(ByteBuffer b, int i) {
+        return (int) (b.getLong(0x20) + (long) i * Short.toUnsignedInt(b.getShort(0x36)));
+    }
+
+    /** Return the physical memory the PT_LOAD entries read (p_offset, p_filesz), sorted and merged. */
+    static List<MemoryRange> ranges(byte[] header) {
+        ByteBuffer b = check(header);
+        int phnum = phnum(b);
+        long phoff = b.getLong(0x20);
+        int phentsize = Short.toUnsignedInt(b.getShort(0x36));
         List<MemoryRange> loads = new ArrayList<>();
         for (int i = 0; i < phnum; i++) {
             int at = (int) (phoff + (long) i * phentsize);
