@@ -67,6 +67,7 @@ final class HandoffRuntime implements AutoCloseable {
         overrides.putAll(more);
         HandoffConfig config = options.config != null ? HandoffConfig.load(options.config, overrides)
                 : HandoffConfig.load(overrides);
+        StartupProfile.mark("config");
         // the framework's root modules: the core, and last words (shared with every platform with port I/O)
         PlatformRegistry registry = PlatformRegistry.load(options.pluginsDir(), config,
                 List.of(new CoreModule(config), new LastWordsModule(config.settings(LastWordsOptions.ROOT))));
@@ -77,6 +78,7 @@ final class HandoffRuntime implements AutoCloseable {
             registry.close();
             throw e;
         }
+        StartupProfile.mark("plugins");
         return new HandoffRuntime(config, registry, options.err());
     }
 
@@ -231,7 +233,7 @@ final class HandoffRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        // each plugin that could not be used, once, on one line (PF4J's own log of it is off: logback.xml), unless
+        // each plugin that could not be used, once, on one line (PF4J's own log of it is off: LogbackSetup), unless
         // the command's error already said it (a platform that was asked for by name and refused)
         for (PluginProblem problem : registry.unreportedProblems()) {
             err.printf("handoff: plugin %s (%s): %s%n", problem.pluginId(), problem.path(), problem.message());

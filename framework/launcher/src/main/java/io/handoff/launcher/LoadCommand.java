@@ -86,6 +86,7 @@ final class LoadCommand implements Callable<Integer> {
                     result = new Loader(syscalls, root).fileLoad(planning.request(machine), List.of());
                 } else {
                     HandoffImage image = planning.plan(runtime, machine);
+                    StartupProfile.mark("plan");
                     if (bundle != null) {
                         BundleWriter.write(image, machine, bundle);
                     }
@@ -99,6 +100,7 @@ final class LoadCommand implements Callable<Integer> {
                         arming.ifPresent(CrashAssist.Arming::rollback);
                         throw e;
                     }
+                    StartupProfile.mark("load");
                     arming.ifPresent(CrashAssist.Arming::commit);
                     armed = arming.map(CrashAssist.Arming::describe).orElse(List.of());
                 }

@@ -53,7 +53,9 @@ final class PlanCommand implements Callable<Integer> {
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             planning.resolveFiles(spec.commandLine().getErr(), root, () -> planning.choose(runtime, machine).platform());
             HandoffImage image = planning.plan(runtime, machine);
+            StartupProfile.mark("plan");
             Path bundle = BundleWriter.write(image, machine, out);
+            StartupProfile.mark("write");
             if (json) {
                 stdout.print(Files.readString(bundle.resolve("manifest.json"), StandardCharsets.UTF_8));
             } else {

@@ -8,7 +8,6 @@ import picocli.CommandLine.IVersionProvider;
 final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = Version.class.getPackage().getImplementationVersion();
-        return new String[] {"handoff " + (v == null ? "(development build)" : v)};
+        return new String[] {Main.versionLine()};
     }
 }

@@ -286,7 +286,7 @@ class HostileInputTests {
         @Test
         void outOfMemoryIsOneLineToo() {
             StringWriter err = new StringWriter();
-            int code = Main.internalError(new OutOfMemoryError("Java heap space"), new String[] {"plan"},
+            int code = CliRunner.internalError(new OutOfMemoryError("Java heap space"), new String[] {"plan"},
                     new PrintWriter(err, true));
 
             assertThat(code).isEqualTo(1);

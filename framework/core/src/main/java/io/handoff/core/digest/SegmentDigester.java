@@ -6,19 +6,21 @@ import io.handoff.api.plan.Segment;
 import io.handoff.api.plan.SegmentData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +28,12 @@ import org.slf4j.LoggerFactory;
  * Computes the digests purgatory verifies: SHA-256 per chunk of each segment's data, hashed in parallel,
  * plus each segment's whole-data SHA-256.
  *
- * <p>File data (kernels, initrds) is memory-mapped read-only and never copied into the heap. The file is
- * mapped once: the chunk digests are computed by a fixed pool of {@code parallelism} threads while the
- * calling thread computes the whole-data digests sequentially over the very same mapped buffers. SHA-256
- * cannot be assembled from chunk digests, so the bytes are hashed twice, but both passes read the same
- * pages (the second from the page cache), so the file is read from disk once and the caller's pass overlaps
- * the pool's. The pool lives for one {@link #digest} call.
+ * <p>File data (kernels, initrds) is streamed: read once, chunk by chunk, into a fixed set of
+ * {@code 2 * parallelism + 2} direct buffers, never mapped whole nor held in the heap, so memory stays bounded
+ * (a 160 MiB initrd costs a few MiB, not 160). A fixed pool of {@code parallelism} threads computes the chunk
+ * digests while the calling thread computes the whole-data digest over the very same buffer. SHA-256 cannot
+ * be assembled from chunk digests, so the bytes are hashed twice, but the caller's pass overlaps the pool's.
+ * The pool lives for one {@link #digest} call.
  *
  * <p>The zero tail ({@code memsz - bufsz}) is not hashed: it is recorded as offset and length, for
  * purgatory to compare with zero.
@@ -41,8 +43,7 @@ public final class SegmentDigester {
     public static final int DEFAULT_CHUNK_SIZE = 1 << 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentDigester.class);
-    /** Largest single mapping; a multiple of every power-of-two chunk size up to 1 GiB. */
-    private static final long MAX_WINDOW = 1L << 30;
+    private static final AtomicLong TOTAL_NANOS = new AtomicLong();
 
     private final int chunkSize;
     private final int parallelism;
@@ -83,61 +84,62 @@ public final class SegmentDigester {
      */
     public List<SegmentDigest> digest(List<Segment> segments) {
         long started = System.nanoTime();
-        List<List<ByteBuffer>> chunkBuffers = new ArrayList<>(segments.size());
-        for (Segment s : segments) {
-            chunkBuffers.add(chunks(s));
-        }
         ExecutorService pool = Executors.newFixedThreadPool(parallelism, new DigestThreads());
+        // file data passes through this many chunk buffers, so memory stays bounded whatever the file's size
+        BufferPool buffers = new BufferPool(2 * parallelism + 2, chunkSize);
         try {
-            List<List<Future<byte[]>>> pending = new ArrayList<>(segments.size());
-            for (List<ByteBuffer> buffers : chunkBuffers) {
-                List<Future<byte[]>> futures = new ArrayList<>(buffers.size());
-                for (ByteBuffer chunk : buffers) {
-                    ByteBuffer own = chunk.duplicate();
-                    futures.add(pool.submit(() -> sha256(own)));
-                }
-                pending.add(futures);
-            }
             List<SegmentDigest> out = new ArrayList<>(segments.size());
             for (int i = 0; i < segments.size(); i++) {
                 Segment s = segments.get(i);
                 MessageDigest whole = newSha256();
-                for (ByteBuffer chunk : chunkBuffers.get(i)) {
-                    whole.update(chunk.duplicate());
+                List<Future<byte[]>> pending = new ArrayList<>();
+                List<Long> lengths = new ArrayList<>();
+                SegmentData data = s.data();
+                if (data instanceof SegmentData.Bytes bytes) {
+                    ByteBuffer all = ByteBuffer.wrap(bytes.data()).asReadOnlyBuffer();
+                    for (ByteBuffer chunk : slices(all, 0, bytes.data().length)) {
+                        ByteBuffer own = chunk.duplicate();
+                        pending.add(pool.submit(() -> sha256(own)));
+                        lengths.add((long) chunk.remaining());
+                        whole.update(chunk);
+                    }
+                } else if (data instanceof SegmentData.FileSlice slice) {
+                    streamFile(s.role(), slice, pool, buffers, whole, pending, lengths);
                 }
                 byte[] wholeDigest = whole.digest();
-                List<ChunkDigest> chunks = new ArrayList<>(pending.get(i).size());
+                List<ChunkDigest> chunks = new ArrayList<>(pending.size());
                 long offset = 0;
-                for (int c = 0; c < pending.get(i).size(); c++) {
-                    long length = chunkBuffers.get(i).get(c).remaining();
-                    chunks.add(new ChunkDigest(offset, length, await(pending.get(i).get(c))));
-                    offset += length;
+                for (int c = 0; c < pending.size(); c++) {
+                    chunks.add(new ChunkDigest(offset, lengths.get(c), await(pending.get(c))));
+                    offset += lengths.get(c);
                 }
                 out.add(new SegmentDigest(i, s.role(), s.mem(), s.bufsz(), s.memsz(), wholeDigest, chunks,
                         s.bufsz(), s.memsz() - s.bufsz()));
             }
+            long took = System.nanoTime() - started;
+            TOTAL_NANOS.addAndGet(took);
             LOG.debug("digested {} segments in {} ms ({} threads, {}-byte chunks)", segments.size(),
-                    (System.nanoTime() - started) / 1_000_000, parallelism, chunkSize);
+                    took / 1_000_000, parallelism, chunkSize);
             return List.copyOf(out);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    /** Return the segment's data cut into chunk-sized read-only buffers, without copying file data. */
-    private List<ByteBuffer> chunks(Segment s) {
-        SegmentData data = s.data();
-        if (data instanceof SegmentData.Bytes bytes) {
-            return slices(ByteBuffer.wrap(bytes.data()).asReadOnlyBuffer(), 0, bytes.data().length);
-        }
-        if (data instanceof SegmentData.FileSlice slice) {
-            return mapFile(s.role(), slice);
-        }
-        return List.of(); // Zeros: no data, only a tail
+    /**
+     * Return the time this JVM has spent in {@link #digest}, in nanoseconds (the launcher's startup profile shows
+     * it).
+     */
+    public static long totalNanos() {
+        return TOTAL_NANOS.get();
     }
 
-    private List<ByteBuffer> mapFile(String role, SegmentData.FileSlice slice) {
-        List<ByteBuffer> out = new ArrayList<>();
+    /**
+     * Read a file slice once, chunk by chunk: the pool hashes each chunk while this thread feeds the same buffer
+     * to the whole-data digest; a buffer goes back to the pool when both are done with it.
+     */
+    private void streamFile(String role, SegmentData.FileSlice slice, ExecutorService pool, BufferPool buffers,
+            MessageDigest whole, List<Future<byte[]>> pending, List<Long> lengths) {
         try (FileChannel channel = FileChannel.open(slice.file(), StandardOpenOption.READ)) {
             long fileSize = channel.size();
             if (slice.offset() + slice.length() > fileSize) {
@@ -145,14 +147,37 @@ public final class SegmentDigester {
                         "%s: %s data %#x+%#x ends past the end of the file (%#x bytes)", slice.file(), role,
                         slice.offset(), slice.length(), fileSize));
             }
-            long window = MAX_WINDOW - MAX_WINDOW % chunkSize;
-            for (long done = 0; done < slice.length(); done += window) {
-                long length = Math.min(window, slice.length() - done);
-                MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, slice.offset() + done, length);
-                out.addAll(slices(mapped, 0, (int) length));
+            for (long done = 0; done < slice.length(); ) {
+                int length = (int) Math.min(chunkSize, slice.length() - done);
+                ByteBuffer buffer = buffers.take();
+                buffer.clear().limit(length);
+                while (buffer.hasRemaining()) {
+                    if (channel.read(buffer, slice.offset() + done + buffer.position()) < 0) {
+                        buffers.give(buffer);
+                        throw new HandoffException(FailureKind.UNREADABLE_FILE, String.format(
+                                "%s: %s data ends early: the file is %#x bytes now, the plan needs %#x", slice.file(),
+                                role, slice.offset() + done + buffer.position(), slice.offset() + slice.length()));
+                    }
+                }
+                buffer.flip();
+                AtomicInteger users = new AtomicInteger(2);
+                ByteBuffer own = buffer.duplicate();
+                pending.add(pool.submit(() -> {
+                    try {
+                        return sha256(own);
+                    } finally {
+                        if (users.decrementAndGet() == 0) {
+                            buffers.give(buffer);
+                        }
+                    }
+                }));
+                lengths.add((long) length);
+                whole.update(buffer.duplicate());
+                if (users.decrementAndGet() == 0) {
+                    buffers.give(buffer);
+                }
+                done += length;
             }
-            // the mappings stay valid after the channel is closed
-            return out;
         } catch (IOException e) {
             throw new HandoffException(FailureKind.UNREADABLE_FILE, String.format("%s: cannot read %s data: %s",
                     slice.file(), role, e.getClass().getSimpleName() + (e.getMessage() == null ? ""
@@ -195,6 +220,41 @@ public final class SegmentDigester {
             }
             // a mapped file that shrank under us raises InternalError from the read
             throw new HandoffException(FailureKind.UNREADABLE_FILE, "reading segment data failed: " + cause, cause);
+        }
+    }
+
+    /** A fixed set of direct chunk buffers, allocated on first use; {@link #take} waits for a free one. */
+    private static final class BufferPool {
+        private final BlockingQueue<ByteBuffer> free;
+        private final int capacity;
+        private final int size;
+        private int allocated;
+
+        BufferPool(int capacity, int size) {
+            this.free = new ArrayBlockingQueue<>(capacity);
+            this.capacity = capacity;
+            this.size = size;
+        }
+
+        ByteBuffer take() {
+            ByteBuffer b = free.poll();
+            if (b != null) {
+                return b;
+            }
+            if (allocated < capacity) {
+                allocated++;
+                return ByteBuffer.allocateDirect(size);
+            }
+            try {
+                return free.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HandoffException(FailureKind.INTERNAL, "interrupted while hashing segments", e);
+            }
+        }
+
+        void give(ByteBuffer b) {
+            free.offer(b);
         }
     }
 

@@ -88,7 +88,9 @@ public final class JnaKexecSyscalls implements KexecSyscalls {
                     + "/" + System.getProperty("os.arch") + ")");
         }
         try {
-            return new JnaKexecSyscalls(Native.load("c", LibC.class), numbers);
+            // the process's own symbol scope, as a C program links: syscall() resolves to libc's, or to an
+            // LD_PRELOAD interposer's (the benchmark and differential harness intercept kexec_load there)
+            return new JnaKexecSyscalls(Native.load(null, LibC.class), numbers);
         } catch (UnsatisfiedLinkError e) {
             throw new HandoffException(FailureKind.NOT_AVAILABLE, "kexec syscalls: cannot load libc through JNA: "
                     + e.getMessage().lines().findFirst().orElse("") + " (set -Djna.tmpdir to a writable directory)", e);

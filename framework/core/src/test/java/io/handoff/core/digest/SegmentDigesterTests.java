@@ -162,6 +162,21 @@ class SegmentDigesterTests {
         }
     }
 
+    @Test
+    void aFileOfManyMoreChunksThanBuffersStreamsThroughThemInOrder() throws IOException {
+        // one hashing thread: four chunk buffers carry 1000 chunks, each reused about 250 times
+        byte[] data = random(1000 * CHUNK - 5, 11);
+        Path file = tmp.resolve("big-initrd");
+        Files.write(file, data);
+        SegmentDigester digester = new SegmentDigester(CHUNK, 1);
+        SegmentDigest streamed = digester.digest(List.of(
+                new Segment("initrd", new SegmentData.FileSlice(file, 0, data.length), 0, 1000 * CHUNK))).get(0);
+        SegmentDigest inMemory = digester.digest(List.of(bytes("initrd", data, 0, 1000 * CHUNK))).get(0);
+        assertThat(streamed).isEqualTo(inMemory);
+        assertThat(streamed.chunks()).hasSize(1000);
+        assertThat(streamed.chunks().get(999).length()).isEqualTo(CHUNK - 5);
+    }
+
     @Nested
     class UnreadableFiles {
         @Test
