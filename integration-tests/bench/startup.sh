@@ -39,6 +39,10 @@ done
 HANDOFF_JAVA_OPTS="-Xlog:class+load=info:file=$work/classes.log" plan 2>/dev/null
 echo
 echo "classes loaded by that plan, by source:"
-sed -n 's/.*source: //p' "$work/classes.log" | sed -E 's#^(jrt:/[^/]*).*#\1#; s#^file:.*/([^/]+\.jar)$#\1#; s#^jar:file:.*/([^/!]+)!.*#\1#' \
-    | sort | uniq -c | sort -rn | awk '{printf "  %6d  %s\n", $1, $2}' | head -25
+sed -n 's/.*source: //p' "$work/classes.log" | awk '
+    /^shared objects file \(top\)/ { print "CDS-archive:handoff.jsa"; next }
+    /^shared objects file/ { print "CDS-archive:JDK"; next }
+    /^jrt:\// { sub(/^jrt:\//, "JDK-module:"); sub(/\/.*/, ""); print; next }
+    /\.jar$/ { n = split($0, p, "/"); print "jar:" p[n]; next }
+    { print "generated-at-run-time" }' | sort | uniq -c | sort -rn | awk '{printf "  %6d  %s\n", $1, $2}'
 echo "  $(grep -c ' source: ' "$work/classes.log") in all"

@@ -7,8 +7,8 @@ repo=$(cd "$here/../.." && pwd)
 cd "$repo"
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
-mvn -B -q -o -Pbenchmarks -pl framework/core -am test-compile -Dmaven.test.skip.exec=true >/dev/null
-mvn -B -q -o -Pbenchmarks -pl framework/core dependency:build-classpath -Dmdep.includeScope=test \
+mvn -B -q -Pbenchmarks -pl framework/core -am test-compile -Dmaven.test.skip.exec=true >/dev/null
+mvn -B -q -Pbenchmarks -pl framework/core dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$cp_file" >/dev/null
 # this checkout's framework-api first: the classpath Maven writes names the framework-api jar in ~/.m2, which may be
 # another checkout's
