@@ -7,7 +7,9 @@
  *           reset entry again);
  *   swap    the crash region with low memory, PG_BUF_SIZE bytes at a time through two bounce buffers, as the
  *           runtime's swap step does;
- *   swap-N  the same with N-byte bounce buffers, what a larger PG_BUF_SIZE would give.
+ *   swap-N  the same with N-byte bounce buffers, what a larger PG_BUF_SIZE would give;
+ *   copy    the same memory moved one way in one hal_write (kexec-tools' s390 purgatory copies the gaps between
+ *           segments up from low memory and swaps only the segments' own ranges).
  * Usage: s390x-purgatory-tcg SEGMENT_MIB SWAP_MIB
  */
 #include <stdint.h>
@@ -78,9 +80,12 @@ int main(int argc, char **argv)
     uint64_t t3 = now_ms();
     swap(low, crash, sw, 65536);
     uint64_t t4 = now_ms();
+    hal_write((uint64_t)(uintptr_t)crash, low, sw);
+    uint64_t t5 = now_ms();
     printf("verify %llu MiB once: %llu ms\n", (unsigned long long)(seg >> 20), (unsigned long long)(t1 - t0));
     printf("swap %llu MiB, %u-byte pieces: %llu ms\n", (unsigned long long)(sw >> 20), PG_BUF_SIZE, (unsigned long long)(t2 - t1));
     printf("swap %llu MiB, 4096-byte pieces: %llu ms\n", (unsigned long long)(sw >> 20), (unsigned long long)(t3 - t2));
     printf("swap %llu MiB, 65536-byte pieces: %llu ms\n", (unsigned long long)(sw >> 20), (unsigned long long)(t4 - t3));
+    printf("copy %llu MiB one way: %llu ms\n", (unsigned long long)(sw >> 20), (unsigned long long)(t5 - t4));
     return 0;
 }
