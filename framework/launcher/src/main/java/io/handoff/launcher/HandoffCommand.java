@@ -35,6 +35,8 @@ final class HandoffCommand implements Callable<Integer> {
         SUBCOMMANDS.put("status", StatusCommand::new);
         SUBCOMMANDS.put("exec", ExecCommand::new);
         SUBCOMMANDS.put("simulate", SimulateCommand::new);
+        SUBCOMMANDS.put("version", VersionCommand::new);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
     }
 
     @Spec
@@ -46,12 +48,16 @@ final class HandoffCommand implements Callable<Integer> {
      */
     static CommandLine commandLine(String[] args) {
         CommandLine cli = new CommandLine(new HandoffCommand());
-        Supplier<Object> named = args.length > 0 ? SUBCOMMANDS.get(args[0]) : null;
+        // help names the command it explains, so it needs them all
+        Supplier<Object> named = args.length > 0 && !"help".equals(args[0]) ? SUBCOMMANDS.get(args[0]) : null;
         if (named != null) {
             cli.addSubcommand(args[0], named.get());
         } else {
             SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
         }
+        // every subcommand answers -V/--version as the top level does (the mixin alone prints nothing)
+        cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
+        HelpText.polish(cli);
         return cli;
     }
 

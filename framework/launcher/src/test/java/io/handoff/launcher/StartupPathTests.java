@@ -42,7 +42,7 @@ class StartupPathTests {
     @Nested
     class Subcommands {
         private static final String[] ALL = {"platforms", "plan", "capture", "load", "unload", "status", "exec",
-            "simulate"};
+            "simulate", "version", "help"};
 
         @Test
         void aNamedSubcommandIsTheOnlyModelBuilt() {
@@ -68,6 +68,30 @@ class StartupPathTests {
         void aMistypedSubcommandIsAUsageError() {
             assertThat(run("pln")).isEqualTo(2);
             assertThat(err.toString()).contains("pln").contains("Try 'handoff --help'.");
+        }
+
+        @Test
+        void helpNamesTheCommandItExplains() {
+            assertThat(run("help", "plan")).isZero();
+            assertThat(out.toString()).contains("Usage: handoff plan").contains("--out=DIR");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"version", "plan -V", "simulate --version", "load -V"})
+        void everyCommandTellsTheVersion(String line) {
+            assertThat(run(line.split(" "))).isZero();
+            assertThat(out.toString()).isEqualTo(Main.versionLine() + System.lineSeparator());
+        }
+
+        @Test
+        void theCommandListShowsWholeSentences() {
+            assertThat(run("--help")).isZero();
+            String list = out.toString().replaceAll("\\s+", " ");
+            assertThat(list).contains("plan Plan a handoff (where each segment goes, the boot data, the digests) and"
+                    + " write it as a bundle directory.");
+            assertThat(list).contains("exec Reboot now into the kernel 'handoff load' loaded (file systems are synced;"
+                    + " services are not stopped: use 'systemctl kexec' for an orderly shutdown).");
+            assertThat(list).doesNotContain("write it as a capture");
         }
 
         @Test
