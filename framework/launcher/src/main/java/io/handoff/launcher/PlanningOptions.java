@@ -95,6 +95,8 @@ final class PlanningOptions {
     /** Return the request, with the configured crash assist ({@code handoff.load.assist}) when --assist is absent. */
     PlanRequest request(ProfileMachine machine, Optional<String> configuredAssist) {
         String commandLine = cmdline.reuse ? machine.commandLine() : cmdline.append == null ? "" : cmdline.append;
+        requirePrintable(cmdline.reuse ? "--reuse-cmdline (" + machine.view().root() + "/proc/cmdline)" : "--append",
+                commandLine);
         Map<String, String> options = new LinkedHashMap<>(platformOptions);
         if (memmap != null) {
             options.put(MEMMAP, memmap);
@@ -158,6 +160,21 @@ final class PlanningOptions {
                 throw new HandoffException(FailureKind.CONFIGURATION, "-O " + key + ": not an option of platform "
                         + chosen.platform().id() + " (it knows " + String.join(", ", known) + ")"
                         + Suggestions.closest(key, known).map(k -> "; did you mean " + k + "?").orElse(""));
+            }
+        }
+    }
+
+    /**
+     * Refuse a command line holding a control character: the kernel takes one line of text, and such a character
+     * would also be echoed raw to the terminal by plan.txt and the console.
+     */
+    static void requirePrintable(String what, String commandLine) {
+        for (int i = 0; i < commandLine.length(); i++) {
+            char c = commandLine.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                throw new HandoffException(FailureKind.CONFIGURATION, String.format(
+                        "%s: the command line holds control character 0x%02x at offset %d; it must be one line of"
+                                + " printable text", what, (int) c, i));
             }
         }
     }

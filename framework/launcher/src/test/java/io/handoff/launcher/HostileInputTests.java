@@ -267,6 +267,36 @@ class HostileInputTests {
     }
 
     @Nested
+    class CommandLineText {
+        @ParameterizedTest
+        @ValueSource(strings = {"console=ttyS0 \u001b[31mred", "quiet\nsplash", "x\u007f"})
+        void aControlCharacterInAppendIsRefusedByOffset(String append) throws IOException {
+            Run r = run(plan(profileCopy(), "--append", append));
+
+            assertThat(r.code()).isEqualTo(11);
+            int at = 0;
+            while (append.charAt(at) >= 0x20 && append.charAt(at) != 0x7f) {
+                at++;
+            }
+            assertThat(r.line()).isEqualTo(String.format("handoff: --append: the command line holds control character"
+                    + " 0x%02x at offset %d; it must be one line of printable text", (int) append.charAt(at), at));
+            assertThat(r.out()).isEmpty();
+            assertThat(tmp.resolve("bundle")).doesNotExist();
+        }
+
+        @Test
+        void aControlCharacterInTheReusedLineIsRefusedNamingTheFile() throws IOException {
+            Path root = profileCopy();
+            Files.writeString(root.resolve("proc/cmdline"), "BOOT_IMAGE=/vmlinuz \u0007root=/dev/sda\n");
+            Run r = run(plan(root, "--reuse-cmdline"));
+
+            assertThat(r.code()).isEqualTo(11);
+            assertThat(r.line()).startsWith("handoff: --reuse-cmdline (" + root + "/proc/cmdline): the command line"
+                    + " holds control character 0x07 at offset 20");
+        }
+    }
+
+    @Nested
     class InternalErrors {
         @Test
         void anUnexpectedExceptionIsOneLineAndTheTraceGoesToALogFile() throws IOException {

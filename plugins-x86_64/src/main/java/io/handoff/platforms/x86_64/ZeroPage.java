@@ -125,14 +125,15 @@ public final class ZeroPage implements BootParameters {
     }
 
     /**
-     * Append a word after a space, as kexec-tools appends its own parameters (even to an empty line).
+     * Append a word after a space, as kexec-tools appends its own parameters; to an empty line without one
+     * (kexec-tools would start the line with a space, but it cannot plan a kdump without --append at all).
      *
      * @throws HandoffException {@code COMMAND_LINE_TOO_LONG} past {@link #commandLineLimit()}
      */
     @Override
     public void appendCommandLine(String word) {
         Objects.requireNonNull(word, "word");
-        String longer = commandLine + " " + word;
+        String longer = commandLine.isEmpty() ? word : commandLine + " " + word;
         checkLength(longer);
         commandLine = longer;
     }
