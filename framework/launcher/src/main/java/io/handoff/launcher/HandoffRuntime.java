@@ -182,6 +182,11 @@ final class HandoffRuntime implements AutoCloseable {
                 : dir.getParent() != null && Files.isWritable(dir.getParent());
     }
 
+    /** Return the settings of {@code handoff.load}: the lock, the assist, and what plan and load take by default. */
+    ConfigSettings loadSettings() {
+        return config.settings("handoff.load");
+    }
+
     /** Return the crash assist of {@code handoff.load.assist}, empty when it is blank. */
     Optional<String> configuredAssist() {
         String id = config.settings("handoff.load").getString("assist").strip();

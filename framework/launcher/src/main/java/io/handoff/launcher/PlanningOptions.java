@@ -61,6 +61,32 @@ final class PlanningOptions {
             description = "An option of the crash assist (efi-warm-reboot: esp=DIR, the EFI system partition's mount point).")
     Map<String, String> assistOptions = new LinkedHashMap<>();
 
+    /** The crash additions of handoff.load.crash-append, when the command line came from the configuration. */
+    private String configuredCrashAppend = "";
+    private boolean cmdlineFromConfig;
+
+    /**
+     * Take what the options leave unsaid from {@code handoff.load}: kernel, initrd, and the command line
+     * (reuse-cmdline or command-line, plus crash-append for a kdump load). An option given always wins.
+     */
+    void applyDefaults(ConfigSettings load) {
+        if (kernel == null && !load.getString("kernel").isBlank()) {
+            kernel = Path.of(load.getString("kernel"));
+        }
+        if (initrd == null && !load.getString("initrd").isBlank()) {
+            initrd = Path.of(load.getString("initrd"));
+        }
+        if (cmdline.append == null && !cmdline.reuse) {
+            cmdlineFromConfig = true;
+            configuredCrashAppend = load.getString("crash-append").strip();
+            if (load.getBoolean("reuse-cmdline")) {
+                cmdline.reuse = true;
+            } else {
+                cmdline.append = load.getString("command-line");
+            }
+        }
+    }
+
     /** Where the command line comes from: given, or the running kernel's. */
     static final class CommandLineSource {
         @Option(names = "--append", paramLabel = "CMDLINE", description = "The new kernel's command line.")
@@ -95,8 +121,19 @@ final class PlanningOptions {
     /** Return the request, with the configured crash assist ({@code handoff.load.assist}) when --assist is absent. */
     PlanRequest request(ProfileMachine machine, Optional<String> configuredAssist) {
         String commandLine = cmdline.reuse ? machine.commandLine() : cmdline.append == null ? "" : cmdline.append;
-        requirePrintable(cmdline.reuse ? "--reuse-cmdline (" + machine.view().root() + "/proc/cmdline)" : "--append",
-                commandLine);
+        String source = cmdline.reuse ? "--reuse-cmdline (" + machine.view().root() + "/proc/cmdline)" : "--append";
+        if (cmdlineFromConfig) {
+            source = cmdline.reuse ? "handoff.load.reuse-cmdline (" + machine.view().root() + "/proc/cmdline)"
+                    : "handoff.load.command-line";
+            if (cmdline.reuse) {
+                commandLine = withoutCrashkernel(commandLine);
+            }
+            if (crash && !configuredCrashAppend.isEmpty()) {
+                commandLine = commandLine.isBlank() ? configuredCrashAppend
+                        : commandLine.strip() + " " + configuredCrashAppend;
+            }
+        }
+        requirePrintable(source, commandLine);
         Map<String, String> options = new LinkedHashMap<>(platformOptions);
         if (memmap != null) {
             options.put(MEMMAP, memmap);
@@ -177,5 +214,11 @@ final class PlanningOptions {
                                 + " printable text", what, (int) c, i));
             }
         }
+    }
+
+    /** Return a command line without its crashkernel= words. */
+    static String withoutCrashkernel(String commandLine) {
+        return String.join(" ", java.util.Arrays.stream(commandLine.strip().split(" +"))
+                .filter(w -> !w.startsWith("crashkernel=")).toList());
     }
 }

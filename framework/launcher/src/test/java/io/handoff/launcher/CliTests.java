@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -129,6 +130,81 @@ class CliTests {
                 "--kernel", kernel.toString(), "--out", tmp.resolve("bundle").toString()));
         a.addAll(List.of(extra));
         return a.toArray(String[]::new);
+    }
+
+    /** What {@code handoff.load} gives a plan or load whose command line leaves it unsaid (a boot-time service). */
+    @Nested
+    class ConfiguredDefaults {
+        Path config;
+
+        @BeforeEach
+        void write() throws IOException {
+            Path initrd = Files.write(tmp.resolve("initrd.img"), new byte[4096]);
+            config = Files.writeString(tmp.resolve("handoff.conf"), String.format("""
+                    handoff.load {
+                      kernel = "%s"
+                      initrd = "%s"
+                      command-line = "console=ttyS0"
+                      crash-append = "nr_cpus=1"
+                    }
+                    """, kernel, initrd));
+        }
+
+        Run planWith(String... extra) {
+            List<String> a = new ArrayList<>(List.of("plan", "--plugins", plugins.toString(), "--root",
+                    profile.toString(), "--out", tmp.resolve("bundle").toString(), "--config", config.toString()));
+            a.addAll(List.of(extra));
+            return run(a.toArray(String[]::new));
+        }
+
+        @Test
+        void aKdumpTakesKernelInitrdAndCommandLineWithTheCrashAdditions() throws IOException {
+            Run r = planWith("--crash");
+
+            assertThat(r.code()).as(r.err()).isZero();
+            String text = Files.readString(tmp.resolve("bundle/plan.txt"));
+            assertThat(text).contains("command line: console=ttyS0 nr_cpus=1", kernel.toString(),
+                    tmp.resolve("initrd.img").toString());
+        }
+
+        @Test
+        void aRebootLoadLeavesTheCrashAdditionsOut() throws IOException {
+            assertThat(planWith().code()).isZero();
+            assertThat(Files.readString(tmp.resolve("bundle/plan.txt"))).contains("command line: console=ttyS0\n");
+        }
+
+        @Test
+        void anOptionGivenWins() throws IOException {
+            assertThat(planWith("--crash", "--append", "quiet").code()).isZero();
+            assertThat(Files.readString(tmp.resolve("bundle/plan.txt"))).contains("command line: quiet\n");
+        }
+
+        @Test
+        void reuseCmdlineDropsCrashkernel() throws IOException {
+            Files.writeString(config, "handoff.load.reuse-cmdline = true%n".formatted(), StandardOpenOption.APPEND);
+            Path root = tmp.resolve("machine");
+            copyTree(profile, root);
+            Files.writeString(root.resolve("proc/cmdline"), "ro crashkernel=256M quiet\n");
+            List<String> a = List.of("plan", "--plugins", plugins.toString(), "--root", root.toString(), "--out",
+                    tmp.resolve("bundle").toString(), "--config", config.toString(), "--crash");
+            Run r = run(a.toArray(String[]::new));
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(Files.readString(tmp.resolve("bundle/plan.txt"))).contains("command line: ro quiet nr_cpus=1\n");
+        }
+
+        private void copyTree(Path from, Path to) throws IOException {
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path p : files.toList()) {
+                    Path target = to.resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target);
+                    }
+                }
+            }
+        }
     }
 
     @Nested
