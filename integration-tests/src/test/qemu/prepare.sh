@@ -38,7 +38,7 @@ fi
 file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' || ldd /bin/busybox 2>&1 | grep -q 'not a dynamic' \
   || { echo "prepare.sh: /bin/busybox is not static (apt-get install busybox-static)" >&2; exit 3; }
 
-vmlinuz=${HANDOFF_TEST_KERNEL:-$(bash "$repo/framework/launcher/src/dist/libexec/debian-kernel.sh")}
+vmlinuz=${HANDOFF_TEST_KERNEL:-$(HANDOFF_KERNEL_MODULES=1 bash "$repo/framework/launcher/src/dist/libexec/debian-kernel.sh")}
 kroot=$(cd "$(dirname "$vmlinuz")/.." && pwd)
 kv=$(basename "$vmlinuz"); kv=${kv#vmlinuz-}
 [ -d "$kroot/lib/modules/$kv/kernel" ] || { echo "prepare.sh: no modules at $kroot/lib/modules/$kv" >&2; exit 3; }

@@ -26,7 +26,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
 fi
 
-vmlinuz=${HQ_VMLINUZ:-${HANDOFF_TEST_KERNEL_S390X:-$(bash "$repo/framework/launcher/src/dist/libexec/debian-kernel-s390x.sh")}}
+vmlinuz=${HQ_VMLINUZ:-${HANDOFF_TEST_KERNEL_S390X:-$(HANDOFF_KERNEL_MODULES=1 bash "$repo/framework/launcher/src/dist/libexec/debian-kernel-s390x.sh")}}
 kroot=$(cd "$(dirname "$vmlinuz")/.." && pwd)
 kv=$(basename "$vmlinuz"); kv=${kv#vmlinuz-}
 ln -sf "$vmlinuz" "$work/vmlinuz"

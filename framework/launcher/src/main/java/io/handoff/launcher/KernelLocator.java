@@ -119,13 +119,34 @@ final class KernelLocator {
             try {
                 Process p = new ProcessBuilder(script.toString(), debian.get().architecture(), debian.get().flavour())
                         .redirectErrorStream(false).start();
+                // what the script says it does (the download and its size) reaches the user as it happens
+                StringBuilder said = new StringBuilder();
+                Thread relay = new Thread(() -> {
+                    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(),
+                            StandardCharsets.UTF_8))) {
+                        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                            synchronized (said) {
+                                said.append(line).append('\n');
+                            }
+                            if (line.contains(": downloading ") || line.contains(": adding dpkg architecture")) {
+                                err.println(line);
+                                err.flush();
+                            }
+                        }
+                    } catch (IOException e) {
+                        // the process went away: its exit status says the rest
+                    }
+                }, "debian-kernel-stderr");
+                relay.setDaemon(true);
+                relay.start();
                 String out;
                 try (var in = p.getInputStream()) {
                     out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
                 }
+                relay.join(TimeUnit.MINUTES.toMillis(5));
                 String errText;
-                try (var in = p.getErrorStream()) {
-                    errText = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+                synchronized (said) {
+                    errText = said.toString().trim();
                 }
                 if (p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0 && !out.isEmpty()
                         && Files.isReadable(Path.of(out))) {

@@ -76,6 +76,19 @@ class KernelLocatorTests {
         }
 
         @Test
+        void theDownloadIsAnnouncedBeforeItHappens() throws IOException {
+            Path kernel = Files.write(tmp.resolve("vmlinuz-6.1.0-50-s390x"), new byte[16]);
+            script("echo 'debian-kernel.sh: downloading linux-image-6.1.0-50-s390x (s390x, 60 MB) into /c, keeping"
+                    + " only boot/' >&2\necho 'chatter' >&2\necho '" + kernel + "'\n");
+
+            KernelLocator.forPlatform(BIG_IRON, "amd64", boot, home).find(new PrintWriter(err, true));
+
+            assertThat(err.toString()).startsWith("debian-kernel.sh: downloading linux-image-6.1.0-50-s390x (s390x,"
+                    + " 60 MB) into /c, keeping only boot/").doesNotContain("chatter")
+                    .contains("using the Debian kernel " + kernel);
+        }
+
+        @Test
         void theScriptsLastErrorLineIsTheReason() throws IOException {
             script("echo 'resolving' >&2\necho 'debian-kernel.sh: cannot resolve linux-image-s390x:s390x' >&2\nexit 3\n");
 
