@@ -82,6 +82,14 @@ final class HandoffRuntime implements AutoCloseable {
         return new HandoffRuntime(config, registry, options.err());
     }
 
+    /** Return the configured last-words settings ({@code handoff.last-words}), key by key, as their text. */
+    Map<String, String> lastWordsSettings() {
+        ConfigSettings settings = config.settings(LastWordsOptions.ROOT);
+        Map<String, String> out = new java.util.TreeMap<>();
+        settings.config().root().keySet().forEach(k -> out.put(k, settings.config().getValue(k).unwrapped().toString()));
+        return out;
+    }
+
     /** Return the last-words contribution the root injector offers every platform. */
     LastWordsSteps lastWords() {
         return registry.rootInjector().getInstance(LastWordsSteps.class);
@@ -168,13 +176,20 @@ final class HandoffRuntime implements AutoCloseable {
      * two load, unload or exec commands from running at once.
      */
     LoadLock loadLock() {
-        ConfigSettings load = config.settings("handoff.load");
-        Path dir = Path.of(load.getString("lock-dir"));
+        return LoadLock.acquire(stateDir(), config.settings("handoff.load").getDuration("lock-wait"));
+    }
+
+    /**
+     * Return the state directory ({@code handoff.load.lock-dir}): the load lock, and the records of what is loaded
+     * ({@link LoadRecord}).
+     */
+    Path stateDir() {
+        Path dir = Path.of(config.settings("handoff.load").getString("lock-dir"));
         if (dir.equals(LoadLock.DEFAULT_DIRECTORY) && !usable(dir)) {
             // not root: /run is not writable, and the kernel refuses kexec anyway; a private lock still serialises
             dir = Path.of(System.getProperty("java.io.tmpdir"), "handoff-" + System.getProperty("user.name") + "-lock");
         }
-        return LoadLock.acquire(dir, load.getDuration("lock-wait"));
+        return dir;
     }
 
     private static boolean usable(Path dir) {

@@ -84,7 +84,9 @@ final class LoadCommand implements Callable<Integer> {
                     }
                     // the kernel plans for itself: handoff's plan would not be what runs
                     planning.requireKnownOptions(planning.choose(runtime, machine));
-                    result = new Loader(syscalls, root).fileLoad(planning.request(machine), List.of());
+                    io.handoff.api.plan.PlanRequest request = planning.request(machine);
+                    result = new Loader(syscalls, root).fileLoad(request, List.of());
+                    recordFileLoad(runtime, planning.choose(runtime, machine).platform().id(), request, result);
                 } else {
                     HandoffImage image = planning.plan(runtime, machine);
                     StartupProfile.mark("plan");
@@ -103,6 +105,7 @@ final class LoadCommand implements Callable<Integer> {
                     }
                     StartupProfile.mark("load");
                     arming.ifPresent(CrashAssist.Arming::commit);
+                    recordLoad(runtime, image, result);
                     armed = arming.map(CrashAssist.Arming::describe).orElse(List.of());
                 }
             }
@@ -110,6 +113,27 @@ final class LoadCommand implements Callable<Integer> {
         print(out, result);
         armed.forEach(line -> out.println("assist: " + line));
         return 0;
+    }
+
+    /** Leave the record handoff status reads; the load stands even when it cannot be written (said on stderr). */
+    private void recordLoad(HandoffRuntime runtime, HandoffImage image, Loader.Result result) {
+        try {
+            LoadRecord.write(runtime.stateDir(), image, result.method().syscall());
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("handoff: loaded, but the record for 'handoff status' could not be"
+                    + " written to " + runtime.stateDir() + ": " + e.getMessage());
+        }
+    }
+
+    private void recordFileLoad(HandoffRuntime runtime, String platform, io.handoff.api.plan.PlanRequest request,
+            Loader.Result result) {
+        try {
+            LoadRecord.write(runtime.stateDir(), platform, request, request.commandLine(), result.method().syscall(),
+                    "", "");
+        } catch (java.io.IOException e) {
+            spec.commandLine().getErr().println("handoff: loaded, but the record for 'handoff status' could not be"
+                    + " written to " + runtime.stateDir() + ": " + e.getMessage());
+        }
     }
 
     private void print(PrintWriter out, Loader.Result r) {

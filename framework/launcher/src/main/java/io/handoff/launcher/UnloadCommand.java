@@ -51,6 +51,12 @@ final class UnloadCommand implements Callable<Integer> {
             Loader.requireRoot(syscalls, "unload");
             try (LoadLock lock = runtime.loadLock()) {
                 used = new Loader(syscalls, root).unload(crash, LoadMethodOptions.of(method), host.kexecArch());
+                try {
+                    LoadRecord.remove(runtime.stateDir(), crash);
+                } catch (java.io.IOException e) {
+                    spec.commandLine().getErr().println("handoff: unloaded, but " + LoadRecord.file(runtime.stateDir(),
+                            crash) + " could not be removed: " + e.getMessage());
+                }
                 if (crash) {
                     // what a crash assist installed at load time goes with the capture kernel
                     for (io.handoff.api.spi.CrashAssist assist : runtime.assists()) {

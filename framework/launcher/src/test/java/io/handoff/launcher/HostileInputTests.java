@@ -448,6 +448,30 @@ class HostileInputTests {
         }
 
         @Test
+        void statusNamesThePlanALoadLeftAndUnloadForgetsIt() throws IOException {
+            Path root = profileCopy();
+            Run load = run(kexecCommand("load", "--crash", "--file-load", "--platform", "toy", "--kernel",
+                    kernel.toString(), "--append", "quiet", "--root", root.toString()));
+            assertThat(load.code()).as(load.err()).isZero();
+            Files.writeString(root.resolve("sys/kernel/kexec_crash_loaded"), "1\n");
+
+            Run status = run(kexecCommand("status", "--json", "--root", root.toString()));
+
+            assertThat(status.code()).as(status.err()).isZero();
+            assertThat(status.out()).contains("\"schema\": \"handoff-status/1\"", "\"platform\": \"toy\"",
+                    "\"kernel\": \"" + kernel + "\"", "\"method\": \"kexec_file_load\"",
+                    "\"command-line\": \"quiet\"");
+            Run text = run(kexecCommand("status", "--root", root.toString()));
+            assertThat(text.out()).contains("crash kernel loaded: yes, planned by the kernel (" + kernel
+                    + ", kexec_file_load, since ");
+
+            Run unload = run(kexecCommand("unload", "--crash", "--root", root.toString()));
+            assertThat(unload.code()).as(unload.err()).isZero();
+            assertThat(run(kexecCommand("status", "--json", "--root", root.toString())).out())
+                    .contains("\"plan\": null").doesNotContain("plan-digest");
+        }
+
+        @Test
         void unloadByAUserWhoIsNotRootIsRefused() {
             kexec.root = false;
 

@@ -4,16 +4,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A minimal JSON writer for the bundle manifest: maps, lists, strings, booleans and integers.
+ * A minimal JSON writer for the bundle manifest and the commands' {@code --json}: maps, lists, strings, booleans
+ * and integers.
  *
  * <p>Addresses are written as {@code "0x…"} strings because JSON numbers lose precision past 2^53 in
  * most readers. Maps keep their iteration order, so callers pass {@code LinkedHashMap}s.
  */
-final class Json {
+public final class Json {
     private Json() {
     }
 
-    static String write(Object value) {
+    /**
+     * Return the value as indented JSON, ending with a line break.
+     *
+     * @param value a map, list, string, boolean, integer or long (nested), or null
+     * @return the text
+     */
+    public static String write(Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out, 0);
         out.append('\n');
