@@ -33,6 +33,7 @@ final class HandoffCommand implements Callable<Integer> {
         SUBCOMMANDS.put("load", LoadCommand::new);
         SUBCOMMANDS.put("unload", UnloadCommand::new);
         SUBCOMMANDS.put("status", StatusCommand::new);
+        SUBCOMMANDS.put("estimate", EstimateCommand::new);
         SUBCOMMANDS.put("exec", ExecCommand::new);
         SUBCOMMANDS.put("simulate", SimulateCommand::new);
         SUBCOMMANDS.put("version", VersionCommand::new);

@@ -132,6 +132,87 @@ class CliTests {
         return a.toArray(String[]::new);
     }
 
+    /** handoff estimate: the reservation the load and the capture kernel's run need, against the current one. */
+    @Nested
+    class Estimate {
+        Run estimate(Path root, String... extra) {
+            List<String> a = new ArrayList<>(List.of("estimate", "--plugins", plugins.toString(), "--root",
+                    root.toString(), "--kernel", kernel.toString()));
+            a.addAll(List.of(extra));
+            return run(a.toArray(String[]::new));
+        }
+
+        long field(String json, String name) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\": (\\d+)").matcher(json);
+            assertThat(m.find()).as(name).isTrue();
+            return Long.parseLong(m.group(1));
+        }
+
+        @Test
+        void theRecommendationAddsTheLoadTheRuntimeTheBitmapsAndFurtherCpus() {
+            Run r = estimate(profile, "--json", "--append", "quiet");
+
+            assertThat(r.code()).as(r.err()).isZero();
+            String j = r.out();
+            long ram = field(j, "ramBytes");
+            assertThat(field(j, "bitmapBytes")).isEqualTo(2 * (ram / 4096 / 8));
+            assertThat(field(j, "perCpuBytes")).isEqualTo((field(j, "cpus") - 1) << 20);
+            long sum = field(j, "loadedBytes") + (64L << 20) + field(j, "bitmapBytes") + field(j, "perCpuBytes");
+            assertThat(field(j, "recommendedBytes")).isEqualTo((sum + (16L << 20) - 1) / (16L << 20) * (16L << 20));
+            assertThat(field(j, "reservedBytes")).isEqualTo(256L << 20);
+            assertThat(j).contains("\"verdict\": \"enough\"", "\"capturesOneCpu\": false");
+        }
+
+        @Test
+        void nrCpus1DropsTheFurtherCpus() {
+            Run r = estimate(profile, "--json", "--append", "quiet nr_cpus=1");
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(field(r.out(), "perCpuBytes")).isZero();
+        }
+
+        @Test
+        void aSmallReservationIsTooSmallAndSaysWhatToAsk() throws IOException {
+            Path root = tmp.resolve("small");
+            copy(profile, root);
+            Path iomem = root.resolve("proc/iomem");
+            Files.writeString(iomem, Files.readString(iomem).replace("2e000000-3dffffff : Crash kernel",
+                    "3c000000-3dffffff : Crash kernel"));
+
+            Run r = estimate(root, "--append", "quiet");
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).containsPattern("current reservation: +32\\.0 MiB, too small by [0-9.]+ MiB:"
+                    + " crashkernel=[0-9]+M");
+        }
+
+        @Test
+        void withoutAReservationItSaysWhatToAdd() throws IOException {
+            Path root = tmp.resolve("none");
+            copy(profile, root);
+            Path iomem = root.resolve("proc/iomem");
+            Files.writeString(iomem, Files.readString(iomem).replace("  2e000000-3dffffff : Crash kernel\n", ""));
+
+            Run r = estimate(root, "--json", "--append", "quiet");
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("\"verdict\": \"none\"", "\"reservedBytes\": 0");
+        }
+
+        private void copy(Path from, Path to) throws IOException {
+            try (Stream<Path> files = Files.walk(from)) {
+                for (Path p : files.toList()) {
+                    Path target = to.resolve(from.relativize(p).toString());
+                    if (Files.isDirectory(p)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(p, target);
+                    }
+                }
+            }
+        }
+    }
+
     /** What {@code handoff.load} gives a plan or load whose command line leaves it unsaid (a boot-time service). */
     @Nested
     class ConfiguredDefaults {

@@ -41,8 +41,8 @@ class StartupPathTests {
 
     @Nested
     class Subcommands {
-        private static final String[] ALL = {"platforms", "plan", "capture", "load", "unload", "status", "exec",
-            "simulate", "version", "help"};
+        private static final String[] ALL = {"platforms", "plan", "capture", "load", "unload", "status", "estimate",
+            "exec", "simulate", "version", "help"};
 
         @Test
         void aNamedSubcommandIsTheOnlyModelBuilt() {

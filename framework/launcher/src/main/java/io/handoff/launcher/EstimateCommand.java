@@ -1,0 +1,129 @@
+package io.handoff.launcher;
+
+import io.handoff.api.machine.IomemEntry;
+import io.handoff.api.machine.MemoryRange;
+import io.handoff.api.plan.Segment;
+import io.handoff.core.bundle.Json;
+import io.handoff.core.plan.HandoffImage;
+import io.handoff.core.system.DirectorySystemView;
+import io.handoff.core.system.ProfileMachine;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code handoff estimate}: the crashkernel= reservation this machine needs for this capture kernel and initrd.
+ *
+ * <p>In the spirit of {@code kdumpctl estimate}: what the load itself occupies (the planned segments: the kernel
+ * at its in-memory size, the initrd, purgatory, boot data, ELF core header, backup) plus what the capture kernel
+ * needs to run: a 64 MiB base (kdumpctl's runtime reservation), makedumpfile's two page bitmaps over the RAM it
+ * dumps, and 1 MiB per further CPU when its command line does not limit it to one. Rounded up to 16 MiB.
+ */
+@Command(name = "estimate", mixinStandardHelpOptions = true,
+        description = {"Estimate the crashkernel= reservation this machine needs for this capture kernel and initrd,",
+            "and compare it with the current one. The kernel, initrd and command line are those a kdump load",
+            "would take (options, else handoff.load in the configuration)."})
+final class EstimateCommand implements Callable<Integer> {
+    static final long MIB = 1L << 20;
+    static final long RUNTIME_BASE = 64 * MIB;
+    static final long PER_CPU = MIB;
+    static final long ROUND = 16 * MIB;
+    private static final Pattern ONE_CPU = Pattern.compile("(^|\\s)(nr_cpus|maxcpus)=1(\\s|$)");
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    PlanningOptions planning;
+
+    @Option(names = "--root", paramLabel = "DIR", defaultValue = "/",
+            description = "Machine: / or a profile directory or a bundled profile's name (default: ${DEFAULT-VALUE}).")
+    Path root;
+
+    @Option(names = "--json", description = "Print the estimate as JSON (schema handoff-estimate/1, in README).")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        Map<String, Object> e = new LinkedHashMap<>();
+        try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
+            root = Distribution.resolveProfile(root, runtime.registry());
+            ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
+            planning.applyDefaults(runtime.loadSettings());
+            planning.resolveFiles(spec.commandLine().getErr(), root, () -> planning.choose(runtime, machine).platform());
+            List<MemoryRange> regions = machine.iomem().crashRegions();
+            long reserved = regions.stream().mapToLong(MemoryRange::size).sum();
+            // with a reservation, plan the kdump load itself; without one, the same kernel and initrd as a reboot
+            planning.crash = !regions.isEmpty();
+            HandoffImage image = planning.plan(runtime, machine);
+            long loaded = image.segments().stream().mapToLong(Segment::memsz).sum();
+            List<IomemEntry> ramRoots = machine.iomem().roots().stream()
+                    .filter(r -> r.name().equals("System RAM")).toList();
+            // x86 nests the crash region in System RAM; s390 takes it out of memory: count it once either way
+            long ram = ramRoots.stream().mapToLong(IomemEntry::size).sum() + regions.stream()
+                    .filter(c -> ramRoots.stream().noneMatch(r -> r.start() <= c.start() && c.end() <= r.end()))
+                    .mapToLong(MemoryRange::size).sum();
+            int cpus = Math.max(1, machine.crashNotes().size());
+            boolean oneCpu = ONE_CPU.matcher(image.plan().commandLine()).find();
+            long bitmaps = 2 * (ram / 4096 / 8);
+            long perCpu = oneCpu ? 0 : (cpus - 1) * PER_CPU;
+            long need = roundUp(loaded + RUNTIME_BASE + bitmaps + perCpu);
+            e.put("schema", "handoff-estimate/1");
+            e.put("platform", image.platformId());
+            e.put("kernel", image.request().kernel().toString());
+            e.put("initrd", image.request().initrd().map(Path::toString).orElse(null));
+            e.put("loadedBytes", loaded);
+            e.put("runtimeBaseBytes", RUNTIME_BASE);
+            e.put("ramBytes", ram);
+            e.put("bitmapBytes", bitmaps);
+            e.put("cpus", cpus);
+            e.put("capturesOneCpu", oneCpu);
+            e.put("perCpuBytes", perCpu);
+            e.put("recommendedBytes", need);
+            e.put("reservedBytes", reserved);
+            e.put("verdict", reserved == 0 ? "none" : reserved >= need ? "enough" : "too-small");
+        }
+        if (json) {
+            out.print(Json.write(e));
+            return 0;
+        }
+        long loaded = (Long) e.get("loadedBytes");
+        long need = (Long) e.get("recommendedBytes");
+        long reserved = (Long) e.get("reservedBytes");
+        out.printf("kernel:                 %s%n", e.get("kernel"));
+        out.printf("initrd:                 %s%n", e.get("initrd") == null ? "none" : e.get("initrd"));
+        out.printf("loaded segments:        %s (kernel at its in-memory size, initrd, purgatory, headers)%n",
+                mib(loaded));
+        out.printf("runtime base:           %s%n", mib(RUNTIME_BASE));
+        out.printf("dump bitmaps:           %s (two bits per page of %s RAM)%n", mib((Long) e.get("bitmapBytes")),
+                mib((Long) e.get("ramBytes")));
+        out.printf("further CPUs:           %s (%d CPUs, %s)%n", mib((Long) e.get("perCpuBytes")), e.get("cpus"),
+                (Boolean) e.get("capturesOneCpu") ? "the capture runs on one: nr_cpus=1" : "no nr_cpus=1");
+        out.printf("recommended:            crashkernel=%dM%n", need / MIB);
+        out.printf("current reservation:    %s%n", reserved == 0 ? "none (add crashkernel=" + need / MIB + "M)"
+                : mib(reserved) + (reserved >= need ? ", enough (" + mib(reserved - need) + " to spare)"
+                : ", too small by " + mib(need - reserved) + ": crashkernel=" + need / MIB + "M"));
+        return 0;
+    }
+
+    static long roundUp(long bytes) {
+        return (bytes + ROUND - 1) / ROUND * ROUND;
+    }
+
+    private static String mib(long bytes) {
+        return String.format("%.1f MiB", bytes / (double) MIB);
+    }
+}
