@@ -3,7 +3,7 @@
 #
 # Kernel command line:
 #   hq.notes=CPU:ADDRESS:SIZE,...   the first kernel's crash_notes (kdump-handoff), for the capture kernel
-#   hq.scenario=kdump-kexec-tools | kdump-handoff | corrupt-handoff | reboot-handoff | reboot-kexec-tools |
+#   hq.scenario=kdump-kexec-tools | kdump-handoff | kdump-conf | corrupt-handoff | reboot-handoff | reboot-kexec-tools |
 #               capture-profile | esp-boot | pattern-kdump | shell
 #               esp-boot (run-guest.sh HQ_BOOT=esp): the first kernel, booted from the ESP, writes a file on it and
 #               an EFI variable, fills HQ_PATTERN_MIB MiB with hq-pattern (frame list on the ESP), rewrites
@@ -414,6 +414,21 @@ case "$scenario" in
     loaded "LOADED handoff load --crash rc=$rc"
     for f in /host/run/hq/bundle/segments/*elfcorehdr*.bin; do [ -f "$f" ] && send PLAN-ELFCOREHDR "$f"; done
     [ -f /host/run/hq/bundle/manifest.json ] && send PLAN-MANIFEST /host/run/hq/bundle/manifest.json
+    handoff status 2>&1 | sed 's/^/HQ: status: /'
+    [ "$rc" = 0 ] || finish error
+    crash;;
+  kdump-conf)
+    # the distribution's way: everything in /etc/handoff/handoff.conf, `handoff load --crash` with no options (as
+    # handoff-kdump.service runs it); the read-only host /etc is copied and bind-mounted with the file added
+    mkdir -p /run/etc && cp -a /host/etc/. /run/etc/ && mkdir -p /run/etc/handoff || finish error
+    printf 'handoff.load {\n  kernel = "%s"\n  initrd = "%s"\n  command-line = "%s"\n}\n' \
+        "$HQ_KERNEL" "$HQ_INITRD" "$append_capture" > /run/etc/handoff/handoff.conf
+    mount -o bind /run/etc /host/etc || finish error
+    sed 's/^/HQ: conf: /' /host/etc/handoff/handoff.conf
+    handoff load --crash > /tmp/load.out 2>&1
+    rc=$?
+    sed 's/^/HQ: handoff: /' /tmp/load.out
+    loaded "LOADED handoff load --crash from handoff.conf alone rc=$rc"
     handoff status 2>&1 | sed 's/^/HQ: status: /'
     [ "$rc" = 0 ] || finish error
     crash;;

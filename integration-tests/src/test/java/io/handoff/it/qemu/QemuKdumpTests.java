@@ -248,6 +248,17 @@ class QemuKdumpTests {
         assertThat(ho).isPositive();
     }
 
+    @Test
+    @Order(9)
+    void kdumpFromHandoffConfAloneAsTheServiceRunsIt() throws Exception {
+        GuestRun run = boot("kdump-conf", "kdump-conf", 400, Map.of());
+
+        run.expect("HQ: conf: handoff.load {", "HQ: handoff: loaded capture kernel (runs on panic) with kexec_load",
+                "HQ: LOADED handoff load --crash from handoff.conf alone rc=0", "HQ: status: crash kernel loaded: yes, plan ",
+                "Kernel panic - not syncing: sysrq triggered crash", "purgatory: digests ok", "purgatory: jump to ",
+                "HQ: CAPTURE KERNEL UP", "HQ: vmcore is ELF core", "HQ: makedumpfile -d 31 rc=0", "HQ: END capture");
+    }
+
     private static GuestRun run(String name) {
         GuestRun run = RUNS.get(name);
         if (run == null) {
