@@ -125,6 +125,20 @@ class CliTests {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** Copy the bundled profile to a directory a test may change. */
+    void copyProfile(Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(profile)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(profile.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+
     String[] plan(String... extra) {
         List<String> a = new ArrayList<>(List.of("plan", "--plugins", plugins.toString(), "--root", profile.toString(),
                 "--kernel", kernel.toString(), "--out", tmp.resolve("bundle").toString()));
@@ -174,7 +188,7 @@ class CliTests {
         @Test
         void aSmallReservationIsTooSmallAndSaysWhatToAsk() throws IOException {
             Path root = tmp.resolve("small");
-            copy(profile, root);
+            copyProfile(root);
             Path iomem = root.resolve("proc/iomem");
             Files.writeString(iomem, Files.readString(iomem).replace("2e000000-3dffffff : Crash kernel",
                     "3c000000-3dffffff : Crash kernel"));
@@ -189,7 +203,7 @@ class CliTests {
         @Test
         void withoutAReservationItSaysWhatToAdd() throws IOException {
             Path root = tmp.resolve("none");
-            copy(profile, root);
+            copyProfile(root);
             Path iomem = root.resolve("proc/iomem");
             Files.writeString(iomem, Files.readString(iomem).replace("  2e000000-3dffffff : Crash kernel\n", ""));
 
@@ -197,19 +211,6 @@ class CliTests {
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("\"verdict\": \"none\"", "\"reservedBytes\": 0");
-        }
-
-        private void copy(Path from, Path to) throws IOException {
-            try (Stream<Path> files = Files.walk(from)) {
-                for (Path p : files.toList()) {
-                    Path target = to.resolve(from.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(p, target);
-                    }
-                }
-            }
         }
     }
 
@@ -264,7 +265,7 @@ class CliTests {
         void reuseCmdlineDropsCrashkernel() throws IOException {
             Files.writeString(config, "handoff.load.reuse-cmdline = true%n".formatted(), StandardOpenOption.APPEND);
             Path root = tmp.resolve("machine");
-            copyTree(profile, root);
+            copyProfile(root);
             Files.writeString(root.resolve("proc/cmdline"), "ro crashkernel=256M quiet\n");
             List<String> a = List.of("plan", "--plugins", plugins.toString(), "--root", root.toString(), "--out",
                     tmp.resolve("bundle").toString(), "--config", config.toString(), "--crash");
@@ -272,19 +273,6 @@ class CliTests {
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(Files.readString(tmp.resolve("bundle/plan.txt"))).contains("command line: ro quiet nr_cpus=1\n");
-        }
-
-        private void copyTree(Path from, Path to) throws IOException {
-            try (Stream<Path> files = Files.walk(from)) {
-                for (Path p : files.toList()) {
-                    Path target = to.resolve(from.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(p, target);
-                    }
-                }
-            }
         }
     }
 
