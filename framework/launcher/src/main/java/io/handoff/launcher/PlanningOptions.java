@@ -61,6 +61,11 @@ final class PlanningOptions {
             description = "An option of the crash assist (efi-warm-reboot: esp=DIR, the EFI system partition's mount point).")
     Map<String, String> assistOptions = new LinkedHashMap<>();
 
+    @Option(names = "--from", paramLabel = "SOURCE",
+            description = "Take kernel, initrd and command line from another loader's settings instead of handoff.load:"
+                    + " kdump-tools (Debian's /etc/default/kdump-tools) or kdump-tools=FILE.")
+    String from;
+
     /** The crash additions of handoff.load.crash-append, when the command line came from the configuration. */
     private String configuredCrashAppend = "";
     private boolean cmdlineFromConfig;
@@ -70,21 +75,36 @@ final class PlanningOptions {
      * (reuse-cmdline or command-line, plus crash-append for a kdump load). An option given always wins.
      */
     void applyDefaults(ConfigSettings load) {
-        if (kernel == null && !load.getString("kernel").isBlank()) {
-            kernel = Path.of(load.getString("kernel"));
+        LoadDefaults d = from != null ? fromOtherLoader()
+                : new LoadDefaults(load.getString("kernel"), load.getString("initrd"),
+                        load.getBoolean("reuse-cmdline"), load.getString("command-line"), load.getString("crash-append"));
+        if (kernel == null && !d.kernel().isBlank()) {
+            kernel = Path.of(d.kernel());
         }
-        if (initrd == null && !load.getString("initrd").isBlank()) {
-            initrd = Path.of(load.getString("initrd"));
+        if (initrd == null && !d.initrd().isBlank()) {
+            initrd = Path.of(d.initrd());
         }
         if (cmdline.append == null && !cmdline.reuse) {
             cmdlineFromConfig = true;
-            configuredCrashAppend = load.getString("crash-append").strip();
-            if (load.getBoolean("reuse-cmdline")) {
+            configuredCrashAppend = d.crashAppend().strip();
+            if (d.reuseCmdline()) {
                 cmdline.reuse = true;
             } else {
-                cmdline.append = load.getString("command-line");
+                cmdline.append = d.commandLine();
             }
         }
+    }
+
+    /** Read the settings --from names. */
+    private LoadDefaults fromOtherLoader() {
+        if (from.equals("kdump-tools")) {
+            return LoadDefaults.fromKdumpTools(LoadDefaults.KDUMP_TOOLS);
+        }
+        if (from.startsWith("kdump-tools=") && from.length() > "kdump-tools=".length()) {
+            return LoadDefaults.fromKdumpTools(Path.of(from.substring("kdump-tools=".length())));
+        }
+        throw new HandoffException(FailureKind.USAGE, "--from " + from + ": not a settings source (kdump-tools or"
+                + " kdump-tools=FILE)");
     }
 
     /** Where the command line comes from: given, or the running kernel's. */

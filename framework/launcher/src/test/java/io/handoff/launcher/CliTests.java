@@ -262,6 +262,37 @@ class CliTests {
         }
 
         @Test
+        void kdumpToolsSettingsReplaceTheConfiguredOnes() throws IOException {
+            Path initrd = Files.write(tmp.resolve("kt-initrd.img"), new byte[8192]);
+            Path settings = Files.writeString(tmp.resolve("kdump-tools"), String.format("""
+                    # Debian's /etc/default/kdump-tools, as kdump-config reads it
+                    USE_KDUMP=1
+                    export KDUMP_KERNEL=%s
+                    KDUMP_INITRD="%s"
+                    KDUMP_CMDLINE='root=/dev/vda'
+                    KDUMP_CMDLINE_APPEND="nr_cpus=1 irqpoll"   # the capture additions
+                    """, kernel, initrd));
+            Files.writeString(config, "handoff.load.kernel = /nonexistent%n".formatted(), StandardOpenOption.APPEND);
+
+            Run r = planWith("--crash", "--from", "kdump-tools=" + settings);
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(Files.readString(tmp.resolve("bundle/plan.txt")))
+                    .contains("command line: root=/dev/vda nr_cpus=1 irqpoll\n", initrd.toString());
+        }
+
+        @Test
+        void aKdumpToolsValueThatNeedsTheShellIsRefusedByLine() throws IOException {
+            Path settings = Files.writeString(tmp.resolve("kdump-tools"), "USE_KDUMP=1\nKDUMP_KERNEL=/boot/vmlinuz-$(uname -r)\n");
+
+            Run r = planWith("--crash", "--from", "kdump-tools=" + settings);
+
+            assertThat(r.code()).isEqualTo(11);
+            assertThat(r.err()).isEqualTo("handoff: " + settings + ":2: KDUMP_KERNEL needs the shell"
+                    + " (/boot/vmlinuz-$(uname -r)); write the value out or use handoff.conf" + System.lineSeparator());
+        }
+
+        @Test
         void reuseCmdlineDropsCrashkernel() throws IOException {
             Files.writeString(config, "handoff.load.reuse-cmdline = true%n".formatted(), StandardOpenOption.APPEND);
             Path root = tmp.resolve("machine");
