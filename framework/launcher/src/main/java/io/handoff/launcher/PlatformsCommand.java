@@ -33,12 +33,20 @@ final class PlatformsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @picocli.CommandLine.Option(names = "--json",
+            description = "Print the platforms as JSON (schema handoff-platforms/1, in README).")
+    boolean json;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
             List<LoadedPlatform> platforms = runtime.registry().platforms();
             LastWordsSteps lastWordsSteps = runtime.lastWords();
+            if (json) {
+                out.print(io.handoff.core.bundle.Json.write(model(runtime, platforms)));
+                return 0;
+            }
             out.printf("plugins: %s%n", common.pluginsDir().toAbsolutePath().normalize());
             runtime.registry().firmwarePlugins().forEach((id, contributions) -> out.printf(
                     "firmware plugin: %s (%s), offered to every platform%n", id, ids(contributions)));
@@ -77,6 +85,50 @@ final class PlatformsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The platforms as the JSON of --json: what the text shows, field by field. */
+    private java.util.Map<String, Object> model(HandoffRuntime runtime, List<LoadedPlatform> platforms) {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("schema", "handoff-platforms/1");
+        m.put("plugins", common.pluginsDir().toAbsolutePath().normalize().toString());
+        java.util.Map<String, Object> firmware = new java.util.LinkedHashMap<>();
+        runtime.registry().firmwarePlugins().forEach((id, contributions) -> firmware.put(id,
+                contributions.stream().map(io.handoff.api.spi.Contribution::id).toList()));
+        m.put("firmwarePlugins", firmware);
+        List<Object> list = new ArrayList<>();
+        for (LoadedPlatform p : platforms) {
+            java.util.Map<String, Object> e = new java.util.LinkedHashMap<>();
+            e.put("id", p.platform().id());
+            e.put("version", p.version());
+            e.put("plugin", p.pluginId());
+            e.put("provider", p.provider());
+            e.put("description", p.platform().description());
+            e.put("imageFormats", p.platform().imageFormats().stream().map(ImageFormat::id).toList());
+            e.put("capabilities", p.platform().capabilities().stream().sorted().toList());
+            e.put("memoryMap", p.contributions(MemoryMapPassing.class).stream()
+                    .map(io.handoff.api.spi.Contribution::id).toList());
+            e.put("dumpFallback", p.contributions(DumpFallback.class).stream()
+                    .map(io.handoff.api.spi.Contribution::id).toList());
+            e.put("archSteps", p.platform().architectureSteps().kinds().stream().map(k -> k.id()).toList());
+            List<String> steps = new ArrayList<>();
+            p.contributions(PurgatoryStepContributor.class).forEach(c -> steps.addAll(c.stepNames()));
+            e.put("purgatorySteps", steps);
+            e.put("hostArchitectures", p.platform().hostArchitectures().stream().sorted().toList());
+            e.put("profiles", p.platform().bundledProfiles().stream().map(BundledProfile::name).toList());
+            e.put("debianKernel", p.platform().debianKernel().map(k -> k.metaPackage() + ":" + k.architecture())
+                    .orElse(null));
+            e.put("captureAdds", p.platform().captureFiles());
+            java.util.Map<String, Object> assists = new java.util.LinkedHashMap<>();
+            for (io.handoff.api.spi.CrashAssist a : runtime.assists()) {
+                assists.put(a.id(), a.unavailable(p.platform(), p.contributions(), java.util.Optional.empty())
+                        .map(r -> "unavailable: " + r).orElse("available on some machines"));
+            }
+            e.put("crashAssists", assists);
+            list.add(e);
+        }
+        m.put("platforms", list);
+        return m;
     }
 
     /** Each crash assist: whether the platform can use it at all, then on each of its bundled profiles. */

@@ -310,6 +310,16 @@ class CliTests {
     @Nested
     class Platforms {
         @Test
+        void jsonHasTheSameFieldsAsTheText() {
+            Run r = run("platforms", "--json", "--plugins", plugins.toString());
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).startsWith("{\n  \"schema\": \"handoff-platforms/1\",")
+                    .contains("\"id\": \"toy\"", "\"version\": \"1.2.3\"", "\"provider\": \"Toy Inc.\"",
+                            "\"imageFormats\": [\n        \"toy\"");
+        }
+
+        @Test
         void listsTheToyPlatformWithItsPluginAndFormats() {
             Run r = run("platforms", "--plugins", plugins.toString());
             assertThat(r.code()).isZero();
