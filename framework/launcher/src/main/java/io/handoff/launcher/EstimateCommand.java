@@ -55,10 +55,38 @@ final class EstimateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** One estimate: its parts, the sum rounded up, and the reservation it is compared with. */
+    record Estimate(String platform, String kernel, String initrd, long loaded, long ram, long bitmaps, int cpus,
+            boolean oneCpu, long perCpu, long recommended, long reserved) {
+        String verdict() {
+            return reserved == 0 ? "none" : reserved >= recommended ? "enough" : "too-small";
+        }
+
+        /** The --json form, schema handoff-estimate/1. */
+        Map<String, Object> json() {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("schema", "handoff-estimate/1");
+            e.put("platform", platform);
+            e.put("kernel", kernel);
+            e.put("initrd", initrd);
+            e.put("loadedBytes", loaded);
+            e.put("runtimeBaseBytes", RUNTIME_BASE);
+            e.put("ramBytes", ram);
+            e.put("bitmapBytes", bitmaps);
+            e.put("cpus", cpus);
+            e.put("capturesOneCpu", oneCpu);
+            e.put("perCpuBytes", perCpu);
+            e.put("recommendedBytes", recommended);
+            e.put("reservedBytes", reserved);
+            e.put("verdict", verdict());
+            return e;
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Map<String, Object> e = new LinkedHashMap<>();
+        Estimate e;
         try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
             root = Distribution.resolveProfile(root, runtime.registry());
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
@@ -80,42 +108,30 @@ final class EstimateCommand implements Callable<Integer> {
             boolean oneCpu = ONE_CPU.matcher(image.plan().commandLine()).find();
             long bitmaps = 2 * (ram / 4096 / 8);
             long perCpu = oneCpu ? 0 : (cpus - 1) * PER_CPU;
-            long need = roundUp(loaded + RUNTIME_BASE + bitmaps + perCpu);
-            e.put("schema", "handoff-estimate/1");
-            e.put("platform", image.platformId());
-            e.put("kernel", image.request().kernel().toString());
-            e.put("initrd", image.request().initrd().map(Path::toString).orElse(null));
-            e.put("loadedBytes", loaded);
-            e.put("runtimeBaseBytes", RUNTIME_BASE);
-            e.put("ramBytes", ram);
-            e.put("bitmapBytes", bitmaps);
-            e.put("cpus", cpus);
-            e.put("capturesOneCpu", oneCpu);
-            e.put("perCpuBytes", perCpu);
-            e.put("recommendedBytes", need);
-            e.put("reservedBytes", reserved);
-            e.put("verdict", reserved == 0 ? "none" : reserved >= need ? "enough" : "too-small");
+            e = new Estimate(image.platformId(), image.request().kernel().toString(),
+                    image.request().initrd().map(Path::toString).orElse(null), loaded, ram, bitmaps, cpus, oneCpu,
+                    perCpu, roundUp(loaded + RUNTIME_BASE + bitmaps + perCpu), reserved);
         }
         if (json) {
-            out.print(Json.write(e));
+            out.print(Json.write(e.json()));
             return 0;
         }
-        long loaded = (Long) e.get("loadedBytes");
-        long need = (Long) e.get("recommendedBytes");
-        long reserved = (Long) e.get("reservedBytes");
-        out.printf("kernel:                 %s%n", e.get("kernel"));
-        out.printf("initrd:                 %s%n", e.get("initrd") == null ? "none" : e.get("initrd"));
+        long need = e.recommended();
+        out.printf("kernel:                 %s%n", e.kernel());
+        out.printf("initrd:                 %s%n", e.initrd() == null ? "none" : e.initrd());
         out.printf("loaded segments:        %s (kernel at its in-memory size, initrd, purgatory, headers)%n",
-                mib(loaded));
+                mib(e.loaded()));
         out.printf("runtime base:           %s%n", mib(RUNTIME_BASE));
-        out.printf("dump bitmaps:           %s (two bits per page of %s RAM)%n", mib((Long) e.get("bitmapBytes")),
-                mib((Long) e.get("ramBytes")));
-        out.printf("further CPUs:           %s (%d CPUs, %s)%n", mib((Long) e.get("perCpuBytes")), e.get("cpus"),
-                (Boolean) e.get("capturesOneCpu") ? "the capture runs on one: nr_cpus=1" : "no nr_cpus=1");
+        out.printf("dump bitmaps:           %s (two bits per page of %s RAM)%n", mib(e.bitmaps()), mib(e.ram()));
+        out.printf("further CPUs:           %s (%d CPUs, %s)%n", mib(e.perCpu()), e.cpus(),
+                e.oneCpu() ? "the capture runs on one: nr_cpus=1" : "no nr_cpus=1");
         out.printf("recommended:            crashkernel=%dM%n", need / MIB);
-        out.printf("current reservation:    %s%n", reserved == 0 ? "none (add crashkernel=" + need / MIB + "M)"
-                : mib(reserved) + (reserved >= need ? ", enough (" + mib(reserved - need) + " to spare)"
-                : ", too small by " + mib(need - reserved) + ": crashkernel=" + need / MIB + "M"));
+        out.printf("current reservation:    %s%n", switch (e.verdict()) {
+            case "none" -> "none (add crashkernel=" + need / MIB + "M)";
+            case "enough" -> mib(e.reserved()) + ", enough (" + mib(e.reserved() - need) + " to spare)";
+            default -> mib(e.reserved()) + ", too small by " + mib(need - e.reserved()) + ": crashkernel="
+                    + need / MIB + "M";
+        });
         return 0;
     }
 

@@ -83,10 +83,13 @@ final class LoadCommand implements Callable<Integer> {
                                 + "kexec_load: its steps run in handoff's purgatory, which kexec_file_load does not use");
                     }
                     // the kernel plans for itself: handoff's plan would not be what runs
-                    planning.requireKnownOptions(planning.choose(runtime, machine));
+                    io.handoff.core.plugin.LoadedPlatform chosen = planning.choose(runtime, machine);
+                    planning.requireKnownOptions(chosen);
                     io.handoff.api.plan.PlanRequest request = planning.request(machine);
-                    result = new Loader(syscalls, root).fileLoad(request, List.of());
-                    recordFileLoad(runtime, planning.choose(runtime, machine).platform().id(), request, result);
+                    Loader.Result loaded = new Loader(syscalls, root).fileLoad(request, List.of());
+                    result = loaded;
+                    record(runtime, dir -> LoadRecord.write(dir, chosen.platform().id(), request, request.commandLine(),
+                            loaded.method().syscall(), "", ""));
                 } else {
                     HandoffImage image = planning.plan(runtime, machine);
                     StartupProfile.mark("plan");
@@ -105,7 +108,8 @@ final class LoadCommand implements Callable<Integer> {
                     }
                     StartupProfile.mark("load");
                     arming.ifPresent(CrashAssist.Arming::commit);
-                    recordLoad(runtime, image, result);
+                    Loader.Result loaded = result;
+                    record(runtime, dir -> LoadRecord.write(dir, image, loaded.method().syscall()));
                     armed = arming.map(CrashAssist.Arming::describe).orElse(List.of());
                 }
             }
@@ -116,24 +120,18 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     /** Leave the record handoff status reads; the load stands even when it cannot be written (said on stderr). */
-    private void recordLoad(HandoffRuntime runtime, HandoffImage image, Loader.Result result) {
+    private void record(HandoffRuntime runtime, RecordWrite write) {
         try {
-            LoadRecord.write(runtime.stateDir(), image, result.method().syscall());
+            write.to(runtime.stateDir());
         } catch (java.io.IOException e) {
             spec.commandLine().getErr().println("handoff: loaded, but the record for 'handoff status' could not be"
                     + " written to " + runtime.stateDir() + ": " + e.getMessage());
         }
     }
 
-    private void recordFileLoad(HandoffRuntime runtime, String platform, io.handoff.api.plan.PlanRequest request,
-            Loader.Result result) {
-        try {
-            LoadRecord.write(runtime.stateDir(), platform, request, request.commandLine(), result.method().syscall(),
-                    "", "");
-        } catch (java.io.IOException e) {
-            spec.commandLine().getErr().println("handoff: loaded, but the record for 'handoff status' could not be"
-                    + " written to " + runtime.stateDir() + ": " + e.getMessage());
-        }
+    /** Writes a {@link LoadRecord} into the state directory. */
+    private interface RecordWrite {
+        void to(java.nio.file.Path stateDir) throws java.io.IOException;
     }
 
     private void print(PrintWriter out, Loader.Result r) {

@@ -2,7 +2,9 @@ package io.handoff.launcher;
 
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
+import io.handoff.core.system.DirectorySystemView;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,22 +34,29 @@ record LoadDefaults(String kernel, String initrd, boolean reuseCmdline, String c
 
     /** Read Debian's kdump-tools settings from a file. */
     static LoadDefaults fromKdumpTools(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        // as the configuration file is checked (HandoffConfig): a regular file only, so a FIFO cannot hang the read
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": kdump-tools settings do not exist or"
+                    + " cannot be read (a readable regular file is needed)");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(DirectorySystemView.MAX_TEXT_FILE + 1);
         } catch (IOException e) {
             throw new HandoffException(FailureKind.UNREADABLE_FILE, file + ": cannot read kdump-tools settings: "
-                    + e.getMessage());
+                    + e.getMessage(), e);
         }
+        if (bytes.length > DirectorySystemView.MAX_TEXT_FILE) {
+            throw new HandoffException(FailureKind.CONFIGURATION, file + ": larger than "
+                    + (DirectorySystemView.MAX_TEXT_FILE >> 20) + " MiB; refused (no settings file is that large)");
+        }
+        List<String> lines = new String(bytes, StandardCharsets.UTF_8).lines().toList();
         Map<String, String> vars = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
-            if (line.isBlank() || line.strip().startsWith("#")) {
-                continue;
-            }
             Matcher n = NAME.matcher(line);
             if (!n.matches()) {
-                continue; // shell statements other than assignments: not settings
+                continue; // comments, blank lines, shell statements other than assignments: not settings
             }
             Matcher v = VALUE.matcher(n.group(2));
             String raw = n.group(2).strip();

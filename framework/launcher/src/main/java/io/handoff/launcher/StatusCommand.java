@@ -48,7 +48,7 @@ final class StatusCommand implements Callable<Integer> {
         kexec.put("loadDisabled", s.loadDisabled().orElse(null));
         kexec.put("loadWouldUse", nothing ? null : would.syscall());
         status.put("kexec", kexec);
-        Map<String, Object> assists = new LinkedHashMap<>();
+        Map<String, java.util.List<String>> assists = new LinkedHashMap<>();
         Map<String, Object> lastWords = new LinkedHashMap<>();
         Optional<Map<String, String>> crashPlan = Optional.empty();
         Optional<Map<String, String>> execPlan = Optional.empty();
@@ -69,11 +69,11 @@ final class StatusCommand implements Callable<Integer> {
         crash.put("loaded", s.crashLoaded());
         crash.put("reservationBytes", s.crashSize());
         // a record without a loaded kernel is from a load the kernel no longer holds (unloaded by another tool)
-        crash.put("plan", s.crashLoaded() ? crashPlan.map(m -> (Object) m).orElse(null) : null);
+        crash.put("plan", s.crashLoaded() ? crashPlan.orElse(null) : null);
         status.put("crash", crash);
         Map<String, Object> exec = new LinkedHashMap<>();
         exec.put("loaded", s.loaded());
-        exec.put("plan", s.loaded() ? execPlan.map(m -> (Object) m).orElse(null) : null);
+        exec.put("plan", s.loaded() ? execPlan.orElse(null) : null);
         status.put("exec", exec);
         status.put("lastWords", runtimeProblem == null ? lastWords : null);
         status.put("assists", runtimeProblem == null ? assists : null);
@@ -108,8 +108,7 @@ final class StatusCommand implements Callable<Integer> {
         }
         out.printf("last words:          %s%n", lastWords.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(java.util.stream.Collectors.joining(" ")));
-        assists.forEach((id, lines) -> ((java.util.List<?>) lines).forEach(line ->
-                out.printf("assist %s: %s%n", id, line)));
+        assists.forEach((id, lines) -> lines.forEach(line -> out.printf("assist %s: %s%n", id, line)));
         return 0;
     }
 

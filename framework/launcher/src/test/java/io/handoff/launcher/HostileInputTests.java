@@ -285,6 +285,17 @@ class HostileInputTests {
         }
 
         @Test
+        void aFifoGivenAsKdumpToolsSettingsIsRefusedInsteadOfHanging() throws Exception {
+            Path fifo = tmp.resolve("kdump-tools");
+            mkfifo(fifo);
+            Run r = run(plan(profileCopy(), "--from", "kdump-tools=" + fifo));
+
+            assertThat(r.code()).isEqualTo(3);
+            assertThat(r.line()).isEqualTo("handoff: " + fifo + ": kdump-tools settings do not exist or cannot be"
+                    + " read (a readable regular file is needed)");
+        }
+
+        @Test
         void aControlCharacterInTheReusedLineIsRefusedNamingTheFile() throws IOException {
             Path root = profileCopy();
             Files.writeString(root.resolve("proc/cmdline"), "BOOT_IMAGE=/vmlinuz \u0007root=/dev/sda\n");
