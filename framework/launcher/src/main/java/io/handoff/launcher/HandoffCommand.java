@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
             "5 no crash region, 6 segments do not fit, 7 unsupported kernel image, 8 command line too long,",
             "9 platform or plugin problem, 10 not available, 11 configuration or option value, 12 cannot write",
             "output, 13 the kernel refused the kexec load, unload or reboot (or not root), 14 refused as unsafe,",
-            "15 busy: another handoff holds the load lock."})
+            "15 busy: another handoff holds the load lock, 16 a matrix run failed."})
 final class HandoffCommand implements Callable<Integer> {
     /** The subcommands, in the order {@code --help} lists them. */
     private static final Map<String, Supplier<Object>> SUBCOMMANDS = new LinkedHashMap<>();
@@ -36,6 +36,7 @@ final class HandoffCommand implements Callable<Integer> {
         SUBCOMMANDS.put("estimate", EstimateCommand::new);
         SUBCOMMANDS.put("exec", ExecCommand::new);
         SUBCOMMANDS.put("simulate", SimulateCommand::new);
+        SUBCOMMANDS.put("matrix", MatrixCommand::new);
         SUBCOMMANDS.put("version", VersionCommand::new);
         SUBCOMMANDS.put("help", CommandLine.HelpCommand::new);
     }

@@ -108,18 +108,43 @@ public final class TraceReport {
                 p.fallback().isEmpty() ? "" : ", then " + p.fallback().size() + " fallback steps if a required one fails"));
         out.add(String.format(Locale.ROOT, "  %-4s %-16s %-11s %12s  %-11s %12s %12s", "#", "step", "policy",
                 "worst case", "outcome", "reported at", "took"));
-        for (StepRun r : trace.steps()) {
-            PurgatoryProgram.Step s = r.step();
-            out.add(String.format(Locale.ROOT, "  %-4s %-16s %-11s %12s  %-11s %12s %12s",
-                    (s.fallback() ? "f" : "") + s.index(), s.name(), s.policyName(),
-                    time(Duration.ofNanos(s.worstCaseUs() * 1000)), r.outcome().name().toLowerCase(Locale.ROOT)
-                            .replace('_', ' '),
-                    r.reportedAt().map(TraceReport::time).orElse("-"), r.duration().map(TraceReport::time).orElse("-")));
+        for (TimelineEntry e : timeline(trace)) {
+            out.add(String.format(Locale.ROOT, "  %-4s %-16s %-11s %12s  %-11s %12s %12s", e.index(), e.step(),
+                    e.policy(), time(e.worstCase()), e.outcome(), e.reportedAt().map(TraceReport::time).orElse("-"),
+                    e.took().map(TraceReport::time).orElse("-")));
         }
         out.add("  (times are virtual, read from the console line reporting each step; \"-\": it printed none)");
     }
 
-    private static String outcome(Optional<HandoffImage> image, Trace trace) {
+    /**
+     * One row of a run's step timeline, as reports show it.
+     *
+     * @param index the step's index, {@code f}-prefixed for a fallback step
+     * @param step the step's name
+     * @param policy when it runs and whether it is required
+     * @param worstCase the step's declared worst case
+     * @param outcome what happened to it, in words ({@code completed}, {@code not reached} …)
+     * @param reportedAt the virtual time of the console line reporting it, if any
+     * @param took the virtual time since the previous report, if it was reported
+     */
+    public record TimelineEntry(String index, String step, String policy, Duration worstCase, String outcome,
+                                Optional<Duration> reportedAt, Optional<Duration> took) {
+    }
+
+    /** Return the run's steps, main then fallback, as timeline rows. */
+    public static List<TimelineEntry> timeline(Trace trace) {
+        List<TimelineEntry> rows = new ArrayList<>();
+        for (StepRun r : trace.steps()) {
+            PurgatoryProgram.Step s = r.step();
+            rows.add(new TimelineEntry((s.fallback() ? "f" : "") + s.index(), s.name(), s.policyName(),
+                    Duration.ofNanos(s.worstCaseUs() * 1000),
+                    r.outcome().name().toLowerCase(Locale.ROOT).replace('_', ' '), r.reportedAt(), r.duration()));
+        }
+        return rows;
+    }
+
+    /** Return how the run ended, in one sentence (what the report's "Outcome:" line says). */
+    public static String outcome(Optional<HandoffImage> image, Trace trace) {
         Handoff h = trace.handoff();
         if (h instanceof Handoff.Jumped j) {
             String planned = image.map(i -> {
@@ -157,8 +182,8 @@ public final class TraceReport {
         return trace.program().map(p -> p.steps().stream().noneMatch(step -> step.kind() == 1)).orElse(false);
     }
 
-    /** Format a virtual duration: ns, µs, ms or s with three significant decimals. */
-    static String time(Duration d) {
+    /** Format a virtual duration: ns, µs, ms or s with three decimals. */
+    public static String time(Duration d) {
         long ns = d.toNanos();
         if (ns < 1_000) {
             return ns + " ns";

@@ -1,8 +1,7 @@
 package io.handoff.testkit;
 
-import io.handoff.simulator.CmosRtc;
-import io.handoff.simulator.ReferenceMachine;
-import io.handoff.simulator.bmc.BmcFault;
+import io.handoff.simulator.matrix.MachineCondition;
+import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -10,7 +9,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The scenarios every platform must pass, as one suite a platform's tests extend by overriding {@link #kit()}
  * (the way Netty's transports extend its testsuite): each {@link Scenario} on a healthy machine, on one whose RTC
  * is stuck in an update, on one whose RTC is frozen and whose UART never drains, and with a BMC that answers
- * nothing, each run proven within the planner's budget.
+ * nothing, each run proven within the planner's budget. The conditions and the judgement are
+ * {@link MachineCondition}'s, the same {@code handoff matrix} runs.
  *
  * <pre>{@code
  * class ToyarchScenarioTests extends PlatformScenarioSuite {
@@ -29,34 +29,34 @@ public abstract class PlatformScenarioSuite {
     @ParameterizedTest(name = "{0}")
     @EnumSource(Scenario.class)
     public void onAHealthyMachine(Scenario scenario) {
-        kit().scenario(scenario).execute().assertAsExpected();
+        on(MachineCondition.HEALTHY, scenario);
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Scenario.class, mode = EnumSource.Mode.EXCLUDE, names = "BUDGET_EXCEEDED")
     public void withTheRtcStuckInAnUpdate(Scenario scenario) {
-        kit().scenario(scenario).machine(ReferenceMachine.Options.defaults().rtc(CmosRtc.Fault.UIP_STUCK)).execute()
-                .assertAsExpected().assertWithinBudget();
+        on(MachineCondition.RTC_STUCK_IN_UPDATE, scenario);
     }
 
-    // nothing reaches the console here, so the outcome is judged from the handoff and the steps alone
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Scenario.class, mode = EnumSource.Mode.EXCLUDE, names = "BUDGET_EXCEEDED")
     public void withAFrozenRtcAndAUartThatNeverDrains(Scenario scenario) {
-        PlatformTestKit.Execution run = kit().scenario(scenario)
-                .machine(ReferenceMachine.Options.defaults().uartStuck(true).rtc(CmosRtc.Fault.FROZEN)).execute();
-        run.assertWithinBudget();
-        if (scenario.expectsFallback()) {
-            run.assertFellBack();
-        } else {
-            run.assertJumpMatchesPlan();
-        }
+        on(MachineCondition.FROZEN_RTC_AND_STUCK_UART, scenario);
     }
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Scenario.class, names = {"KDUMP", "CORRUPTED_SEGMENT"})
     public void withABmcThatAnswersNothing(Scenario scenario) {
-        kit().scenario(scenario).machine(ReferenceMachine.Options.defaults().bmc(BmcFault.ABSENT)).execute()
-                .assertAsExpected().assertWithinBudget();
+        on(MachineCondition.SILENT_BMC, scenario);
+    }
+
+    /** Run the scenario on the machine in this condition and judge it as {@code handoff matrix} does. */
+    private void on(MachineCondition condition, Scenario scenario) {
+        PlatformTestKit.Execution run = kit().scenario(scenario).machine(condition.options()).execute();
+        Optional<String> failure = condition.judge(scenario.definition(), run.image(), run.trace());
+        if (failure.isPresent()) {
+            throw new AssertionError(condition.description() + ": " + failure.get() + "; the run was:\n"
+                    + run.report());
+        }
     }
 }

@@ -1,16 +1,12 @@
 package io.handoff.testkit;
 
-import io.handoff.simulator.Corruption;
 import io.handoff.simulator.Handoff;
 import io.handoff.simulator.HostPurgatory;
 import io.handoff.simulator.ReferenceMachine;
-import io.handoff.simulator.StepRun;
 import io.handoff.simulator.Trace;
 import io.handoff.simulator.TraceReport;
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
-import io.handoff.api.plan.PlanRequest;
-import io.handoff.api.plan.Segment;
 import io.handoff.core.CoreModule;
 import io.handoff.core.config.HandoffConfig;
 import io.handoff.core.plan.HandoffImage;
@@ -22,8 +18,9 @@ import io.handoff.core.system.ProfileMachine;
 import io.handoff.lastwords.LastWordsModule;
 import io.handoff.lastwords.LastWordsOptions;
 import io.handoff.simulator.bmc.BmcReport;
+import io.handoff.simulator.matrix.ScenarioMatrix;
+import io.handoff.simulator.matrix.TraceChecks;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,48 +145,18 @@ public final class PlatformTestKit {
         try (PlatformRegistry registry = PlatformRegistry.load(pluginsDir, config, List.of(new CoreModule(config),
                 new LastWordsModule(config.settings(LastWordsOptions.ROOT))))) {
             LoadedPlatform chosen = registry.require(platformId);
-            ProfileMachine target = new ProfileMachine(new DirectorySystemView(profile));
-            PlanRequest request = new PlanRequest(scenario.mode(), kernel.toAbsolutePath(),
-                    Optional.ofNullable(initrd).map(Path::toAbsolutePath), commandLine, platformOptions);
             Planner planner = registry.rootInjector().getInstance(Planner.class);
-            HandoffImage image;
-            try {
-                image = planner.plan(chosen, target, request);
-            } catch (HandoffException e) {
-                Trace refused = new Trace(Optional.empty(), List.of(), "", List.of(),
-                        new Handoff.Refused(e.kind().exitCode(), e.getMessage()), Duration.ZERO,
-                        List.of("the planner refused the plan (" + e.kind() + "): " + e.getMessage()));
-                return new Execution(scenario, Optional.empty(), refused, Optional.of(e.kind()));
-            }
-            ReferenceMachine.Options options = withScenarioFault(image)
-                    .crashNotesFor(target, request, chosen.platform());
-            ReferenceMachine machine = runtime != null
-                    ? new ReferenceMachine(runtime, options, chosen.platform().simulator(),
-                            chosen.platform().architectureSteps())
-                    : ReferenceMachine.of(chosen.platform(), options);
-            return new Execution(scenario, Optional.of(image), machine.run(image),
-                    Optional.empty());
+            ProfileMachine target = new ProfileMachine(new DirectorySystemView(profile));
+            ScenarioMatrix.Subject subject = new ScenarioMatrix.Subject(chosen.platform(), target, kernel,
+                    Optional.ofNullable(initrd), commandLine, platformOptions,
+                    (s, request) -> planner.plan(chosen, target, request));
+            ScenarioMatrix.Outcome outcome = ScenarioMatrix.execute(subject, scenario.definition(), machine,
+                    options -> runtime != null
+                            ? new ReferenceMachine(runtime, options, chosen.platform().simulator(),
+                                    chosen.platform().architectureSteps())
+                            : ReferenceMachine.of(chosen.platform(), options));
+            return new Execution(scenario, outcome.image(), outcome.trace(), outcome.refusal());
         }
-    }
-
-    private ReferenceMachine.Options withScenarioFault(HandoffImage image) {
-        if (scenario == Scenario.CORRUPTED_SEGMENT) {
-            Segment k = kernelSegment(image, s -> s.bufsz() > Scenario.CORRUPTED_DATA_OFFSET);
-            return machine.corrupt(new Corruption(k.role(), Scenario.CORRUPTED_DATA_OFFSET));
-        }
-        if (scenario == Scenario.CORRUPTED_ZERO_TAIL) {
-            Segment k = kernelSegment(image, s -> s.memsz() > s.bufsz());
-            return machine.corrupt(new Corruption(k.role(), k.bufsz()));
-        }
-        return machine;
-    }
-
-    private static Segment kernelSegment(HandoffImage image, java.util.function.Predicate<Segment> fits) {
-        return image.segments().stream().filter(s -> s.role().equals("kernel")).filter(fits).findFirst()
-                .or(() -> image.segments().stream().filter(s -> !s.role().equals(ReferenceMachine.PURGATORY_ROLE))
-                        .filter(fits).findFirst())
-                .orElseThrow(() -> new HandoffException(FailureKind.USAGE,
-                        "no segment of the plan can take this scenario's corruption"));
     }
 
     /**
@@ -217,47 +184,17 @@ public final class PlatformTestKit {
 
         /** Assert the run jumped with every register the platform planned, by the platform's register names. */
         public Execution assertJumpMatchesPlan() {
-            Handoff.Jumped j = jumped();
-            HandoffImage plan = image.orElseThrow(() -> failure("no plan"));
-            for (var entry : plan.plan().registers().entrySet()) {
-                String reg = entry.getKey();
-                Long planned = entry.getValue();
-                if (!j.registers().containsKey(reg)) {
-                    throw failure(String.format("the plan sets %s but the jump has no such register (%s)", reg,
-                            j.registers().keySet()));
-                }
-                if (planned.longValue() != j.register(reg)) {
-                    throw failure(String.format("%s is %#x at the jump but the plan says %#x", reg, j.register(reg),
-                            planned));
-                }
-            }
-            return this;
+            return check(TraceChecks.jumpMatchesPlan(image, trace));
         }
 
         /** Assert purgatory reported {@code digests ok}. */
         public Execution assertDigestsVerified() {
-            // contains, not startsWith: a print step's text without a newline shares the runtime's line
-            // without a console (s390) the check passed when the run went past it to the jump
-            boolean silentlyOk = trace.consoleLines().isEmpty() && trace.handoff() instanceof Handoff.Jumped
-                    && trace.mainSteps().stream().anyMatch(r -> r.step().kind() == 3
-                            && r.outcome() == StepRun.Outcome.COMPLETED);
-            if (!silentlyOk && trace.lines().stream().noneMatch(l -> l.contains("purgatory: digests ok"))) {
-                throw failure("expected \"purgatory: digests ok\" on the console");
-            }
-            return this;
+            return check(TraceChecks.digestsVerified(trace));
         }
 
         /** Assert a required step failed and the run ended in the fallback, not a jump. */
         public Execution assertFellBack() {
-            // without a console (s390) the fallback shows in the step that handed off
-            boolean fallbackHandedOff = trace.fallbackSteps().stream()
-                    .anyMatch(r -> r.outcome() == StepRun.Outcome.HANDED_OFF);
-            if (trace.handoff() instanceof Handoff.Jumped || trace.handoff() instanceof Handoff.Refused
-                    || trace.handoff() instanceof Handoff.ProbeFailed
-                    || trace.lines().stream().noneMatch(l -> l.contains("; running fallback")) && !fallbackHandedOff) {
-                throw failure("expected a failed required step and the fallback");
-            }
-            return this;
+            return check(TraceChecks.fellBack(trace));
         }
 
         /** Return what the BMC recorded, failing when nothing ran on a machine. */
@@ -291,22 +228,19 @@ public final class PlatformTestKit {
 
         /** Assert the run took no more virtual time than the planner's budget. */
         public Execution assertWithinBudget() {
-            Duration budget = trace.budget().orElseThrow(() -> failure("no program, hence no budget"));
-            if (trace.total().compareTo(budget) > 0) {
-                throw failure("the run took " + trace.total() + ", over its budget " + budget);
-            }
-            return this;
+            return check(TraceChecks.withinBudget(trace));
         }
 
         /** Assert the run ended as the scenario expects: refused, fallen back, or jumped as planned with digests ok. */
         public Execution assertAsExpected() {
-            if (scenario.expectedRefusal().isPresent()) {
-                return assertRefused(scenario.expectedRefusal().get());
+            return check(scenario.definition().judge(image, trace));
+        }
+
+        private Execution check(Optional<String> failure) {
+            if (failure.isPresent()) {
+                throw failure(failure.get());
             }
-            if (scenario.expectsFallback()) {
-                return assertFellBack().assertWithinBudget();
-            }
-            return assertDigestsVerified().assertJumpMatchesPlan().assertWithinBudget();
+            return this;
         }
 
         private AssertionError failure(String what) {
