@@ -165,8 +165,8 @@ final class MatrixCommand implements Callable<Integer> {
         String id = platform.id();
         ScenarioMatrix.Subject subject;
         try {
-            Path root = Distribution.resolveProfile(roots.getOrDefault(id,
-                    Path.of(SimulateCommand.defaultProfile(platform).name())), runtime.registry());
+            Path root = Distribution.resolveProfile(roots.containsKey(id) ? roots.get(id)
+                    : Path.of(SimulateCommand.defaultProfile(platform).name()), runtime.registry());
             if (!Files.isDirectory(root)) {
                 throw new HandoffException(FailureKind.UNREADABLE_FILE, root + ": no such machine profile directory");
             }

@@ -69,8 +69,8 @@ record MatrixReport(List<MatrixRun> runs, Duration wall) {
     }
 
     String summary() {
-        return String.format(Locale.ROOT, "%d runs: %d passed, %d failed (%s wall).", runs.size(),
-                runs.size() - failed(), failed(), millis(wall));
+        return String.format(Locale.ROOT, "%d run%s: %d passed, %d failed (%s wall).", runs.size(),
+                runs.size() == 1 ? "" : "s", runs.size() - failed(), failed(), millis(wall));
     }
 
     /** Return how the run ended in a few words: jumped, fell back (halted), refused (exit 6) … */

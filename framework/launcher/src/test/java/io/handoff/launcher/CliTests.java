@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -505,6 +506,49 @@ class CliTests {
         assertThat(r.err()).contains(message).startsWith("handoff: ");
         assertThat(r.err().lines().filter(l -> l.startsWith("handoff: ")).count()).isEqualTo(1);
         assertThat(tmp.resolve("bundle")).doesNotExist();
+    }
+
+    @Nested
+    class Matrix {
+        @Test
+        void aPlatformThatCannotRunFailsEachOfItsRunsWithTheReasonAndExits16() {
+            Path report = tmp.resolve("report");
+
+            Run r = run("matrix", "--plugins", plugins.toString(), "--root", "toy=" + profile, "--kernel",
+                    "toy=" + kernel, "--report", report.toString());
+
+            assertThat(r.code()).as(r.err()).isEqualTo(16);
+            // 5 healthy + 4 + 4 + 2, none runs: the toy links no purgatory (so no budget is checked either)
+            assertThat(r.out()).contains("toy      healthy                    kdump                FAIL   did not run")
+                    .contains("    could not run: the plan of toy has no purgatory segment")
+                    .contains("15 runs: 0 passed, 15 failed");
+            assertThat(report.resolve("junit.xml")).content().contains("tests=\"15\" failures=\"15\"");
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "--scenario|reboot|2|--scenario reboot: expected one of kexec-reboot, kdump, corrupted-segment",
+            "--condition|sunny|2|--condition sunny: expected one of healthy, rtc-stuck-in-update",
+            "--kernel|x86_64=pom.xml|2|--kernel x86_64=…: no platform x86_64 in this run (toy)",
+            "--append|a\u0007b|11|--append: the command line holds control character 0x07"})
+        void refusesBadOptionsBeforeRunningAnything(String option, String value, int code, String message) {
+            Run r = run("matrix", "--plugins", plugins.toString(), "--root", "toy=" + profile, option, value,
+                    "--report", tmp.resolve("report").toString());
+
+            assertThat(r.code()).isEqualTo(code);
+            assertThat(r.err()).contains(message);
+            assertThat(r.out()).doesNotContain("PLATFORM");
+        }
+
+        @Test
+        void aReportPathThatIsAFileIsAnOutputError() throws IOException {
+            Path file = Files.writeString(tmp.resolve("taken"), "x");
+
+            Run r = run("matrix", "--plugins", plugins.toString(), "--report", file.toString());
+
+            assertThat(r.code()).isEqualTo(12);
+            assertThat(r.err()).contains(file + ": cannot create the report directory");
+        }
     }
 
     @Nested

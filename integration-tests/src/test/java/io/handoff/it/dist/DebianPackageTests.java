@@ -10,10 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
 
 /**
  * The .deb that {@code mvn package} writes, unpacked into a throwaway root with dpkg-deb and run from there: what
@@ -64,7 +66,8 @@ class DebianPackageTests {
             assertThat(root.resolve("lib/systemd/system/handoff-kdump.service")).content()
                     .contains("ExecStart=/usr/bin/handoff load --crash");
             assertThat(root.resolve("lib/systemd/system/handoff-kdump.path")).exists();
-            for (String page : List.of("handoff", "handoff-plan", "handoff-load", "handoff-simulate", "handoff-status")) {
+            for (String page : List.of("handoff", "handoff-plan", "handoff-load", "handoff-simulate", "handoff-status",
+                    "handoff-matrix")) {
                 assertThat(root.resolve("usr/share/man/man1/" + page + ".1.gz")).as(page).exists();
             }
             assertThat(root.resolve("usr/share/bash-completion/completions/handoff")).exists();
@@ -95,6 +98,44 @@ class DebianPackageTests {
 
             assertThat(r.code()).as(r.out()).isZero();
             assertThat(r.out()).contains("digests ok").contains("jump");
+        }
+
+        @Test
+        void matrixRunsEveryPlatformAndWritesJUnitXmlAndReports() throws Exception {
+            Path report = tmp.resolve("matrix");
+            Run r = run(List.of(root.resolve("usr/bin/handoff").toString(), "matrix", "--report", report.toString(),
+                    "--kernel", "x86_64=" + Prerequisites.kernel(), "--kernel", "s390x=" + Prerequisites.s390xKernel()));
+
+            assertThat(r.code()).as(r.out()).isZero();
+            assertThat(r.out()).contains("45 runs: 45 passed, 0 failed");
+            Document junit = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(report.resolve("junit.xml").toFile());
+            assertThat(junit.getDocumentElement().getAttribute("tests")).isEqualTo("45");
+            assertThat(junit.getDocumentElement().getAttribute("failures")).isEqualTo("0");
+            assertThat(junit.getElementsByTagName("testsuite").getLength()).isEqualTo(3);
+            assertThat(junit.getElementsByTagName("testcase").getLength()).isEqualTo(45);
+            assertThat(report.resolve("report.md")).content()
+                    .contains("| x86_64 | healthy | kdump | pass | jumped into the new kernel |")
+                    .contains("| 2 | verify-digests | required |");
+            assertThat(report.resolve("report.html")).content().contains("<details id=\"run0\"");
+            assertThat(report.resolve("matrix.json")).content().contains("\"schema\": \"handoff-matrix/1\"");
+        }
+
+        @Test
+        void matrixExits16AndReportsTheFailureWhenARunFails() throws Exception {
+            Path report = tmp.resolve("matrix-failing");
+            // a 1 ms budget makes the planner refuse the kdump the scenario expects to jump
+            Run r = run(List.of(root.resolve("usr/bin/handoff").toString(), "matrix", "--platform", "x86_64",
+                    "--scenario", "kdump", "--condition", "healthy", "-D", "handoff.purgatory.budget=1ms",
+                    "--kernel", "x86_64=" + Prerequisites.kernel(), "--report", report.toString()));
+
+            assertThat(r.code()).as(r.out()).isEqualTo(16);
+            assertThat(r.out()).contains("x86_64   healthy", "FAIL", "1 run: 0 passed, 1 failed");
+            Document junit = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                    .parse(report.resolve("junit.xml").toFile());
+            assertThat(junit.getElementsByTagName("failure").getLength()).isEqualTo(1);
+            assertThat(((org.w3c.dom.Element) junit.getElementsByTagName("failure").item(0)).getAttribute("message"))
+                    .isEqualTo("expected \"purgatory: digests ok\" on the console");
         }
 
         @Test
