@@ -90,7 +90,7 @@ final class EstimateCommand implements Callable<Integer> {
         try (HandoffRuntime runtime = HandoffRuntime.start(common)) {
             root = Distribution.resolveProfile(root, runtime.registry());
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
-            planning.applyDefaults(runtime.loadSettings());
+            planning.applyDefaults(runtime.loadSettings(), machine.view());
             planning.resolveFiles(spec.commandLine().getErr(), root, () -> planning.choose(runtime, machine).platform());
             List<MemoryRange> regions = machine.iomem().crashRegions();
             long reserved = regions.stream().mapToLong(MemoryRange::size).sum();

@@ -75,7 +75,7 @@ final class LoadCommand implements Callable<Integer> {
             Loader.requireRoot(syscalls, "load");
             try (LoadLock lock = runtime.loadLock()) {
                 ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
-                planning.applyDefaults(runtime.loadSettings());
+                planning.applyDefaults(runtime.loadSettings(), machine.view());
                 planning.resolveFiles(spec.commandLine().getErr(), root, () -> planning.choose(runtime, machine).platform());
                 if (how == LoadMethod.FILE_LOAD) {
                     if (planning.assist != null) {

@@ -51,7 +51,7 @@ final class PlanCommand implements Callable<Integer> {
         try (HandoffRuntime runtime = HandoffRuntime.start(common, lastWords.overrides())) {
             root = Distribution.resolveProfile(root, runtime.registry());
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
-            planning.applyDefaults(runtime.loadSettings());
+            planning.applyDefaults(runtime.loadSettings(), machine.view());
             planning.resolveFiles(spec.commandLine().getErr(), root, () -> planning.choose(runtime, machine).platform());
             HandoffImage image = planning.plan(runtime, machine);
             StartupProfile.mark("plan");

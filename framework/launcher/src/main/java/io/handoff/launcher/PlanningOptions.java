@@ -2,6 +2,7 @@ package io.handoff.launcher;
 
 import io.handoff.api.FailureKind;
 import io.handoff.api.HandoffException;
+import io.handoff.api.machine.SystemView;
 import io.handoff.api.plan.PlanRequest;
 import io.handoff.api.spi.Platform;
 import io.handoff.core.config.ConfigSettings;
@@ -12,7 +13,10 @@ import io.handoff.core.system.ProfileMachine;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -62,22 +66,30 @@ final class PlanningOptions {
     Map<String, String> assistOptions = new LinkedHashMap<>();
 
     @Option(names = "--from", paramLabel = "SOURCE",
-            description = "Take kernel, initrd and command line from another loader's settings instead of handoff.load:"
-                    + " kdump-tools (Debian's /etc/default/kdump-tools) or kdump-tools=FILE.")
+            description = {"Take kernel, initrd and command line from another loader's settings instead of",
+                "handoff.load: kdump-tools (Debian's /etc/default/kdump-tools) or kdump-tools=FILE;",
+                "kdump.conf (Fedora's /etc/kdump.conf with /etc/sysconfig/kdump, kdumpctl's built-in values",
+                "when the latter does not exist) or kdump.conf=FILE[,SYSCONFIG]."})
     String from;
 
     /** The crash additions of handoff.load.crash-append, when the command line came from the configuration. */
     private String configuredCrashAppend = "";
+    /** The parameters the configuration takes out of its command line (kdumpctl's KDUMP_COMMANDLINE_REMOVE). */
+    private Set<String> configuredRemovals = Set.of();
     private boolean cmdlineFromConfig;
 
     /**
      * Take what the options leave unsaid from {@code handoff.load}: kernel, initrd, and the command line
-     * (reuse-cmdline or command-line, plus crash-append for a kdump load). An option given always wins.
+     * (reuse-cmdline or command-line, plus crash-append for a kdump load), or from the settings --from names.
+     * An option given always wins.
+     *
+     * @param machine the machine planned for, whose /boot and running kernel a kdump.conf source takes
      */
-    void applyDefaults(ConfigSettings load) {
-        LoadDefaults d = from != null ? fromOtherLoader()
+    void applyDefaults(ConfigSettings load, SystemView machine) {
+        LoadDefaults d = from != null ? fromOtherLoader(machine)
                 : new LoadDefaults(load.getString("kernel"), load.getString("initrd"),
-                        load.getBoolean("reuse-cmdline"), load.getString("command-line"), load.getString("crash-append"));
+                        load.getBoolean("reuse-cmdline"), load.getString("command-line"),
+                        load.getString("crash-append"), List.of());
         if (kernel == null && !d.kernel().isBlank()) {
             kernel = Path.of(d.kernel());
         }
@@ -87,6 +99,7 @@ final class PlanningOptions {
         if (cmdline.append == null && !cmdline.reuse) {
             cmdlineFromConfig = true;
             configuredCrashAppend = d.crashAppend().strip();
+            configuredRemovals = new LinkedHashSet<>(d.removeParams());
             if (d.reuseCmdline()) {
                 cmdline.reuse = true;
             } else {
@@ -96,15 +109,26 @@ final class PlanningOptions {
     }
 
     /** Read the settings --from names. */
-    private LoadDefaults fromOtherLoader() {
+    private LoadDefaults fromOtherLoader(SystemView machine) {
         if (from.equals("kdump-tools")) {
             return LoadDefaults.fromKdumpTools(LoadDefaults.KDUMP_TOOLS);
         }
         if (from.startsWith("kdump-tools=") && from.length() > "kdump-tools=".length()) {
             return LoadDefaults.fromKdumpTools(Path.of(from.substring("kdump-tools=".length())));
         }
-        throw new HandoffException(FailureKind.USAGE, "--from " + from + ": not a settings source (kdump-tools or"
-                + " kdump-tools=FILE)");
+        if (from.equals("kdump.conf")) {
+            return LoadDefaults.fromKdumpConf(LoadDefaults.KDUMP_CONF, LoadDefaults.SYSCONFIG_KDUMP, machine);
+        }
+        if (from.startsWith("kdump.conf=")) {
+            // FILE or FILE,SYSCONFIG: a kdump.conf path holds no comma
+            String[] files = from.substring("kdump.conf=".length()).split(",", -1);
+            if (files.length <= 2 && Arrays.stream(files).noneMatch(String::isEmpty)) {
+                return LoadDefaults.fromKdumpConf(Path.of(files[0]),
+                        files.length == 2 ? Path.of(files[1]) : LoadDefaults.SYSCONFIG_KDUMP, machine);
+            }
+        }
+        throw new HandoffException(FailureKind.USAGE, "--from " + from + ": not a settings source (kdump-tools,"
+                + " kdump-tools=FILE, kdump.conf or kdump.conf=FILE[,SYSCONFIG])");
     }
 
     /** Where the command line comes from: given, or the running kernel's. */
@@ -147,6 +171,9 @@ final class PlanningOptions {
                     : "handoff.load.command-line";
             if (cmdline.reuse) {
                 commandLine = withoutCrashkernel(commandLine);
+            }
+            if (!configuredRemovals.isEmpty()) {
+                commandLine = withoutParameters(commandLine, configuredRemovals);
             }
             if (crash && !configuredCrashAppend.isEmpty()) {
                 commandLine = commandLine.isBlank() ? configuredCrashAppend
@@ -238,7 +265,12 @@ final class PlanningOptions {
 
     /** Return a command line without its crashkernel= words. */
     static String withoutCrashkernel(String commandLine) {
-        return String.join(" ", java.util.Arrays.stream(commandLine.strip().split(" +"))
-                .filter(w -> !w.startsWith("crashkernel=")).toList());
+        return withoutParameters(commandLine, Set.of("crashkernel"));
+    }
+
+    /** Return a command line without the words of these parameters: NAME and NAME=anything. */
+    static String withoutParameters(String commandLine, Set<String> names) {
+        return String.join(" ", Arrays.stream(commandLine.strip().split(" +"))
+                .filter(w -> !names.contains(w.contains("=") ? w.substring(0, w.indexOf('=')) : w)).toList());
     }
 }
