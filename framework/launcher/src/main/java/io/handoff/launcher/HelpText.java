@@ -28,6 +28,10 @@ final class HelpText {
             cli.getHelpSectionMap().remove(CommandLine.Model.UsageMessageSpec.SECTION_KEY_HEADER);
         }
         spec.usageMessage().footer(paragraphs(spec.usageMessage().footer()));
+        // a short option takes its value after a space (-D PATH=VALUE), as the option list shows it; picocli's
+        // synopsis joins every option to its value with '=' (-D=PATH=VALUE). Same length, so the wrapping holds.
+        cli.getHelpSectionMap().put(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS,
+                help -> shortOptionsSpaced(help.synopsis(help.synopsisHeadingLength())));
         for (OptionSpec option : new ArrayList<>(spec.options())) {
             String[] text = option.description();
             if (text.length > 1 && option.group() == null) {
@@ -36,6 +40,11 @@ final class HelpText {
             }
         }
         cli.getSubcommands().values().forEach(HelpText::polish);
+    }
+
+    /** Return a synopsis with {@code -X=VALUE} written {@code -X VALUE} (long options keep their '='). */
+    static String shortOptionsSpaced(String synopsis) {
+        return synopsis.replaceAll("(?<=[\\[\\s(|])(-[A-Za-z])=", "$1 ");
     }
 
     /** Join lines into paragraphs; an empty line separates two. */

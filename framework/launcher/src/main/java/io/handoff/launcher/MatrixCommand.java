@@ -34,11 +34,13 @@ import picocli.CommandLine.Spec;
  * reference machine, with a table, JUnit XML and a report; what a vendor's CI runs.
  */
 @Command(name = "matrix", mixinStandardHelpOptions = true,
-        description = {"Run every loaded platform (a vendor's too, with --plugins) through every scenario (kexec",
-            "reboot, kdump, a corrupted segment, a corrupted zero tail, a budget the plan cannot meet) on every",
-            "machine condition (healthy, RTC stuck in an update, frozen RTC and a UART that never drains, a BMC",
-            "that answers nothing) on the simulated reference machine, each planned through the real framework",
-            "and judged as the testkit's scenario suite judges it. Prints a table; with --report writes JUnit XML,",
+        description = {"Run every loaded platform through every scenario on every machine condition, on the simulated",
+            "reference machine.", "",
+            "The platforms are those in the plugins directory (a vendor's too, with --plugins); the scenarios a kexec",
+            "reboot, a kdump, a corrupted segment, a corrupted zero tail and a budget the plan cannot meet; the",
+            "conditions a healthy machine, an RTC stuck in an update, a frozen RTC with a UART that never drains,",
+            "and a BMC that answers nothing. Each run is planned through the real framework and judged as the",
+            "testkit's scenario suite judges it. Prints a table; with --report writes JUnit XML,",
             "a Markdown and an HTML report with each run's step timeline, and the JSON. Exits 16 when a run",
             "failed. Nothing touches the real machine."})
 final class MatrixCommand implements Callable<Integer> {

@@ -24,4 +24,24 @@ class HelpTextTests {
     void theFirstSentenceEndsAtAStopOutsideParentheses(String paragraph, String sentence) {
         assertThat(HelpText.firstSentence(paragraph)).isEqualTo(sentence);
     }
+
+    @Test
+    void theSynopsisSpacesShortOptionsFromTheirValuesAndKeepsLongOnesJoined() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cli = HandoffCommand.commandLine(new String[] {"plan"});
+        cli.getSubcommands().get("plan").usage(new java.io.PrintWriter(out, true));
+
+        String synopsis = out.toString().substring(0, out.toString().indexOf("\nPlan a handoff"));
+        assertThat(synopsis).contains("[-D PATH=VALUE]...", "[-O KEY=VALUE]...", "--out=DIR", "[--from=SOURCE]")
+                .doesNotContain("-D=", "-O=");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+        "handoff x [-D=PATH=VALUE]... [--set=A];handoff x [-D PATH=VALUE]... [--set=A]",
+        "handoff x (-O=K=V | --out=DIR);handoff x (-O K=V | --out=DIR)",
+        "handoff x --mode=a-b=c;handoff x --mode=a-b=c"})
+    void onlyShortOptionsLoseTheirEquals(String synopsis, String expected) {
+        assertThat(HelpText.shortOptionsSpaced(synopsis)).isEqualTo(expected);
+    }
 }
