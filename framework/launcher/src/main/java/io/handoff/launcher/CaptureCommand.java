@@ -33,6 +33,9 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "DIR", defaultValue = "/", description = "Machine to capture (default: ${DEFAULT-VALUE}).")
     Path root;
 
+    @Option(names = "--json", description = "Print what was captured as JSON (schema handoff-capture/1, in README).")
+    boolean json;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -41,6 +44,12 @@ final class CaptureCommand implements Callable<Integer> {
             platformFiles = runtime.captureFiles();
         }
         List<String> written = ProfileCapture.capture(new DirectorySystemView(root), target, platformFiles);
+        if (json) {
+            out.println(io.handoff.core.bundle.Json.write(TraceJson.ordered("schema", "handoff-capture/1",
+                    "root", root.toAbsolutePath().normalize().toString(),
+                    "profile", target.toAbsolutePath().normalize().toString(), "files", written)));
+            return 0;
+        }
         out.printf("captured %d files from %s into %s%n", written.size(), root, target.toAbsolutePath().normalize());
         written.forEach(f -> out.printf("  %s%n", f));
         return 0;

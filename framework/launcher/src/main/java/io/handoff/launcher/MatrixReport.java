@@ -126,24 +126,7 @@ record MatrixReport(List<MatrixRun> runs, Duration wall) {
             e.put("failure", r.failure().orElse(null));
             e.put("outcome", shortOutcome(r));
             e.put("wallMillis", r.wall().toMillis());
-            r.trace().ifPresent(t -> {
-                e.put("virtualNanos", t.total().toNanos());
-                e.put("budgetNanos", t.budget().map(Duration::toNanos).orElse(null));
-                List<Object> steps = new ArrayList<>();
-                for (TraceReport.TimelineEntry s : TraceReport.timeline(t)) {
-                    Map<String, Object> step = new LinkedHashMap<>();
-                    step.put("index", s.index());
-                    step.put("step", s.step());
-                    step.put("policy", s.policy());
-                    step.put("worstCaseNanos", s.worstCase().toNanos());
-                    step.put("outcome", s.outcome());
-                    step.put("reportedAtNanos", s.reportedAt().map(Duration::toNanos).orElse(null));
-                    step.put("tookNanos", s.took().map(Duration::toNanos).orElse(null));
-                    steps.add(step);
-                }
-                e.put("steps", steps);
-                e.put("console", t.lines());
-            });
+            r.trace().ifPresent(t -> e.put("run", TraceJson.run(r.image(), t)));
             list.add(e);
         }
         m.put("results", list);

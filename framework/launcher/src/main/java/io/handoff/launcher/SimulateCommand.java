@@ -121,6 +121,9 @@ final class SimulateCommand implements Callable<Integer> {
         "bundled profile the assist can run on."})
     String assist;
 
+    @Option(names = "--json", description = "Print the plan and the run as JSON (schema handoff-simulate/1, in README) instead of the report.")
+    boolean json;
+
     @Option(names = {"-O", "--platform-option"}, paramLabel = "KEY=VALUE", description = "A platform-specific option.")
     Map<String, String> platformOptions = new LinkedHashMap<>();
 
@@ -156,7 +159,19 @@ final class SimulateCommand implements Callable<Integer> {
             HandoffImage image = runtime.plan(chosen, machine, request);
             options = options.crashNotesFor(machine, request, chosen.platform()).efiFor(machine);
             Trace trace = ReferenceMachine.of(chosen.platform(), options).run(image);
-            TraceReport.render(Optional.of(image), trace).forEach(stdout::println);
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("schema", "handoff-simulate/1");
+                m.put("profile", root.toAbsolutePath().normalize().toString());
+                m.put("kernel", kernel.toAbsolutePath().toString());
+                m.put("initrd", initrd == null ? null : initrd.toAbsolutePath().toString());
+                m.put("plan", TraceJson.plan(image));
+                m.put("run", TraceJson.run(Optional.of(image), trace));
+                m.put("simulated", TraceReport.NOT_HARDWARE);
+                stdout.println(io.handoff.core.bundle.Json.write(m));
+            } else {
+                TraceReport.render(Optional.of(image), trace).forEach(stdout::println);
+            }
         }
         return 0;
     }

@@ -446,6 +446,18 @@ class CliTests {
         }
 
         @Test
+        void jsonListsTheCapturedFiles() {
+            Path captured = tmp.resolve("captured");
+            Run r = run("capture", captured.toString(), "--plugins", plugins.toString(), "--root", machine.toString(),
+                    "--json");
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).isEqualTo("{\n  \"schema\": \"handoff-capture/1\",\n  \"root\": \"" + machine
+                    + "\",\n  \"profile\": \"" + captured + "\",\n  \"files\": [\n    \"/proc/cmdline\",\n"
+                    + "    \"/sys/firmware/toy/slot0/state\"\n  ]\n}\n");
+        }
+
+        @Test
         void withoutThePlatformItsFilesAreNotCopied() throws IOException {
             Path others = Files.createDirectories(tmp.resolve("others"));
             PluginJarBuilder.plugin("porty").source("com.example.porty.PortyPlatform", PORTY)

@@ -122,6 +122,21 @@ class SimulateCommandTests {
     }
 
     @Test
+    void jsonCarriesThePlanTheTimelineAndTheConsoleWithVirtualTimes() {
+        Run r = run("--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("{\n  \"schema\": \"handoff-simulate/1\",")
+                .contains("\"mode\": \"kdump\"", "\"role\": \"kernel\",\n        \"mem\": 771751936,",
+                        "\"registers\": {\n      \"rip\": 771752448,\n      \"rsi\": 772800512\n    }",
+                        "\"step\": \"jump\"", "\"outcome\": \"handed off\"",
+                        "\"text\": \"purgatory: digests ok (1 segments, 1 chunks)\"",
+                        "\"outcome\": \"purgatory jumped to 0x2e000200 with rsi=0x2e100000 (as planned): the new"
+                                + " kernel would start now.\"")
+                .doesNotContain("Planned: a kdump load");
+    }
+
+    @Test
     void faultsAreInjectedAndNamed() {
         Run r = run("--uart", "stuck", "--rtc", "frozen", "--corrupt", "kernel:0x10");
         assertThat(r.code()).as(r.err()).isZero();
