@@ -452,9 +452,9 @@ class CliTests {
                     "--json");
 
             assertThat(r.code()).as(r.err()).isZero();
-            assertThat(r.out()).isEqualTo("{\n  \"schema\": \"handoff-capture/1\",\n  \"root\": \"" + machine
+            assertThat(r.out().strip()).isEqualTo("{\n  \"schema\": \"handoff-capture/1\",\n  \"root\": \"" + machine
                     + "\",\n  \"profile\": \"" + captured + "\",\n  \"files\": [\n    \"/proc/cmdline\",\n"
-                    + "    \"/sys/firmware/toy/slot0/state\"\n  ]\n}\n");
+                    + "    \"/sys/firmware/toy/slot0/state\"\n  ]\n}");
         }
 
         @Test
