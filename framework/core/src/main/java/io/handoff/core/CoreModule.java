@@ -8,6 +8,7 @@ import io.handoff.api.spi.Contribution;
 import io.handoff.core.config.CoreSettings;
 import io.handoff.core.config.HandoffConfig;
 import io.handoff.core.config.PurgatorySettings;
+import io.handoff.core.digest.DigestProgress;
 import io.handoff.core.digest.SegmentDigester;
 import io.handoff.core.plan.Planner;
 
@@ -16,6 +17,7 @@ import io.handoff.core.plan.Planner;
  */
 public final class CoreModule extends AbstractModule {
     private final HandoffConfig config;
+    private final DigestProgress progress;
 
     /**
      * Create the module.
@@ -23,7 +25,18 @@ public final class CoreModule extends AbstractModule {
      * @param config the loaded, validated configuration
      */
     public CoreModule(HandoffConfig config) {
+        this(config, DigestProgress.NONE);
+    }
+
+    /**
+     * Create the module with a listener for how far the digester has read each file (the CLI's progress).
+     *
+     * @param config the loaded, validated configuration
+     * @param progress hears each chunk the digester reads from a file
+     */
+    public CoreModule(HandoffConfig config, DigestProgress progress) {
         this.config = config;
+        this.progress = progress;
     }
 
     @Override
@@ -44,7 +57,7 @@ public final class CoreModule extends AbstractModule {
     SegmentDigester digester(CoreSettings settings) {
         int parallelism = settings.digestParallelism() > 0 ? settings.digestParallelism()
                 : Runtime.getRuntime().availableProcessors();
-        return new SegmentDigester(settings.digestChunkSize(), parallelism);
+        return new SegmentDigester(settings.digestChunkSize(), parallelism, progress);
     }
 
     @Provides

@@ -24,12 +24,28 @@ final class CommonOptions {
             description = "Override one configuration value, e.g. -D handoff.purgatory.budget=20s.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = {"-q", "--quiet"},
+            description = {"No progress and no notes on standard error (which kernel was taken, downloads);",
+                "warnings and errors still appear."})
+    boolean quiet;
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
     /** Return where the command writes its diagnostics: its standard error, or the process's outside picocli. */
     PrintWriter err() {
         return command != null ? command.commandLine().getErr() : new PrintWriter(System.err, true);
+    }
+
+    /** Return where notes go (which kernel was taken, what is downloaded): standard error, or nowhere with --quiet. */
+    PrintWriter notes() {
+        return quiet ? new PrintWriter(java.io.Writer.nullWriter()) : err();
+    }
+
+    /** Return what hears the digester: a progress line on standard error when it is a terminal, unless --quiet. */
+    io.handoff.core.digest.DigestProgress progress() {
+        return !quiet && TerminalProgress.stderrIsTerminal() ? new TerminalProgress(err())
+                : io.handoff.core.digest.DigestProgress.NONE;
     }
 
     /** Return the plugin directory: --plugins, else the distribution's. */

@@ -91,7 +91,7 @@ final class EstimateCommand implements Callable<Integer> {
             root = Distribution.resolveProfile(root, runtime.registry());
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             planning.applyDefaults(runtime.loadSettings(), machine.view());
-            planning.resolveFiles(spec.commandLine().getErr(), root, () -> planning.choose(runtime, machine).platform());
+            planning.resolveFiles(common.notes(), root, () -> planning.choose(runtime, machine).platform());
             List<MemoryRange> regions = machine.iomem().crashRegions();
             long reserved = regions.stream().mapToLong(MemoryRange::size).sum();
             // with a reservation, plan the kdump load itself; without one, the same kernel and initrd as a reboot

@@ -70,7 +70,7 @@ final class HandoffRuntime implements AutoCloseable {
         StartupProfile.mark("config");
         // the framework's root modules: the core, and last words (shared with every platform with port I/O)
         PlatformRegistry registry = PlatformRegistry.load(options.pluginsDir(), config,
-                List.of(new CoreModule(config), new LastWordsModule(config.settings(LastWordsOptions.ROOT))));
+                List.of(new CoreModule(config, options.progress()), new LastWordsModule(config.settings(LastWordsOptions.ROOT))));
         try {
             // every module and plugin has declared its keys: a key none declares is a typo
             config.requireKnownKeys();

@@ -76,7 +76,7 @@ final class LoadCommand implements Callable<Integer> {
             try (LoadLock lock = runtime.loadLock()) {
                 ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
                 planning.applyDefaults(runtime.loadSettings(), machine.view());
-                planning.resolveFiles(spec.commandLine().getErr(), root, () -> planning.choose(runtime, machine).platform());
+                planning.resolveFiles(common.notes(), root, () -> planning.choose(runtime, machine).platform());
                 if (how == LoadMethod.FILE_LOAD) {
                     if (planning.assist != null) {
                         throw new HandoffException(FailureKind.USAGE, "--assist " + planning.assist + " needs "

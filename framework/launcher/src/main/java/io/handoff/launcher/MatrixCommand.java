@@ -174,7 +174,7 @@ final class MatrixCommand implements Callable<Integer> {
             }
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             Path kernel = kernels.containsKey(id) ? kernels.get(id)
-                    : KernelLocator.forPlatform(platform, root).find(err);
+                    : KernelLocator.forPlatform(platform, root).find(common.notes());
             InputFiles.requireReadable(kernel, "kernel");
             subject = new ScenarioMatrix.Subject(platform, machine, kernel, Optional.of(initrds.getOrDefault(id, generatedInitrd)),
                     append, Map.of(), (scenario, request) -> {

@@ -52,7 +52,7 @@ final class PlanCommand implements Callable<Integer> {
             root = Distribution.resolveProfile(root, runtime.registry());
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             planning.applyDefaults(runtime.loadSettings(), machine.view());
-            planning.resolveFiles(spec.commandLine().getErr(), root, () -> planning.choose(runtime, machine).platform());
+            planning.resolveFiles(common.notes(), root, () -> planning.choose(runtime, machine).platform());
             HandoffImage image = planning.plan(runtime, machine);
             StartupProfile.mark("plan");
             Path bundle = BundleWriter.write(image, machine, out);

@@ -150,7 +150,7 @@ final class SimulateCommand implements Callable<Integer> {
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             LoadedPlatform chosen = runtime.choose(platform, machine.view());
             if (kernel == null) {
-                kernel = KernelLocator.forPlatform(chosen.platform(), root).find(spec.commandLine().getErr());
+                kernel = KernelLocator.forPlatform(chosen.platform(), root).find(common.notes());
                 InputFiles.requireReadable(kernel, "kernel");
             }
             PlanRequest request = new PlanRequest(reboot ? PlanRequest.Mode.KEXEC : PlanRequest.Mode.KDUMP,

@@ -520,6 +520,40 @@ class CliTests {
         assertThat(tmp.resolve("bundle")).doesNotExist();
     }
 
+    /** What commands say on standard error besides errors, and --quiet. */
+    @Nested
+    class Notes {
+        Run planWithTheProfilesKernel(String... extra) throws IOException {
+            Path root = tmp.resolve("with-kernel");
+            copyProfile(root);
+            Files.createDirectories(root.resolve("boot"));
+            Files.copy(kernel, root.resolve("boot/vmlinuz-1.0-toy"));
+            List<String> a = new ArrayList<>(List.of("plan", "--plugins", plugins.toString(), "--platform", "toy",
+                    "--root", root.toString(), "--out", tmp.resolve("out").toString()));
+            a.addAll(List.of(extra));
+            return run(a.toArray(String[]::new));
+        }
+
+        @Test
+        void aKernelTakenFromTheProfileIsNamed() throws IOException {
+            Run r = planWithTheProfilesKernel();
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.err()).contains("handoff: no --kernel given; using the kernel bundled with profile with-kernel: ")
+                    .contains("boot/vmlinuz-1.0-toy");
+        }
+
+        @ParameterizedTest
+        @CsvSource({"-q", "--quiet"})
+        void quietSaysNothingButStillPlans(String quiet) throws IOException {
+            Run r = planWithTheProfilesKernel(quiet);
+
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.err()).isEmpty();
+            assertThat(tmp.resolve("out/manifest.json")).content().contains("vmlinuz-1.0-toy");
+        }
+    }
+
     @Nested
     class Matrix {
         @Test

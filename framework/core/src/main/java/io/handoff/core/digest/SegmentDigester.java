@@ -47,6 +47,7 @@ public final class SegmentDigester {
 
     private final int chunkSize;
     private final int parallelism;
+    private final DigestProgress progress;
 
     /**
      * Create a digester.
@@ -55,6 +56,17 @@ public final class SegmentDigester {
      * @param parallelism threads hashing chunks, positive
      */
     public SegmentDigester(int chunkSize, int parallelism) {
+        this(chunkSize, parallelism, DigestProgress.NONE);
+    }
+
+    /**
+     * Create a digester that reports how far it has read each file.
+     *
+     * @param chunkSize bytes per chunk, positive
+     * @param parallelism threads hashing chunks, positive
+     * @param progress hears each chunk read from a file
+     */
+    public SegmentDigester(int chunkSize, int parallelism, DigestProgress progress) {
         if (chunkSize <= 0) {
             throw new IllegalArgumentException("chunk size must be positive: " + chunkSize);
         }
@@ -63,6 +75,7 @@ public final class SegmentDigester {
         }
         this.chunkSize = chunkSize;
         this.parallelism = parallelism;
+        this.progress = java.util.Objects.requireNonNull(progress, "progress");
     }
 
     /** Create a digester with 1 MiB chunks and one thread per available processor. */
@@ -177,6 +190,7 @@ public final class SegmentDigester {
                     buffers.give(buffer);
                 }
                 done += length;
+                progress.hashed(role, slice.file(), done, slice.length());
             }
         } catch (IOException e) {
             throw new HandoffException(FailureKind.UNREADABLE_FILE, String.format("%s: cannot read %s data: %s",
