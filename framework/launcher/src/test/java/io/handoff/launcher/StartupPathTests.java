@@ -42,7 +42,7 @@ class StartupPathTests {
     @Nested
     class Subcommands {
         private static final String[] ALL = {"platforms", "plan", "capture", "load", "unload", "status", "estimate",
-            "exec", "simulate", "version", "help"};
+            "exec", "simulate", "matrix", "version", "help"};
 
         @Test
         void aNamedSubcommandIsTheOnlyModelBuilt() {
