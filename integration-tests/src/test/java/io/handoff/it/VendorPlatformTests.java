@@ -85,6 +85,23 @@ class VendorPlatformTests {
         assertThat(r.err()).contains(bzImage + ": not a toyarch kernel: no \"TOYK\" magic at offset 0");
     }
 
+    @Test
+    void handoffMatrixRunsItAsAVendorsCiWouldAndWritesJUnitXml() throws Exception {
+        Path report = tmp.resolve("matrix");
+        Run r = handoff("matrix", "--plugins", VendorPlatform.pluginsDir().toString(), "--platform", "toyarch",
+                "--root", "toyarch=" + VendorPlatform.profile(), "--kernel", "toyarch=" + kernel(),
+                "--report", report.toString());
+
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("toyarch  healthy                    kdump                pass   jumped into the new"
+                + " kernel", "toyarch  silent-bmc                 corrupted-segment    pass   fallback: ",
+                "15 runs: 15 passed, 0 failed");
+        assertThat(report.resolve("junit.xml")).content()
+                .contains("<testsuite name=\"handoff.matrix.toyarch\" tests=\"15\" failures=\"0\"")
+                .contains("<testcase classname=\"handoff.matrix.toyarch.healthy\" name=\"kdump\"");
+        assertThat(report.resolve("report.md")).content().contains("| 3 | toy-enter | required |");
+    }
+
     @TestFactory
     Stream<DynamicNode> theArchitectureMatrix() {
         return Stream.of(dynamicContainer("toyarch", PlatformMatrixTests.scenarios(() -> PlatformTestKit
