@@ -127,17 +127,8 @@ class CliTests {
     }
 
     /** Copy the bundled profile to a directory a test may change. */
-    void copyProfile(Path to) throws IOException {
-        try (Stream<Path> files = Files.walk(profile)) {
-            for (Path p : files.toList()) {
-                Path target = to.resolve(profile.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+    void copyProfile(Path to) {
+        Fixtures.copyTree(profile, to);
     }
 
     String[] plan(String... extra) {

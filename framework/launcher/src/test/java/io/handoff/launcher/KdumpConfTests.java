@@ -147,17 +147,7 @@ class KdumpConfTests {
     /** The bundled QEMU profile as a Fedora machine: its release, command line, and kernel and kdump initrd. */
     Path fedoraMachine() throws IOException {
         Path source = Fixtures.profile("qemu-pc-x86_64-1g");
-        Path copy = tmp.resolve("machine");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.toList()) {
-                Path to = copy.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
+        Path copy = Fixtures.copyTree(source, tmp.resolve("machine"));
         Files.createDirectories(copy.resolve("proc/sys/kernel"));
         Files.writeString(copy.resolve("proc/sys/kernel/osrelease"), RELEASE + "\n");
         Files.writeString(copy.resolve("proc/cmdline"), PROC_CMDLINE + "\n");

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -149,17 +148,7 @@ class SimulateCommandTests {
     /** The fixture profile with UEFI firmware added: its runtime table and one runtime-code region. */
     Path uefiProfile() throws IOException {
         Path from = Fixtures.profile("qemu-pc-x86_64-1g");
-        Path to = tmp.resolve("uefi-profile");
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
+        Path to = Fixtures.copyTree(from, tmp.resolve("uefi-profile"));
         Path efi = Files.createDirectories(to.resolve("sys/firmware/efi/runtime-map/0"));
         Files.writeString(efi.resolve("../../fw_platform_size").normalize(), "64\n");
         Files.writeString(efi.resolve("../../runtime").normalize(), "0x3fbecb98\n");
@@ -229,7 +218,7 @@ class SimulateCommandTests {
         void distributionWithTheToysProfile() throws IOException {
             home = tmp.resolve("home");
             Path machine = home.resolve("profiles/toy-machine");
-            copyTree(Fixtures.profile("qemu-pc-x86_64-1g"), machine);
+            Fixtures.copyTree(Fixtures.profile("qemu-pc-x86_64-1g"), machine);
             Files.writeString(machine.resolve("toy-marker"), "");
             profiled = Files.createDirectories(tmp.resolve("profiled"));
             PluginJarBuilder.plugin("toy").source("com.example.toy.ToyPlatform", PROFILED_TOY)
@@ -268,19 +257,6 @@ class SimulateCommandTests {
             assertThat(r.err()).isEqualTo("handoff: this host does not run toy and platform toy names no Debian kernel"
                     + " package; pass --kernel FILE" + System.lineSeparator());
         }
-
-        static void copyTree(Path from, Path to) throws IOException {
-            try (Stream<Path> walk = Files.walk(from)) {
-                for (Path p : walk.toList()) {
-                    Path target = to.resolve(from.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(target);
-                    } else {
-                        Files.copy(p, target);
-                    }
-                }
-            }
-        }
     }
 
     @Nested
@@ -293,7 +269,7 @@ class SimulateCommandTests {
             home = Files.createDirectories(tmp.resolve("bare-home"));
             System.setProperty("handoff.home", home.toString());
             machine = tmp.resolve("toy-machine");
-            Defaults.copyTree(Fixtures.profile("qemu-pc-x86_64-1g"), machine);
+            Fixtures.copyTree(Fixtures.profile("qemu-pc-x86_64-1g"), machine);
             Files.writeString(machine.resolve("toy-marker"), "");
         }
 

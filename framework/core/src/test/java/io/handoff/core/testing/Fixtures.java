@@ -26,6 +26,28 @@ public final class Fixtures {
         throw new IllegalStateException("no shared/fixtures above " + Path.of("").toAbsolutePath());
     }
 
+    /**
+     * Copy a directory tree (a profile a test will change) and return the copy.
+     *
+     * @param from the tree to copy
+     * @param to where the copy goes (created)
+     */
+    public static Path copyTree(Path from, Path to) {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+            return to;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Return the machine profile directory {@code shared/fixtures/profiles/<name>}. */
     public static Path profile(String name) {
         return fixtures().resolve("profiles").resolve(name);
