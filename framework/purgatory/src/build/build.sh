@@ -38,7 +38,7 @@ compile_runtime() {
   ld -r -o "$dir/runtime.ro" "${objs[@]}"
   local undefined
   undefined=$(nm -u "$dir/runtime.ro" | awk '{print $NF}' | sort -u \
-    | grep -v -E '^(hal_(inb|outb|read|write|halt|reset|arch_operands_fit|arch_step)|__(asan|ubsan|sanitizer)_[A-Za-z0-9_]*|_GLOBAL_OFFSET_TABLE_)$' \
+    | grep -v -E '^(hal_(inb|outb|read|write|halt|reset|arch_operands_fit|arch_step|arch_step_name)|__(asan|ubsan|sanitizer)_[A-Za-z0-9_]*|_GLOBAL_OFFSET_TABLE_)$' \
     | tr '\n' ' ' || true)
   if [ -n "$undefined" ]; then
     echo "build.sh: the runtime must not use libc, but it needs: $undefined" >&2

@@ -421,8 +421,9 @@ pg_run_list:
 	;;
 	CALL pg_say
 	PUTDEC loc2
-	PUTS str_kind
-	PUTDEC loc4
+	mov out0 = loc4
+	;;
+	CALL pg_put_kind
 	PUTS str_failed
 	CALL pg_put_fail
 	adds r14 = 2, loc3
@@ -456,10 +457,57 @@ pg_run_list:
 	.endp pg_run_list
 	STR str_step, "step "
 	STR str_fb_step, "fallback step "
-	STR str_kind, " (kind "
 	STR str_failed, ") failed: "
 	STR str_continuing, "; continuing\n"
 	STR str_running_fb, "; running fallback\n"
+
+/* pg_put_kind(kind): " (NAME" for a kind this image implements, NAME the id the framework declares (GenericStep,
+ * Ia64Steps; steps-ia64.c's hal_arch_step_name says the same), else " (kind N" (FORMAT.md section 4). One
+ * comparison and one string per kind, as pg_run_step: no table of addresses. */
+	.proc pg_put_kind
+pg_put_kind:
+	ENTER 1, 3, 1
+	.irp k, 1, 2, 3, 4, 5, 6, 7, 8, 17, 48, 49, 50, 51
+	cmp.eq p6, p0 = \k, in0
+(p6)	br.cond.dpnt .Lpk_kind_\k
+	;;
+	.endr
+	PUTS str_kind
+	PUTDEC in0
+	br.cond.sptk .Lpk_done
+	;;
+	.macro PK_CASE k
+.Lpk_kind_\k:
+	LA loc2, str_kind_\k
+	br.cond.sptk .Lpk_named
+	;;
+	.endm
+	.irp k, 1, 2, 3, 4, 5, 6, 7, 8, 17, 48, 49, 50, 51
+	PK_CASE \k
+	.endr
+.Lpk_named:
+	PUTS str_open
+	mov out0 = loc2
+	;;
+	CALL pg_puts
+.Lpk_done:
+	LEAVE
+	.endp pg_put_kind
+	STR str_kind, " (kind "
+	STR str_open, " ("
+	STR str_kind_1, "console"
+	STR str_kind_2, "print"
+	STR str_kind_3, "verify-digests"
+	STR str_kind_4, "copy"
+	STR str_kind_5, "swap"
+	STR str_kind_6, "rtc"
+	STR str_kind_7, "ipmi-request"
+	STR str_kind_8, "cpu-ip-records"
+	STR str_kind_17, "halt"
+	STR str_kind_48, "ia64-boot-param"
+	STR str_kind_49, "ia64-efi-memmap"
+	STR str_kind_50, "ia64-svam-hook"
+	STR str_kind_51, "ia64-jump"
 
 /* pg_run_step(step, kind) -> r8: 0 done, 1 failed (reason in the context). Predicates do not survive a
  * call, so each kind has its own call site. */

@@ -295,3 +295,20 @@ int hal_arch_step(struct pg_ctx *c, uint16_t kind, const uint8_t *s, struct fail
         return PG_ARCH_UNKNOWN;
     }
 }
+
+/* the ids Ia64Steps declares (entry.S's pg_put_step prints the same; Ia64StepNamesTests reads them back) */
+const char *hal_arch_step_name(uint16_t kind)
+{
+    switch (kind) {
+    case K_IA64_BOOT_PARAM:
+        return "ia64-boot-param";
+    case K_IA64_EFI_MEMMAP:
+        return "ia64-efi-memmap";
+    case K_IA64_SVAM_HOOK:
+        return "ia64-svam-hook";
+    case K_IA64_JUMP:
+        return "ia64-jump";
+    default:
+        return 0;
+    }
+}

@@ -118,7 +118,7 @@ ended corrupt "halted at purgatory_halted, reason 0xdead"
 expect corrupt "kernel byte changed after hashing: digest mismatch, fallback, halt" \
   "purgatory: handoff v1, 9 steps, budget 123456 us" \
   "purgatory: digest mismatch in segment 0 (mem 0x4000000) chunk 1 at 0x4001000" \
-  "purgatory: step 1 (kind 3) failed: digest mismatch; running fallback" \
+  "purgatory: step 1 (verify-digests) failed: digest mismatch; running fallback" \
   "purgatory: fallback" \
   "purgatory: halt, reason 57005"
 if grep -q '^stub:' "$out/corrupt/console.txt"; then bad "corrupt: the kernel was entered"; else ok "corrupt: the kernel was not entered"; fi
@@ -126,7 +126,7 @@ if grep -q '^stub:' "$out/corrupt/console.txt"; then bad "corrupt: the kernel wa
 run noboot
 ended noboot "halted at purgatory_halted, reason 0xdead"
 expect noboot "r28 = 0: no boot_param" \
-  "purgatory: step 3 (kind 48) failed: no boot_param in r28; running fallback" "purgatory: halt, reason 57005"
+  "purgatory: step 3 (ia64-boot-param) failed: no boot_param in r28; running fallback" "purgatory: halt, reason 57005"
 
 run badmagic
 ended badmagic "halted at purgatory_halted, reason 0xff11"
@@ -145,20 +145,20 @@ ended errors "halted at purgatory_halted, reason 0xff01"
 expect errors "failure lines of kinds 49, 50, unknown kinds, copy/swap, zero tail; program and fallback without a handoff" \
   "purgatory: handoff v1, 16 steps, budget 123456 us" \
   "purgatory: boot_param 0x7e00000 from r28 0x8000000" \
-  "purgatory: step 2 (kind 49) failed: efi memmap buffer of 100 bytes too small; continuing" \
-  "purgatory: step 3 (kind 49) failed: loaded segments not sorted; continuing" \
-  "purgatory: step 4 (kind 49) failed: segment 0x8000000 in efi descriptor 5 of type 6; continuing" \
-  "purgatory: step 5 (kind 49) failed: more than 64 loaded segments; continuing" \
-  "purgatory: step 6 (kind 49) failed: efi memdesc size 36; continuing" \
-  "purgatory: step 7 (kind 49) failed: efi memmap of 1048584 bytes; continuing" \
-  "purgatory: step 8 (kind 50) failed: efi system table 0x8003000 has signature 0x414d495f544f4f42; continuing" \
-  "purgatory: step 9 (kind 49) failed: efi descriptor 0 too large; continuing" \
+  "purgatory: step 2 (ia64-efi-memmap) failed: efi memmap buffer of 100 bytes too small; continuing" \
+  "purgatory: step 3 (ia64-efi-memmap) failed: loaded segments not sorted; continuing" \
+  "purgatory: step 4 (ia64-efi-memmap) failed: segment 0x8000000 in efi descriptor 5 of type 6; continuing" \
+  "purgatory: step 5 (ia64-efi-memmap) failed: more than 64 loaded segments; continuing" \
+  "purgatory: step 6 (ia64-efi-memmap) failed: efi memdesc size 36; continuing" \
+  "purgatory: step 7 (ia64-efi-memmap) failed: efi memmap of 1048584 bytes; continuing" \
+  "purgatory: step 8 (ia64-svam-hook) failed: efi system table 0x8003000 has signature 0x414d495f544f4f42; continuing" \
+  "purgatory: step 9 (ia64-efi-memmap) failed: efi descriptor 0 too large; continuing" \
   "purgatory: step 10 (kind 99) failed: unknown step kind 99; continuing" \
   "purgatory: copied 16 bytes 0x7e02000 -> 0x7e04000" \
-  "purgatory: step 12 (kind 4) failed: overlapping ranges; continuing" \
+  "purgatory: step 12 (copy) failed: overlapping ranges; continuing" \
   "purgatory: swapped 8 bytes 0x7e04000 <-> 0x7e05000" \
   "purgatory: non-zero byte in zero tail of segment 0 at 0x7e02000" \
-  "purgatory: step 14 (kind 3) failed: non-zero zero tail; continuing" \
+  "purgatory: step 14 (verify-digests) failed: non-zero zero tail; continuing" \
   "purgatory: step 15 (kind 18) failed: unknown step kind 18; continuing" \
   "purgatory: program ended without a handoff; running fallback" \
   "purgatory: fallback step 0 (kind 9) failed: unknown step kind 9; continuing" \
@@ -170,19 +170,19 @@ ended lastwords "halted at purgatory_halted, reason 0x1a57"
 expect lastwords "rtc, ipmi-request (no device, IBF stuck: RTC deadline, retries, abort; operand errors), cpu-ip-records (4 CPUs' notes, SEL without a device)" \
   "purgatory: rtc at 0x70, binary, 24h" \
   "purgatory: ipmi watchdog start: failed: no device, status 0xff" \
-  "purgatory: step 2 (kind 7) failed: no device, status 0xff; continuing" \
+  "purgatory: step 2 (ipmi-request) failed: no device, status 0xff; continuing" \
   "purgatory: ipmi stuck: failed: timed out waiting for IBF=0" \
-  "purgatory: step 3 (kind 7) failed: timed out waiting for IBF=0; continuing" \
-  "purgatory: step 4 (kind 7) failed: bad kcs port 0x10000; continuing" \
-  "purgatory: step 5 (kind 7) failed: too many retries 256; continuing" \
-  "purgatory: step 6 (kind 7) failed: bad request length 1; continuing" \
+  "purgatory: step 3 (ipmi-request) failed: timed out waiting for IBF=0; continuing" \
+  "purgatory: step 4 (ipmi-request) failed: bad kcs port 0x10000; continuing" \
+  "purgatory: step 5 (ipmi-request) failed: too many retries 256; continuing" \
+  "purgatory: step 6 (ipmi-request) failed: bad request length 1; continuing" \
   "purgatory: cpu 0 ip 0xa000000100001234" \
   "purgatory: ipmi cpu 0 ip: failed: no device, status 0xff" \
   "purgatory: cpu 1: no NT_PRSTATUS" \
   "purgatory: cpu 2 ip 0xa000000100005678" \
   "purgatory: ipmi cpu 2 ip: failed: no device, status 0xff" \
   "purgatory: cpu 3: no NT_PRSTATUS" \
-  "purgatory: step 7 (kind 8) failed: sel write failed for cpu 0; continuing" \
+  "purgatory: step 7 (cpu-ip-records) failed: sel write failed for cpu 0; continuing" \
   "purgatory: halt, reason 6743"
 
 run lwspent
@@ -190,11 +190,11 @@ ended lwspent "halted at purgatory_halted, reason 0x1a57"
 expect lwspent "a 0 s last-words deadline on a BCD 12-hour clock: spent in the first wait, the later kind 7/8 steps skipped" \
   "purgatory: rtc at 0x70, bcd, 12h" \
   "purgatory: ipmi stuck: failed: last-words deadline spent" \
-  "purgatory: step 2 (kind 7) failed: last-words deadline spent; continuing" \
+  "purgatory: step 2 (ipmi-request) failed: last-words deadline spent; continuing" \
   "purgatory: ipmi watchdog start: skipped: last-words deadline spent" \
-  "purgatory: step 3 (kind 7) failed: last-words deadline spent; continuing" \
+  "purgatory: step 3 (ipmi-request) failed: last-words deadline spent; continuing" \
   "purgatory: ipmi cpu-ip records: skipped: last-words deadline spent" \
-  "purgatory: step 4 (kind 8) failed: last-words deadline spent; continuing" \
+  "purgatory: step 4 (cpu-ip-records) failed: last-words deadline spent; continuing" \
   "purgatory: halt, reason 6743"
 
 # the KCS transaction answered: run-ski.sh's BMC model, driven by breakpoints at purgatory's pg_inb/pg_outb
@@ -214,7 +214,7 @@ expect bmc "KCS transactions answered by a BMC model: cc 0, cc 0xc1 (a failed st
   "purgatory: rtc at 0x70, binary, 24h" \
   "purgatory: ipmi watchdog start: cc 0x0" \
   "purgatory: ipmi panic event: cc 0xc1" \
-  "purgatory: step 3 (kind 7) failed: completion code 0xc1; continuing" \
+  "purgatory: step 3 (ipmi-request) failed: completion code 0xc1; continuing" \
   "purgatory: cpu 0 ip 0xa000000100001234" \
   "purgatory: ipmi cpu 0 ip: cc 0x0" \
   "purgatory: cpu 1: no NT_PRSTATUS" \
@@ -223,11 +223,11 @@ expect bmc "KCS transactions answered by a BMC model: cc 0, cc 0xc1 (a failed st
   "purgatory: halt, reason 24589"
 expect bmc "BMC answers: a wrong header, a 1-byte response, an endless one (then the abort), an ERROR state (abort, retry, cc 0)" \
   "purgatory: ipmi header: failed: wrong response header 0xc22" \
-  "purgatory: step 5 (kind 7) failed: wrong response header 0xc22; continuing" \
+  "purgatory: step 5 (ipmi-request) failed: wrong response header 0xc22; continuing" \
   "purgatory: ipmi short: failed: short response, bytes 1" \
-  "purgatory: step 6 (kind 7) failed: short response, bytes 1; continuing" \
+  "purgatory: step 6 (ipmi-request) failed: short response, bytes 1; continuing" \
   "purgatory: ipmi long: failed: response longer than 40 bytes" \
-  "purgatory: step 7 (kind 7) failed: response longer than 40 bytes; continuing" \
+  "purgatory: step 7 (ipmi-request) failed: response longer than 40 bytes; continuing" \
   "purgatory: ipmi retry: cc 0x0" \
   "purgatory: halt, reason 24589"
 # what the BMC received (cNN: written to the command port): WRITE_START (c61), the bytes, WRITE_END (c62) before

@@ -89,3 +89,18 @@ int hal_arch_step(struct pg_ctx *c, uint16_t kind, const uint8_t *s, struct fail
         return PG_ARCH_UNKNOWN;
     }
 }
+
+/* the ids S390xSteps declares (S390xStepNamesTests runs a failing step of each and reads them back) */
+const char *hal_arch_step_name(uint16_t kind)
+{
+    switch (kind) {
+    case K_LOAD_PSW:
+        return "load-psw";
+    case K_DUMP_REIPL:
+        return "dump-reipl";
+    case K_DISABLED_WAIT:
+        return "disabled-wait";
+    default:
+        return 0;
+    }
+}

@@ -145,3 +145,16 @@ int hal_arch_step(struct pg_ctx *c, uint16_t kind, const uint8_t *s, struct fail
         return step_efi_call(c, s, f);
     return PG_ARCH_UNKNOWN;
 }
+
+/* the ids X86_64Steps declares (X86_64StepNamesTests runs a failing step of each and reads them back) */
+const char *hal_arch_step_name(uint16_t kind)
+{
+    switch (kind) {
+    case K_JUMP_X86_64:
+        return "jump-x86_64";
+    case K_EFI_CALL_X86_64:
+        return "efi-call-x86_64";
+    default:
+        return 0;
+    }
+}

@@ -34,3 +34,9 @@ int hal_arch_step(struct pg_ctx *c, uint16_t kind, const uint8_t *s, struct fail
     }
     hal_toy_enter(entry, arg);
 }
+
+/* the id ToyArchSteps.TOY_ENTER declares: the console names a failed step by it ("step 3 (toy-enter) failed: ") */
+const char *hal_arch_step_name(uint16_t kind)
+{
+    return kind == K_TOY_ENTER ? "toy-enter" : 0;
+}

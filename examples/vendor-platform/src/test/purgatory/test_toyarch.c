@@ -114,7 +114,7 @@ static void a_doorbell_that_does_not_acknowledge_fails_the_step_into_the_fallbac
     CHECK(rc == PURGATORY_HOST_HALTED);
     CHECK(m.rings == 1 && !m.entered);
     CHECK(m.halted && m.reason == 1);
-    CHECK(strstr(m.console, "(kind 256) failed: boot doorbell not acknowledged, ack 0x0; running fallback\n") != NULL);
+    CHECK(strstr(m.console, "(toy-enter) failed: boot doorbell not acknowledged, ack 0x0; running fallback\n") != NULL);
 }
 
 static void without_an_arch_callback_the_step_fails_by_its_flags(void)

@@ -6,8 +6,9 @@
  * these functions, so the code that runs between kernels is the code the tests run.
  *
  * Architecture step kinds (a jump with that architecture's registers, a PSW load, a firmware call) are not the
- * runtime's: it hands every kind it does not own to hal_arch_operands_fit() and hal_arch_step(), which the
- * plugin's purgatory sources implement (FORMAT.md section 3, "architecture kinds").
+ * runtime's: it hands every kind it does not own to hal_arch_operands_fit() and hal_arch_step(), and asks
+ * hal_arch_step_name() for its name, which the plugin's purgatory sources implement (FORMAT.md section 3,
+ * "architecture kinds").
  */
 #ifndef PURGATORY_HAL_H
 #define PURGATORY_HAL_H
@@ -44,5 +45,13 @@ int hal_arch_operands_fit(uint16_t kind, const uint8_t *s, uint32_t len);
  * failed (f says why). A terminal kind does not return when it succeeds.
  */
 int hal_arch_step(struct pg_ctx *c, uint16_t kind, const uint8_t *s, struct fail *f);
+
+/*
+ * The id of an architecture kind as the platform declares it in Java (StepKindDeclaration.id(), such as
+ * "jump-x86_64"), for the console lines that name a step ("step 2 (jump-x86_64) failed: ..."); NULL for a kind
+ * that is not this architecture's (the line then says "(kind N)"). A string literal: no table of pointers, which
+ * would need relocations.
+ */
+const char *hal_arch_step_name(uint16_t kind);
 
 #endif

@@ -322,6 +322,58 @@ static int run_step(struct pg_ctx *c, const uint8_t *s, struct fail *f)
     }
 }
 
+/* The name of a generic kind (FORMAT.md section 3, as GenericStep spells it), or 0. */
+static const char *generic_name(uint16_t kind)
+{
+    switch (kind) {
+    case K_CONSOLE:
+        return "console";
+    case K_PRINT:
+        return "print";
+    case K_VERIFY:
+        return "verify-digests";
+    case K_COPY:
+        return "copy";
+    case K_SWAP:
+        return "swap";
+    case K_RTC:
+        return "rtc";
+    case K_IPMI:
+        return "ipmi-request";
+    case K_CPU_IP:
+        return "cpu-ip-records";
+    case K_WRITE:
+        return "write";
+    case K_HALT:
+        return "halt";
+    case K_RESET:
+        return "reset";
+    default:
+        return 0;
+    }
+}
+
+/*
+ * "fallback step S (NAME) " or "step S (NAME) " after "purgatory: ": NAME is the kind's id as the framework
+ * declares it; a kind this runtime does not implement keeps its number, "(kind K)" (FORMAT.md section 4).
+ */
+static void say_step(struct pg_ctx *c, int fallback, uint64_t index, uint16_t kind)
+{
+    const char *name = generic_name(kind);
+    if (!name)
+        name = hal_arch_step_name(kind);
+    pg_say(c, fallback ? "fallback step " : "step ");
+    pg_putdec(c, index);
+    if (name) {
+        pg_puts(c, " (");
+        pg_puts(c, name);
+    } else {
+        pg_puts(c, " (kind ");
+        pg_putdec(c, kind);
+    }
+    pg_puts(c, ") ");
+}
+
 /* Runs a list of steps; returns non-zero when a REQUIRED main step failed. */
 static int run_list(struct pg_ctx *c, const uint8_t *p, uint64_t off, uint64_t count, int fallback)
 {
@@ -331,22 +383,16 @@ static int run_list(struct pg_ctx *c, const uint8_t *p, uint64_t off, uint64_t c
         struct fail f = { 0, NUM_NONE, 0 };
         if ((PG_LD16(s + 2) & FLAG_AFTER_SUCCESS) && !previous_ok) {
             /* a chained step: the sequence it belongs to already failed */
-            pg_say(c, fallback ? "fallback step " : "step ");
-            pg_putdec(c, i);
-            pg_puts(c, " (kind ");
-            pg_putdec(c, PG_LD16(s));
-            pg_puts(c, ") skipped: the step before did not succeed\n");
+            say_step(c, fallback, i, PG_LD16(s));
+            pg_puts(c, "skipped: the step before did not succeed\n");
             off += PG_LD32(s + 4);
             continue;
         }
         previous_ok = 1;
         if (run_step(c, s, &f)) {
             previous_ok = 0;
-            pg_say(c, fallback ? "fallback step " : "step ");
-            pg_putdec(c, i);
-            pg_puts(c, " (kind ");
-            pg_putdec(c, PG_LD16(s));
-            pg_puts(c, ") failed: ");
+            say_step(c, fallback, i, PG_LD16(s));
+            pg_puts(c, "failed: ");
             pg_put_fail(c, &f);
             if (!fallback && (PG_LD16(s + 2) & FLAG_REQUIRED)) {
                 pg_puts(c, "; running fallback\n");

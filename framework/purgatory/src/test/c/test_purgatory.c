@@ -635,7 +635,7 @@ static void one_corrupt_byte_names_segment_chunk_and_address(void)
                 *p = (char)(*p - 'A' + 'a');
         CHECK(run(len) == PURGATORY_HOST_HALTED);
         CHECK_OUT(lower);
-        CHECK_OUT("purgatory: step 1 (kind 3) failed: digest mismatch; running fallback\nfallback ran\n");
+        CHECK_OUT("purgatory: step 1 (verify-digests) failed: digest mismatch; running fallback\nfallback ran\n");
         CHECK(!m.jumped && m.reason == 99);
         CHECK_NO_OUT("digests ok");
     }
@@ -653,7 +653,7 @@ static void non_zero_tail_is_reported_with_its_address(void)
     ram[0x10000 + 12000] = 0x80;
     CHECK(run(len) == PURGATORY_HOST_HALTED);
     CHECK_OUT("purgatory: non-zero byte in zero tail of segment 0 at 0x12ee0\n");
-    CHECK_OUT("purgatory: step 1 (kind 3) failed: non-zero zero tail; running fallback\n");
+    CHECK_OUT("purgatory: step 1 (verify-digests) failed: non-zero zero tail; running fallback\n");
     CHECK(!m.jumped && m.reason == 42);
 }
 
@@ -677,7 +677,7 @@ static void wrong_chunk_count_fails_the_step(void)
     put(step_start + 32 + 24, 2, 8); /* 3 chunks in the record, claims 2 */
     halt_step(1);
     CHECK(run(finish(1, 100000)) == PURGATORY_HOST_HALTED);
-    CHECK_OUT("purgatory: step 1 (kind 3) failed: wrong chunk count in segment 0; continuing\n");
+    CHECK_OUT("purgatory: step 1 (verify-digests) failed: wrong chunk count in segment 0; continuing\n");
 }
 
 
@@ -721,8 +721,8 @@ static void chained_step_is_skipped_after_a_failure(void)
     CHECK(memcmp(ram + 0x7100, "SKIPPED2", 8) != 0);
     CHECK(!memcmp(ram + 0x7200, "RUNSANEW", 8));
     CHECK(!memcmp(ram + 0x7300, "CHAINED!", 8));
-    CHECK_OUT("purgatory: step 2 (kind 9) skipped: the step before did not succeed\n");
-    CHECK_OUT("purgatory: step 3 (kind 9) skipped: the step before did not succeed\n");
+    CHECK_OUT("purgatory: step 2 (write) skipped: the step before did not succeed\n");
+    CHECK_OUT("purgatory: step 3 (write) skipped: the step before did not succeed\n");
     CHECK_OUT("purgatory: wrote 8 bytes at 0x7300\n");
 }
 /* ---------------- copy and swap ---------------- */
@@ -750,7 +750,7 @@ static void overlapping_copy_fails(void)
     uint8_t before = ram[0x1100];
     CHECK(run(finish(1, 100000)) == PURGATORY_HOST_HALTED);
     CHECK(ram[0x1100] == before);
-    CHECK_OUT("purgatory: step 1 (kind 4) failed: overlapping ranges; continuing\n");
+    CHECK_OUT("purgatory: step 1 (copy) failed: overlapping ranges; continuing\n");
 }
 
 static void swap_exchanges_the_bytes(void)
@@ -841,7 +841,7 @@ static void unknown_reset_method_fails(void)
     begin(18, REQUIRED); op(1); end();
     CHECK(run(finish(1, 100000)) == PURGATORY_HOST_RESET);
     CHECK(m.method == 1);
-    CHECK_OUT("purgatory: step 1 (kind 18) failed: unknown reset method 5; running fallback\n");
+    CHECK_OUT("purgatory: step 1 (reset) failed: unknown reset method 5; running fallback\n");
 }
 
 /* ---------------- rejected programs ---------------- */
@@ -926,7 +926,7 @@ static void a_failing_architecture_step_reports_its_reason(void)
     fallback();
     halt_step(7);
     CHECK(purgatory_host_run(&no_arch, P, finish(1, 100000)) == PURGATORY_HOST_HALTED);
-    CHECK_OUT("(kind 16) failed: the machine did not take the jump; running fallback");
+    CHECK_OUT("(jump) failed: the machine did not take the jump; running fallback");
     CHECK_NO_OUT("unknown step kind");
     CHECK(!m.jumped && m.halted && m.reason == 7);
 }
@@ -1024,7 +1024,7 @@ static void rtc_that_is_not_running_fails_its_step(void)
     rtc();
     halt_step(1);
     CHECK(run(finish(1, CAP)) == PURGATORY_HOST_HALTED);
-    CHECK_OUT("purgatory: step 1 (kind 6) failed: rtc not running, register B 0x82; continuing\n");
+    CHECK_OUT("purgatory: step 1 (rtc) failed: rtc not running, register B 0x82; continuing\n");
 }
 
 static void rtc_step_reports_its_mode(void)
@@ -1171,7 +1171,7 @@ static void non_zero_completion_code_fails_the_step(void)
     jump();
     CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK_OUT("purgatory: ipmi watchdog start: cc 0x80\n"
-              "purgatory: step 2 (kind 7) failed: completion code 0x80; continuing\n");
+              "purgatory: step 2 (ipmi-request) failed: completion code 0x80; continuing\n");
     CHECK(bmc.requests == 1); /* an answer is not retried */
 }
 
@@ -1187,7 +1187,7 @@ static void required_ipmi_failure_runs_the_fallback(void)
     halt_step(4);
     CHECK(run(finish(1, 100000)) == PURGATORY_HOST_HALTED);
     CHECK_OUT("purgatory: ipmi watchdog set 120 s: failed: no device, status 0xff\n"
-              "purgatory: step 2 (kind 7) failed: no device, status 0xff; running fallback\n");
+              "purgatory: step 2 (ipmi-request) failed: no device, status 0xff; running fallback\n");
     CHECK(m.reason == 4);
 }
 
@@ -1220,7 +1220,7 @@ static void run_fault(const struct fault_case *fc, const struct kcs_cfg *k, uint
     current_failed = 0;
     CHECK(rc == PURGATORY_HOST_STOPPED);
     CHECK_OUT(fc->line);
-    CHECK_OUT("purgatory: step 2 (kind 7) failed: ");
+    CHECK_OUT("purgatory: step 2 (ipmi-request) failed: ");
     if (fc->max_kcs_accesses && bmc.accesses > fc->max_kcs_accesses)
         printf("    %s: %llu kcs accesses, want at most %llu\n", fc->name, (unsigned long long)bmc.accesses,
                (unsigned long long)fc->max_kcs_accesses);
@@ -1378,9 +1378,9 @@ static void spent_deadline_skips_later_steps_without_touching_the_bmc(void)
         }
     }
     CHECK_OUT("purgatory: ipmi watchdog start: skipped: last-words deadline spent\n"
-              "purgatory: step 3 (kind 7) failed: last-words deadline spent; continuing\n");
+              "purgatory: step 3 (ipmi-request) failed: last-words deadline spent; continuing\n");
     CHECK_OUT("purgatory: ipmi cpu-ip records: skipped: last-words deadline spent\n"
-              "purgatory: step 4 (kind 8) failed: last-words deadline spent; continuing\n");
+              "purgatory: step 4 (cpu-ip-records) failed: last-words deadline spent; continuing\n");
     CHECK_NO_OUT("purgatory: cpu 0");
     CHECK(bmc.accesses == one_step_accesses);
     CHECK(m.rtc_reads == one_step_rtc_reads); /* no looks at the clock either */
@@ -1580,7 +1580,7 @@ static void failed_sel_write_fails_the_step(void)
     CHECK(run(finish(1, 100000)) == PURGATORY_HOST_STOPPED);
     CHECK_NO_OUT("purgatory: cpu 1 ip"); /* SEL only */
     CHECK_OUT("purgatory: ipmi cpu 1 ip: cc 0xd5\npurgatory: ipmi cpu 2 ip: cc 0xd5\n"
-              "purgatory: step 2 (kind 8) failed: sel write failed for cpu 1; continuing\n");
+              "purgatory: step 2 (cpu-ip-records) failed: sel write failed for cpu 1; continuing\n");
     CHECK(bmc.requests == 2);
 }
 

@@ -20,3 +20,9 @@ int hal_arch_step(struct pg_ctx *c, uint16_t kind, const uint8_t *s, struct fail
     (void)f;
     return PG_ARCH_UNKNOWN;
 }
+
+const char *hal_arch_step_name(uint16_t kind)
+{
+    (void)kind;
+    return 0;
+}

@@ -68,7 +68,7 @@ class LastWordsMatrixTests {
         PlatformTestKit.Execution run = kit(kernel).machine(ReferenceMachine.Options.defaults().bmc(fault)).execute()
                 .assertDigestsVerified().assertJumpMatchesPlan().assertWithinBudget()
                 .assertConsoleLine(FAILURE.get(fault))
-                .assertConsoleContains("(kind 7) failed: ");
+                .assertConsoleContains("(ipmi-request) failed: ");
         // the last words took at most their bound: the first one's worst case, charged for all of them
         Duration lastWords = run.trace().mainSteps().stream().filter(s -> s.step().kind() == 7 || s.step().kind() == 8)
                 .map(s -> Duration.ofNanos(s.step().worstCaseUs() * 1000)).reduce(Duration.ZERO, Duration::plus);

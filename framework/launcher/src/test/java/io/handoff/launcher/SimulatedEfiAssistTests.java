@@ -112,7 +112,7 @@ class SimulatedEfiAssistTests {
             Run run = simulate("--efi", "set-variable:fail");
             assertThat(run.code()).as(run.err()).isZero();
             assertThat(run.out()).contains("-> 0x8000000000000007",
-                    "(kind 64) skipped: the step before did not succeed",
+                    "(efi-call-x86_64) skipped: the step before did not succeed",
                     "handoff: the firmware path did not reset the machine; classic kdump",
                     "(as planned): the new kernel would start now.");
             assertThat(run.out()).doesNotContain("EFI ResetSystem(EfiResetWarm)");
@@ -122,7 +122,7 @@ class SimulatedEfiAssistTests {
         void aResetSystemThatReturnsFallsBackToClassicKdump() {
             Run run = simulate("--efi", "reset-system:return");
             assertThat(run.code()).as(run.err()).isZero();
-            assertThat(run.out()).contains("(kind 64) failed: EFI ResetSystem returned 0x0",
+            assertThat(run.out()).contains("(efi-call-x86_64) failed: EFI ResetSystem returned 0x0",
                     "handoff: the firmware path did not reset the machine; classic kdump",
                     "(as planned): the new kernel would start now.");
         }
@@ -135,7 +135,7 @@ class SimulatedEfiAssistTests {
                             + "the disk",
                     "EFI SetVariable(BootNext-8be4df61-93ca-11d2-aa0d-00e098032b8c: attributes 0x7, 2 bytes 46 48) -> "
                             + "0x0 (EFI_SUCCESS)",
-                    "(kind 64) failed: EFI ResetSystem returned 0x0; continuing",
+                    "(efi-call-x86_64) failed: EFI ResetSystem returned 0x0; continuing",
                     "Outcome: purgatory reset the machine (method 2, port 0xcf9): the fallback ran instead of the new "
                             + "kernel.");
         }

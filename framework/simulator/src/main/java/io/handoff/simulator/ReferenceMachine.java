@@ -54,9 +54,14 @@ public final class ReferenceMachine {
     public static final String PURGATORY_ROLE = "purgatory";
 
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceMachine.class);
-    private static final Pattern FAILED = Pattern.compile("step (\\d+) \\(kind (\\d+)\\) failed");
+    /**
+     * How the runtime names a step's kind on the console (FORMAT.md §4): its id ({@code verify-digests},
+     * {@code jump-x86_64}), or {@code kind N} for a kind the runtime does not implement.
+     */
+    private static final String STEP_KIND = "(?:[a-z0-9][a-z0-9_-]*|kind \\d+)";
+    private static final Pattern FAILED = Pattern.compile("step (\\d+) \\((" + STEP_KIND + ")\\) failed");
     /** A chained step the runtime skipped because the step before it did not succeed. */
-    private static final Pattern SKIPPED = Pattern.compile("purgatory: step (\\d+) \\(kind (\\d+)\\) skipped");
+    private static final Pattern SKIPPED = Pattern.compile("purgatory: step (\\d+) \\((" + STEP_KIND + ")\\) skipped");
     /** The generic kinds a run can end with: halt and reset (FORMAT.md §3). */
     private static final int HALT = 17;
     private static final int RESET = 18;
@@ -604,8 +609,14 @@ public final class ReferenceMachine {
 
     private static boolean reports(String line, PurgatoryProgram.Step step, boolean failed, ArchitectureSteps arch) {
         if (failed) {
-            String head = "step " + step.index() + " (kind " + step.kind() + ") ";
-            return line.contains(head + "failed") || line.contains(head + "skipped");
+            // the runtime names the kind as the program does, or by number when it does not implement it
+            for (String head : List.of("step " + step.index() + " (" + step.name() + ") ",
+                    "step " + step.index() + " (kind " + step.kind() + ") ")) {
+                if (line.contains(head + "failed") || line.contains(head + "skipped")) {
+                    return true;
+                }
+            }
+            return false;
         }
         return switch (step.kind()) {
             case 2 -> {

@@ -146,7 +146,7 @@ class ReferenceMachineTests {
         void aDigestFailureMarksTheStepFailedSkipsTheRestAndRunsTheFallback() {
             List<ConsoleLine> lines = List.of(at(100, "purgatory: handoff v1, 4 steps, budget 905011 us"),
                     at(40_000, "purgatory: digest mismatch in segment 0 (mem 0x2e000000) chunk 0 at 0x2e000000"),
-                    at(40_100, "purgatory: step 1 (kind 3) failed: digest mismatch; running fallback"),
+                    at(40_100, "purgatory: step 1 (verify-digests) failed: digest mismatch; running fallback"),
                     at(40_300, "purgatory: halt, reason 57005"));
             HostPurgatory.Result r = new HostPurgatory.Result(2, new Handoff.Halted(0xDEAD),
                     Optional.of(Duration.ofNanos(40_400_000)), Optional.empty());
@@ -154,10 +154,31 @@ class ReferenceMachineTests {
             assertThat(runs).extracting(StepRun::outcome).containsExactly(StepRun.Outcome.COMPLETED,
                     StepRun.Outcome.FAILED, StepRun.Outcome.NOT_REACHED, StepRun.Outcome.NOT_REACHED,
                     StepRun.Outcome.HANDED_OFF);
-            assertThat(runs.get(1).detail()).contains("step 1 (kind 3) failed");
+            assertThat(runs.get(1).detail()).contains("step 1 (verify-digests) failed");
             assertThat(runs.get(1).reportedAt()).contains(Duration.ofNanos(40_100_000));
             assertThat(runs.get(4).reportedAt()).contains(Duration.ofNanos(40_300_000));
             assertThat(runs.get(4).duration()).contains(Duration.ofNanos(200_000));
+        }
+
+        @Test
+        void aFailedStepIsFoundByItsKindsIdOrByNumberWhenTheRuntimeDoesNotKnowIt() {
+            PurgatoryProgram p = PurgatoryProgram.read(ProgramBytes.program().console().step(99, false, 10, 1)
+                    .step(3, true, 900_000).jump(0x1000, 0x2000).fallbackStep(17, 1, 0xDEAD).area(),
+                    Map.of(16, "jump"));
+            List<ConsoleLine> lines = List.of(at(100, "purgatory: handoff v1, 4 steps, budget 900021 us"),
+                    at(200, "purgatory: step 1 (kind 99) failed: unknown step kind 99; continuing"),
+                    at(30_000, "purgatory: digests ok (3 segments, 12 chunks)"),
+                    at(31_100, "purgatory: jump to 0x1000 rsi=0x2000"),
+                    at(31_200, "purgatory: step 3 (jump) failed: the machine did not take the jump; running fallback"),
+                    at(31_300, "purgatory: halt, reason 57005"));
+            HostPurgatory.Result r = new HostPurgatory.Result(2, new Handoff.Halted(0xDEAD),
+                    Optional.of(Duration.ofNanos(31_400_000)), Optional.empty());
+            List<StepRun> runs = ReferenceMachine.steps(p, lines, r, TestArchitecture.STEPS);
+            assertThat(runs).extracting(StepRun::outcome).containsExactly(StepRun.Outcome.COMPLETED,
+                    StepRun.Outcome.FAILED, StepRun.Outcome.COMPLETED, StepRun.Outcome.FAILED,
+                    StepRun.Outcome.HANDED_OFF);
+            assertThat(runs.get(1).detail()).startsWith("purgatory: step 1 (kind 99) failed: ");
+            assertThat(runs.get(3).detail()).startsWith("purgatory: step 3 (jump) failed: ");
         }
 
         @Test

@@ -93,7 +93,7 @@ class RuntimeOnReferenceMachineTests {
             assertThat(t.lines()).contains(
                     "purgatory: digest mismatch in segment 0 (mem 0x2e000000) chunk 1 at 0x2e001000",
                     "purgatory: halt, reason 57005");
-            assertThat(t.lines()).anyMatch(l -> l.startsWith("purgatory: step 2 (kind 3) failed: ")
+            assertThat(t.lines()).anyMatch(l -> l.startsWith("purgatory: step 2 (verify-digests) failed: ")
                     && l.endsWith("; running fallback"));
             assertThat(t.handoff()).isEqualTo(new Handoff.Halted(0xDEAD));
             assertThat(t.steps()).extracting(StepRun::outcome).containsExactly(StepRun.Outcome.COMPLETED,

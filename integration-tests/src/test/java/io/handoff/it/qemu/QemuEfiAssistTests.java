@@ -147,8 +147,8 @@ class QemuEfiAssistTests {
         assertThat(run.exitCode()).as("run-guest.sh's exit status\n" + run.excerpt()).isZero();
         run.expect("HQ: LOADED handoff load --crash --assist efi-warm-reboot rc=0", "HQ: EFI: variable store full after ",
                 "purgatory: EFI call SetVariable at 0x",
-                "(kind 64) failed: EFI SetVariable returned 0x8000000000000009; continuing",
-                "(kind 64) skipped: the step before did not succeed", "purgatory: jump to 0x",
+                "(efi-call-x86_64) failed: EFI SetVariable returned 0x8000000000000009; continuing",
+                "(efi-call-x86_64) skipped: the step before did not succeed", "purgatory: jump to 0x",
                 "HQ: CAPTURE KERNEL UP", "HQ: vmcore is ELF core", "HQ: EFI: no HandoffResumeStatus", "HQ: END capture");
         // no warm reset: the firmware never ran between the kernels
         double crash = run.time("HQ: TRIGGERING CRASH", 0);

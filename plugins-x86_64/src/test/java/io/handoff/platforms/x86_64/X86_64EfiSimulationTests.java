@@ -163,7 +163,7 @@ class X86_64EfiSimulationTests {
         @Test
         void aFailingSetVariableFailsTheStepAndTheFallbackRuns() {
             Trace t = run(bootNextThenReset(), uefi().efi(EfiFault.parse("set-variable:fail")));
-            assertThat(t.lines()).contains("purgatory: step 1 (kind 64) failed: EFI SetVariable returned "
+            assertThat(t.lines()).contains("purgatory: step 1 (efi-call-x86_64) failed: EFI SetVariable returned "
                     + "0x8000000000000007; running fallback");
             assertThat(t.handoff()).isEqualTo(new Handoff.Halted(1));
             assertThat(t.efi().orElseThrow().bootNext()).isEmpty();
@@ -175,7 +175,7 @@ class X86_64EfiSimulationTests {
         @Test
         void aResetSystemThatReturnsFailsTheStep() {
             Trace t = run(bootNextThenReset(), uefi().efi(EfiFault.parse("reset-system:return")));
-            assertThat(t.lines()).contains("purgatory: step 2 (kind 64) failed: EFI ResetSystem returned 0x0; "
+            assertThat(t.lines()).contains("purgatory: step 2 (efi-call-x86_64) failed: EFI ResetSystem returned 0x0; "
                     + "running fallback");
             assertThat(t.handoff()).isEqualTo(new Handoff.Halted(1));
             assertThat(t.efi().orElseThrow().bootNext()).contains(0x11);
@@ -225,7 +225,7 @@ class X86_64EfiSimulationTests {
         @Test
         void aMachineWithoutUefiFirmwareHasNoTable() {
             Trace t = run(bootNextThenReset(), ReferenceMachine.Options.defaults());
-            assertThat(t.lines()).contains("purgatory: step 1 (kind 64) failed: no EFI runtime services signature at "
+            assertThat(t.lines()).contains("purgatory: step 1 (efi-call-x86_64) failed: no EFI runtime services signature at "
                     + "0x7f5ebb98; running fallback");
             assertThat(t.handoff()).isEqualTo(new Handoff.Halted(1));
             assertThat(t.efi()).isEmpty();
@@ -252,7 +252,7 @@ class X86_64EfiSimulationTests {
                     PurgatoryStep.FailurePolicy.BEST_EFFORT, "time");
             Trace t = run(List.of(PurgatorySteps.CONSOLE.step(), step(getTime), step(EfiCallStepTests.resetWarm())),
                     uefi());
-            assertThat(t.lines()).contains("purgatory: step 1 (kind 64) failed: EFI GetTime returned "
+            assertThat(t.lines()).contains("purgatory: step 1 (efi-call-x86_64) failed: EFI GetTime returned "
                     + "0x8000000000000003; continuing");
             assertThat(t.handoff()).isInstanceOf(Handoff.FirmwareReset.class);
         }

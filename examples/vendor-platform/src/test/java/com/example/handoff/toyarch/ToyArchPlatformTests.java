@@ -113,7 +113,7 @@ class ToyArchPlatformTests {
         Trace t = new ReferenceMachine(HostPurgatory.load(stuck), ReferenceMachine.Options.defaults(),
                 Optional.of(stuck), ToyArchSteps.ALL).run(image);
         assertThat(t.handoff()).isInstanceOfSatisfying(Handoff.Halted.class, h -> assertThat(h.reason()).isEqualTo(1));
-        assertThat(t.lines()).contains("purgatory: step 3 (kind 256) failed: boot doorbell not acknowledged, ack 0x0; "
+        assertThat(t.lines()).contains("purgatory: step 3 (toy-enter) failed: boot doorbell not acknowledged, ack 0x0; "
                 + "running fallback", "handoff: toyarch purgatory: a required step failed, halting");
     }
 
