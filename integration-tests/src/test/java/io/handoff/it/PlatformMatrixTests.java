@@ -8,6 +8,7 @@ import io.handoff.core.config.HandoffConfig;
 import io.handoff.core.plugin.PlatformRegistry;
 import io.handoff.core.testing.Fixtures;
 import io.handoff.it.kexec.Prerequisites;
+import io.handoff.simulator.matrix.MachineCondition;
 import io.handoff.testkit.PlatformScenarioSuite;
 import io.handoff.testkit.PlatformTestKit;
 import io.handoff.testkit.Scenario;
@@ -66,16 +67,10 @@ class PlatformMatrixTests {
                 return kit.get();
             }
         };
-        List<Scenario> ran = Arrays.stream(Scenario.values()).filter(s -> s != Scenario.BUDGET_EXCEEDED).toList();
-        return Stream.of(
-                dynamicContainer("healthy machine", Arrays.stream(Scenario.values()).map(s -> dynamicTest(s.name(),
-                        () -> suite.onAHealthyMachine(s)))),
-                dynamicContainer("RTC stuck in an update", ran.stream().map(s -> dynamicTest(s.name(),
-                        () -> suite.withTheRtcStuckInAnUpdate(s)))),
-                dynamicContainer("frozen RTC and a UART that never drains", ran.stream().map(s -> dynamicTest(s.name(),
-                        () -> suite.withAFrozenRtcAndAUartThatNeverDrains(s)))),
-                dynamicContainer("a BMC that answers nothing", Stream.of(Scenario.KDUMP, Scenario.CORRUPTED_SEGMENT)
-                        .map(s -> dynamicTest(s.name(), () -> suite.withABmcThatAnswersNothing(s)))));
+        // a container per machine condition, named as the condition says, with the scenarios it covers
+        return Arrays.stream(MachineCondition.values()).map(condition -> dynamicContainer(condition.description(),
+                Arrays.stream(Scenario.values()).filter(s -> condition.covers(s.definition()))
+                        .map(s -> dynamicTest(s.name(), () -> suite.on(condition, s)))));
     }
 
     private static Path profile(String name) {

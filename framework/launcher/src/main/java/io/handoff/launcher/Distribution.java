@@ -1,5 +1,7 @@
 package io.handoff.launcher;
 
+import io.handoff.api.FailureKind;
+import io.handoff.api.HandoffException;
 import io.handoff.core.plugin.PlatformRegistry;
 import io.handoff.launcher.PluginProfiles.PluginJar;
 import java.net.URISyntaxException;
@@ -41,6 +43,20 @@ final class Distribution {
         return resolveProfile(root, home(), registry.platforms().stream()
                 .flatMap(p -> registry.pluginPath(p.id()).map(jar -> new PluginJar(p.platform(), jar)).stream())
                 .toList());
+    }
+
+    /**
+     * Return the profile directory {@link #resolveProfile(Path, PlatformRegistry)} finds, refusing a path that is
+     * neither a directory nor a bundled profile's name.
+     *
+     * @throws HandoffException UNREADABLE_FILE naming the path
+     */
+    static Path requireProfile(Path root, PlatformRegistry registry) {
+        Path dir = resolveProfile(root, registry);
+        if (!Files.isDirectory(dir)) {
+            throw new HandoffException(FailureKind.UNREADABLE_FILE, dir + ": no such machine profile directory");
+        }
+        return dir;
     }
 
     /** Return the directory itself, or the bundled profile of that name in the distribution or a plugin jar. */

@@ -95,7 +95,6 @@ final class MatrixCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         PlanningOptions.requirePrintable("--append", append);
         List<MatrixScenario> chosenScenarios = pick(scenarios, MatrixScenario.values(), MatrixScenario::byId,
                 "--scenario", MatrixScenario::id);
@@ -131,7 +130,7 @@ final class MatrixCommand implements Callable<Integer> {
             }
             for (LoadedPlatform platform : loaded) {
                 List<MatrixRun> ran = runPlatform(platform, runtime, runtimes, chosenScenarios, chosenConditions,
-                        generated, err);
+                        generated);
                 if (!json) {
                     ran.forEach(r -> out.println(MatrixReport.tableRow(r)));
                     out.flush();
@@ -162,38 +161,27 @@ final class MatrixCommand implements Callable<Integer> {
     private List<MatrixRun> runPlatform(LoadedPlatform loaded, HandoffRuntime runtime,
                                         Map<Map<String, String>, HandoffRuntime> runtimes,
                                         List<MatrixScenario> chosenScenarios, List<MachineCondition> chosenConditions,
-                                        Path generatedInitrd, PrintWriter err) {
+                                        Path generatedInitrd) {
         Platform platform = loaded.platform();
         String id = platform.id();
         ScenarioMatrix.Subject subject;
         try {
-            Path root = Distribution.resolveProfile(roots.containsKey(id) ? roots.get(id)
+            Path root = Distribution.requireProfile(roots.containsKey(id) ? roots.get(id)
                     : Path.of(SimulateCommand.defaultProfile(platform).name()), runtime.registry());
-            if (!Files.isDirectory(root)) {
-                throw new HandoffException(FailureKind.UNREADABLE_FILE, root + ": no such machine profile directory");
-            }
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             Path kernel = kernels.containsKey(id) ? kernels.get(id)
                     : KernelLocator.forPlatform(platform, root).find(common.notes());
             InputFiles.requireReadable(kernel, "kernel");
-            subject = new ScenarioMatrix.Subject(platform, machine, kernel, Optional.of(initrds.getOrDefault(id, generatedInitrd)),
-                    append, Map.of(), (scenario, request) -> {
+            subject = new ScenarioMatrix.Subject(platform, machine, kernel,
+                    Optional.of(initrds.getOrDefault(id, generatedInitrd)), append, Map.of(), (scenario, request) -> {
                         HandoffRuntime planning = runtimes.computeIfAbsent(scenario.settings(),
                                 settings -> HandoffRuntime.start(common, settings));
                         return planning.plan(planning.registry().require(id), machine, request);
                     });
         } catch (HandoffException e) {
             // the platform cannot be set up (no kernel, no profile): each of its runs fails with the reason
-            List<MatrixRun> failed = new ArrayList<>();
-            for (MachineCondition condition : chosenConditions) {
-                for (MatrixScenario scenario : chosenScenarios) {
-                    if (condition.covers(scenario)) {
-                        failed.add(new MatrixRun(id, condition, scenario, Optional.empty(), Optional.empty(),
-                                Optional.of("could not run: " + e.getMessage()), Duration.ZERO));
-                    }
-                }
-            }
-            return failed;
+            return ScenarioMatrix.cells(chosenScenarios, chosenConditions).stream()
+                    .map(cell -> MatrixRun.couldNotRun(id, cell, e.getMessage(), Duration.ZERO)).toList();
         }
         return ScenarioMatrix.runAll(subject, chosenScenarios, chosenConditions);
     }

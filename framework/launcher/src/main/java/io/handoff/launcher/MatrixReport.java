@@ -31,9 +31,6 @@ import java.util.stream.Collectors;
  * @param wall the wall-clock time of the whole matrix
  */
 record MatrixReport(List<MatrixRun> runs, Duration wall) {
-    /** The files {@link #write} replaces in the report directory. */
-    static final List<String> FILES = List.of("junit.xml", "report.md", "report.html", "matrix.json");
-
     private static final String ROW = "%-8s %-26s %-20s %-6s %-34s %12s %8s";
 
     MatrixReport {

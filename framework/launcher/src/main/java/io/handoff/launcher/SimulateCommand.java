@@ -17,7 +17,6 @@ import io.handoff.simulator.TraceReport;
 import io.handoff.simulator.bmc.BmcFault;
 import io.handoff.simulator.efi.EfiFault;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -143,10 +142,7 @@ final class SimulateCommand implements Callable<Integer> {
                 root = Path.of(assist == null ? defaultProfile(runtime.defaultPlatform(platform)).name()
                         : assistProfile(runtime, runtime.defaultPlatform(platform), assist).name());
             }
-            root = Distribution.resolveProfile(root, runtime.registry());
-            if (!Files.isDirectory(root)) {
-                throw new HandoffException(FailureKind.UNREADABLE_FILE, root + ": no such machine profile directory");
-            }
+            root = Distribution.requireProfile(root, runtime.registry());
             ProfileMachine machine = new ProfileMachine(new DirectorySystemView(root));
             LoadedPlatform chosen = runtime.choose(platform, machine.view());
             if (kernel == null) {

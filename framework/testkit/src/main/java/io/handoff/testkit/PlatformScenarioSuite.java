@@ -50,8 +50,13 @@ public abstract class PlatformScenarioSuite {
         on(MachineCondition.SILENT_BMC, scenario);
     }
 
-    /** Run the scenario on the machine in this condition and judge it as {@code handoff matrix} does. */
-    private void on(MachineCondition condition, Scenario scenario) {
+    /**
+     * Run the scenario on the machine in this condition and judge it as {@code handoff matrix} does (for a runner
+     * that builds its own tests from {@link MachineCondition#covers}).
+     *
+     * @throws AssertionError with the reason and the run's report when the run is not what is expected
+     */
+    public void on(MachineCondition condition, Scenario scenario) {
         PlatformTestKit.Execution run = kit().scenario(scenario).machine(condition.options()).execute();
         Optional<String> failure = condition.judge(scenario.definition(), run.image(), run.trace());
         if (failure.isPresent()) {

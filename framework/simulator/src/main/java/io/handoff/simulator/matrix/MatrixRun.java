@@ -30,6 +30,12 @@ public record MatrixRun(String platform, MachineCondition condition, MatrixScena
         Objects.requireNonNull(wall, "wall");
     }
 
+    /** Return a run of this cell that could not start (no kernel, no profile, no purgatory), failed with the reason. */
+    public static MatrixRun couldNotRun(String platform, ScenarioMatrix.Cell cell, String reason, Duration wall) {
+        return new MatrixRun(platform, cell.condition(), cell.scenario(), Optional.empty(), Optional.empty(),
+                Optional.of("could not run: " + reason), wall);
+    }
+
     /** Return whether the run did what the scenario and condition expect. */
     public boolean passed() {
         return failure.isEmpty();

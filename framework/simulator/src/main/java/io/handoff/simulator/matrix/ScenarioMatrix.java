@@ -120,22 +120,36 @@ public final class ScenarioMatrix {
                     Optional.of(outcome.trace()), failure, Duration.ofNanos(System.nanoTime() - start));
         } catch (RuntimeException e) {
             String why = e instanceof HandoffException h ? h.getMessage() + " (" + h.kind() + ")" : e.toString();
-            return new MatrixRun(subject.platform().id(), condition, scenario, Optional.empty(), Optional.empty(),
-                    Optional.of("could not run: " + why), Duration.ofNanos(System.nanoTime() - start));
+            return MatrixRun.couldNotRun(subject.platform().id(), new Cell(condition, scenario), why,
+                    Duration.ofNanos(System.nanoTime() - start));
         }
     }
 
-    /** Run every scenario on every condition that covers it, in declaration order. */
-    public static List<MatrixRun> runAll(Subject subject, List<MatrixScenario> scenarios,
-                                         List<MachineCondition> conditions) {
-        List<MatrixRun> runs = new ArrayList<>();
+    /**
+     * One cell of the matrix: a scenario on a machine condition.
+     *
+     * @param condition the machine's condition
+     * @param scenario the scenario
+     */
+    public record Cell(MachineCondition condition, MatrixScenario scenario) {
+    }
+
+    /** Return every scenario on every condition that covers it, conditions first, each in the order given. */
+    public static List<Cell> cells(List<MatrixScenario> scenarios, List<MachineCondition> conditions) {
+        List<Cell> cells = new ArrayList<>();
         for (MachineCondition condition : conditions) {
             for (MatrixScenario scenario : scenarios) {
                 if (condition.covers(scenario)) {
-                    runs.add(run(subject, scenario, condition));
+                    cells.add(new Cell(condition, scenario));
                 }
             }
         }
-        return runs;
+        return cells;
+    }
+
+    /** Run every cell of these scenarios and conditions ({@link #cells}). */
+    public static List<MatrixRun> runAll(Subject subject, List<MatrixScenario> scenarios,
+                                         List<MachineCondition> conditions) {
+        return cells(scenarios, conditions).stream().map(c -> run(subject, c.scenario(), c.condition())).toList();
     }
 }
