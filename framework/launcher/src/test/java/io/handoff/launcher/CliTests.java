@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.handoff.core.testing.Fixtures;
 import io.handoff.core.testing.PluginJarBuilder;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -116,14 +114,8 @@ class CliTests {
         profile = Fixtures.profile("qemu-pc-x86_64-1g");
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** Copy the bundled profile to a directory a test may change. */
@@ -141,7 +133,7 @@ class CliTests {
     /** handoff estimate: the reservation the load and the capture kernel's run need, against the current one. */
     @Nested
     class Estimate {
-        Run estimate(Path root, String... extra) {
+        CliRun estimate(Path root, String... extra) {
             List<String> a = new ArrayList<>(List.of("estimate", "--plugins", plugins.toString(), "--root",
                     root.toString(), "--kernel", kernel.toString()));
             a.addAll(List.of(extra));
@@ -156,7 +148,7 @@ class CliTests {
 
         @Test
         void theRecommendationAddsTheLoadTheRuntimeTheBitmapsAndFurtherCpus() {
-            Run r = estimate(profile, "--json", "--append", "quiet");
+            CliRun r = estimate(profile, "--json", "--append", "quiet");
 
             assertThat(r.code()).as(r.err()).isZero();
             String j = r.out();
@@ -171,7 +163,7 @@ class CliTests {
 
         @Test
         void nrCpus1DropsTheFurtherCpus() {
-            Run r = estimate(profile, "--json", "--append", "quiet nr_cpus=1");
+            CliRun r = estimate(profile, "--json", "--append", "quiet nr_cpus=1");
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(field(r.out(), "perCpuBytes")).isZero();
@@ -185,7 +177,7 @@ class CliTests {
             Files.writeString(iomem, Files.readString(iomem).replace("2e000000-3dffffff : Crash kernel",
                     "3c000000-3dffffff : Crash kernel"));
 
-            Run r = estimate(root, "--append", "quiet");
+            CliRun r = estimate(root, "--append", "quiet");
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).containsPattern("current reservation: +32\\.0 MiB, too small by [0-9.]+ MiB:"
@@ -199,7 +191,7 @@ class CliTests {
             Path iomem = root.resolve("proc/iomem");
             Files.writeString(iomem, Files.readString(iomem).replace("  2e000000-3dffffff : Crash kernel\n", ""));
 
-            Run r = estimate(root, "--json", "--append", "quiet");
+            CliRun r = estimate(root, "--json", "--append", "quiet");
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("\"verdict\": \"none\"", "\"reservedBytes\": 0");
@@ -224,7 +216,7 @@ class CliTests {
                     """, kernel, initrd));
         }
 
-        Run planWith(String... extra) {
+        CliRun planWith(String... extra) {
             List<String> a = new ArrayList<>(List.of("plan", "--plugins", plugins.toString(), "--root",
                     profile.toString(), "--out", tmp.resolve("bundle").toString(), "--config", config.toString()));
             a.addAll(List.of(extra));
@@ -233,7 +225,7 @@ class CliTests {
 
         @Test
         void aKdumpTakesKernelInitrdAndCommandLineWithTheCrashAdditions() throws IOException {
-            Run r = planWith("--crash");
+            CliRun r = planWith("--crash");
 
             assertThat(r.code()).as(r.err()).isZero();
             String text = Files.readString(tmp.resolve("bundle/plan.txt"));
@@ -266,7 +258,7 @@ class CliTests {
                     """, kernel, initrd));
             Files.writeString(config, "handoff.load.kernel = /nonexistent%n".formatted(), StandardOpenOption.APPEND);
 
-            Run r = planWith("--crash", "--from", "kdump-tools=" + settings);
+            CliRun r = planWith("--crash", "--from", "kdump-tools=" + settings);
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(Files.readString(tmp.resolve("bundle/plan.txt")))
@@ -277,7 +269,7 @@ class CliTests {
         void aKdumpToolsValueThatNeedsTheShellIsRefusedByLine() throws IOException {
             Path settings = Files.writeString(tmp.resolve("kdump-tools"), "USE_KDUMP=1\nKDUMP_KERNEL=/boot/vmlinuz-$(uname -r)\n");
 
-            Run r = planWith("--crash", "--from", "kdump-tools=" + settings);
+            CliRun r = planWith("--crash", "--from", "kdump-tools=" + settings);
 
             assertThat(r.code()).isEqualTo(11);
             assertThat(r.err()).isEqualTo("handoff: " + settings + ":2: KDUMP_KERNEL needs the shell"
@@ -292,7 +284,7 @@ class CliTests {
             Files.writeString(root.resolve("proc/cmdline"), "ro crashkernel=256M quiet\n");
             List<String> a = List.of("plan", "--plugins", plugins.toString(), "--root", root.toString(), "--out",
                     tmp.resolve("bundle").toString(), "--config", config.toString(), "--crash");
-            Run r = run(a.toArray(String[]::new));
+            CliRun r = run(a.toArray(String[]::new));
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(Files.readString(tmp.resolve("bundle/plan.txt"))).contains("command line: ro quiet nr_cpus=1\n");
@@ -303,7 +295,7 @@ class CliTests {
     class Platforms {
         @Test
         void jsonHasTheSameFieldsAsTheText() {
-            Run r = run("platforms", "--json", "--plugins", plugins.toString());
+            CliRun r = run("platforms", "--json", "--plugins", plugins.toString());
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).startsWith("{\n  \"schema\": \"handoff-platforms/1\",")
@@ -313,7 +305,7 @@ class CliTests {
 
         @Test
         void listsTheToyPlatformWithItsPluginAndFormats() {
-            Run r = run("platforms", "--plugins", plugins.toString());
+            CliRun r = run("platforms", "--plugins", plugins.toString());
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("toy  1.2.3  (plugin toy, provider Toy Inc.)", "image formats:   toy",
                     "purgatory steps: none yet");
@@ -323,7 +315,7 @@ class CliTests {
         void listsWhereEachPlatformRunsItsProfilesKernelAndCaptureFiles() throws IOException {
             PluginJarBuilder.plugin("porty").source("com.example.porty.PortyPlatform", PORTY)
                     .extension("com.example.porty.PortyPlatform").build(plugins);
-            Run r = run("platforms", "--plugins", plugins.toString());
+            CliRun r = run("platforms", "--plugins", plugins.toString());
             assertThat(r.code()).as(r.err()).isZero();
             String toy = r.out().substring(r.out().indexOf("toy  1.2.3"));
             assertThat(toy).contains("  host (os.arch):  amd64, x86_64", "  profiles:        none",
@@ -334,7 +326,7 @@ class CliTests {
 
         @Test
         void aPlatformWithoutPortIoCannotSayLastWords() {
-            Run r = run("platforms", "--plugins", plugins.toString());
+            CliRun r = run("platforms", "--plugins", plugins.toString());
             assertThat(r.out()).contains("  last words: unavailable (no port I/O)");
         }
 
@@ -342,7 +334,7 @@ class CliTests {
         void aPlatformWithPortIoListsTheLastWordsAndWhatTheOptionsEnable() throws IOException {
             PluginJarBuilder.plugin("porty").source("com.example.porty.PortyPlatform", PORTY)
                     .extension("com.example.porty.PortyPlatform").build(plugins);
-            Run r = run("platforms", "--plugins", plugins.toString(), "--watchdog", "start:120", "--cpu-ip", "sel",
+            CliRun r = run("platforms", "--plugins", plugins.toString(), "--watchdog", "start:120", "--cpu-ip", "sel",
                     "--ipmi-kcs-ports", "0xca8,0xca9", "--ipmi-deadline", "3s");
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("  last words: rtc, ipmi panic event, ipmi panic text, cpu-ip-records, "
@@ -355,7 +347,7 @@ class CliTests {
         @Test
         void aBrokenPluginIsReportedAndTheOthersStillWork() throws IOException {
             PluginJarBuilder.corruptJar(plugins, "broken.jar");
-            Run r = run("platforms", "--plugins", plugins.toString());
+            CliRun r = run("platforms", "--plugins", plugins.toString());
             assertThat(r.code()).isZero();
             assertThat(r.out()).contains("toy  1.2.3");
             assertThat(r.err()).contains("handoff: plugin broken").contains("broken.jar");
@@ -366,7 +358,7 @@ class CliTests {
     class Plan {
         @Test
         void writesABundleAndPrintsThePlan() {
-            Run r = run(plan("--crash", "--append", "console=ttyS0"));
+            CliRun r = run(plan("--crash", "--append", "console=ttyS0"));
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("handoff plan: toy, kdump", "crash region: 0x2e000000-0x3dffffff",
                     "command line: console=ttyS0", "memory map:", "memory-map.svg");
@@ -376,33 +368,33 @@ class CliTests {
 
         @Test
         void jsonPrintsTheManifest() {
-            Run r = run(plan("--json"));
+            CliRun r = run(plan("--json"));
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).startsWith("{").contains("\"platform\": \"toy\"", "\"mode\": \"kexec\"");
         }
 
         @Test
         void theOnlyDetectingPlatformIsChosenWithoutPlatformOption() {
-            Run r = run(plan());
+            CliRun r = run(plan());
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("handoff plan: toy, kexec");
         }
 
         @Test
         void reuseCmdlineTakesTheProfilesCommandLine() {
-            Run r = run(plan("--reuse-cmdline"));
+            CliRun r = run(plan("--reuse-cmdline"));
             assertThat(r.out()).contains("command line: console=ttyS0 crashkernel=256M panic=-1 probe.mode=capture");
         }
 
         @Test
         void capturedProfileReplansIdentically() throws IOException {
             Path captured = tmp.resolve("captured");
-            Run c = run("capture", captured.toString(), "--plugins", plugins.toString(), "--root", profile.toString());
+            CliRun c = run("capture", captured.toString(), "--plugins", plugins.toString(), "--root", profile.toString());
             assertThat(c.code()).as(c.err()).isZero();
             assertThat(c.out()).contains("/proc/iomem", "/sys/devices/system/cpu/cpu1/crash_notes");
-            Run a = run(plan("--crash"));
+            CliRun a = run(plan("--crash"));
             String first = Files.readString(tmp.resolve("bundle/manifest.json"));
-            Run b = run("plan", "--plugins", plugins.toString(), "--root", captured.toString(), "--kernel",
+            CliRun b = run("plan", "--plugins", plugins.toString(), "--root", captured.toString(), "--kernel",
                     kernel.toString(), "--out", tmp.resolve("bundle").toString(), "--crash");
             assertThat(a.code()).isZero();
             assertThat(b.code()).isZero();
@@ -428,7 +420,7 @@ class CliTests {
         @Test
         void copiesTheFilesTheLoadedPlatformsAskFor() {
             Path captured = tmp.resolve("captured");
-            Run r = run("capture", captured.toString(), "--plugins", plugins.toString(), "--root", machine.toString());
+            CliRun r = run("capture", captured.toString(), "--plugins", plugins.toString(), "--root", machine.toString());
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("captured 2 files", "  /proc/cmdline", "  /sys/firmware/toy/slot0/state");
@@ -439,7 +431,7 @@ class CliTests {
         @Test
         void jsonListsTheCapturedFiles() {
             Path captured = tmp.resolve("captured");
-            Run r = run("capture", captured.toString(), "--plugins", plugins.toString(), "--root", machine.toString(),
+            CliRun r = run("capture", captured.toString(), "--plugins", plugins.toString(), "--root", machine.toString(),
                     "--json");
 
             assertThat(r.code()).as(r.err()).isZero();
@@ -454,7 +446,7 @@ class CliTests {
             PluginJarBuilder.plugin("porty").source("com.example.porty.PortyPlatform", PORTY)
                     .extension("com.example.porty.PortyPlatform").build(others);
             Path captured = tmp.resolve("captured");
-            Run r = run("capture", captured.toString(), "--plugins", others.toString(), "--root", machine.toString());
+            CliRun r = run("capture", captured.toString(), "--plugins", others.toString(), "--root", machine.toString());
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("captured 1 files");
@@ -504,7 +496,7 @@ class CliTests {
         for (String v : extra) {
             args.add(v.startsWith("@") ? materialise(v.substring(1)).toString() : v);
         }
-        Run r = run(args.toArray(String[]::new));
+        CliRun r = run(args.toArray(String[]::new));
         assertThat(r.code()).as(r.err()).isEqualTo(code);
         assertThat(r.err()).contains(message).startsWith("handoff: ");
         assertThat(r.err().lines().filter(l -> l.startsWith("handoff: ")).count()).isEqualTo(1);
@@ -514,7 +506,7 @@ class CliTests {
     /** What commands say on standard error besides errors, and --quiet. */
     @Nested
     class Notes {
-        Run planWithTheProfilesKernel(String... extra) throws IOException {
+        CliRun planWithTheProfilesKernel(String... extra) throws IOException {
             Path root = tmp.resolve("with-kernel");
             copyProfile(root);
             Files.createDirectories(root.resolve("boot"));
@@ -527,7 +519,7 @@ class CliTests {
 
         @Test
         void aKernelTakenFromTheProfileIsNamed() throws IOException {
-            Run r = planWithTheProfilesKernel();
+            CliRun r = planWithTheProfilesKernel();
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.err()).contains("handoff: no --kernel given; using the kernel bundled with profile with-kernel: ")
@@ -537,7 +529,7 @@ class CliTests {
         @ParameterizedTest
         @CsvSource({"-q", "--quiet"})
         void quietSaysNothingButStillPlans(String quiet) throws IOException {
-            Run r = planWithTheProfilesKernel(quiet);
+            CliRun r = planWithTheProfilesKernel(quiet);
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.err()).isEmpty();
@@ -551,7 +543,7 @@ class CliTests {
         void aPlatformThatCannotRunFailsEachOfItsRunsWithTheReasonAndExits16() {
             Path report = tmp.resolve("report");
 
-            Run r = run("matrix", "--plugins", plugins.toString(), "--root", "toy=" + profile, "--kernel",
+            CliRun r = run("matrix", "--plugins", plugins.toString(), "--root", "toy=" + profile, "--kernel",
                     "toy=" + kernel, "--report", report.toString());
 
             assertThat(r.code()).as(r.err()).isEqualTo(16);
@@ -569,7 +561,7 @@ class CliTests {
             "--kernel|x86_64=pom.xml|2|--kernel x86_64=…: no platform x86_64 in this run (toy)",
             "--append|a\u0007b|11|--append: the command line holds control character 0x07"})
         void refusesBadOptionsBeforeRunningAnything(String option, String value, int code, String message) {
-            Run r = run("matrix", "--plugins", plugins.toString(), "--root", "toy=" + profile, option, value,
+            CliRun r = run("matrix", "--plugins", plugins.toString(), "--root", "toy=" + profile, option, value,
                     "--report", tmp.resolve("report").toString());
 
             assertThat(r.code()).isEqualTo(code);
@@ -581,7 +573,7 @@ class CliTests {
         void aReportPathThatIsAFileIsAnOutputError() throws IOException {
             Path file = Files.writeString(tmp.resolve("taken"), "x");
 
-            Run r = run("matrix", "--plugins", plugins.toString(), "--report", file.toString());
+            CliRun r = run("matrix", "--plugins", plugins.toString(), "--report", file.toString());
 
             assertThat(r.code()).isEqualTo(12);
             assertThat(r.err()).contains(file + ": cannot create the report directory");
@@ -599,7 +591,7 @@ class CliTests {
 
         @Test
         void aPlanWithoutPurgatoryIsNotLoadedAndFileLoadIsSuggested() {
-            Run r = run(load("--crash", "--bundle", tmp.resolve("b").toString()));
+            CliRun r = run(load("--crash", "--bundle", tmp.resolve("b").toString()));
 
             assertThat(r.code()).as(r.err()).isEqualTo(10);
             assertThat(r.err()).startsWith("handoff: kexec_load: the plan has no purgatory").contains("--file-load");
@@ -611,7 +603,7 @@ class CliTests {
         @Test
         void fileLoadOnThisHostGetsTheKernelsAnswerAsOneLine() {
             HostKexec host = HostKexec.probe();
-            Run r = run(load("--crash", "--file-load"));
+            CliRun r = run(load("--crash", "--file-load"));
 
             assertThat(r.code()).as(r.err()).isEqualTo(host.exitCode);
             assertThat(r.err()).isEqualTo(host.fileLoadMessage + System.lineSeparator());
@@ -619,7 +611,7 @@ class CliTests {
 
         @Test
         void fileLoadAndAutoExcludeEachOther() {
-            Run r = run(load("--file-load", "--auto"));
+            CliRun r = run(load("--file-load", "--auto"));
 
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.err()).contains("mutually exclusive");
@@ -655,7 +647,7 @@ class CliTests {
         @Test
         void unloadOnThisHostGetsTheKernelsAnswerAsOneLine() {
             HostKexec host = HostKexec.probe();
-            Run r = run("unload", "--crash", "--plugins", plugins.toString());
+            CliRun r = run("unload", "--crash", "--plugins", plugins.toString());
 
             assertThat(r.code()).as(r.err()).isEqualTo(host.exitCode);
             assertThat(r.err()).isEqualTo(host.unloadMessage + System.lineSeparator());
@@ -667,7 +659,7 @@ class CliTests {
             PluginJarBuilder.plugin("porty").source("com.example.porty.PortyPlatform", PORTY)
                     .extension("com.example.porty.PortyPlatform").build(others);
 
-            Run r = run("unload", "--crash", "--plugins", others.toString());
+            CliRun r = run("unload", "--crash", "--plugins", others.toString());
 
             assertThat(r.code()).isEqualTo(10);
             assertThat(r.err()).isEqualTo("handoff: no loaded platform runs natively on this host ("
@@ -683,7 +675,7 @@ class CliTests {
             write(root, "sys/kernel/security/lockdown", "none [integrity] confidentiality");
             write(root, "proc/sys/kernel/kexec_load_disabled", "0");
 
-            Run r = run("status", "--root", root.toString());
+            CliRun r = run("status", "--root", root.toString());
 
             assertThat(r.code()).isZero();
             assertThat(r.out().lines()).containsExactly(
@@ -704,7 +696,7 @@ class CliTests {
             Path root = tmp.resolve("idle");
             write(root, "sys/kernel/kexec_loaded", "0");
 
-            Run r = run("exec", "--plugins", plugins.toString(), "--root", root.toString());
+            CliRun r = run("exec", "--plugins", plugins.toString(), "--root", root.toString());
 
             assertThat(r.code()).isEqualTo(10);
             assertThat(r.err()).isEqualTo("handoff: reboot: no kernel is loaded (/sys/kernel/kexec_loaded is 0): run"
@@ -720,7 +712,7 @@ class CliTests {
 
     @Test
     void loadChecksItsLastWordsOptionsBeforeLoading() {
-        Run r = run("load", "--crash", "--plugins", plugins.toString(), "--kernel", kernel.toString(),
+        CliRun r = run("load", "--crash", "--plugins", plugins.toString(), "--kernel", kernel.toString(),
                 "--watchdog", "start:99999");
         assertThat(r.code()).isEqualTo(11);
         assertThat(r.err()).isEqualTo("handoff: --watchdog: 'start:99999': watchdog seconds must be 1..6553 (100 ms "

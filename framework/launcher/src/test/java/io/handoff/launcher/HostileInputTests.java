@@ -39,14 +39,6 @@ class HostileInputTests {
     RecordingKexec kexec;
     String previousLogDir;
 
-    record Run(int code, String out, String err) {
-        /** The one error line, without its line break. */
-        String line() {
-            assertThat(err.lines().toList()).as(err).hasSize(1);
-            return err.lines().findFirst().orElseThrow();
-        }
-    }
-
     @BeforeEach
     void setUp() throws IOException {
         plugins = Files.createDirectories(tmp.resolve("plugins"));
@@ -76,11 +68,8 @@ class HostileInputTests {
         }
     }
 
-    Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     String[] plan(Path root, String... extra) {
@@ -127,7 +116,7 @@ class HostileInputTests {
             Path root = profileCopy();
             mkfifo(root.resolve("proc/iomem"));
 
-            Run r = run(plan(root));
+            CliRun r = run(plan(root));
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).isEqualTo("handoff: /proc/iomem: is a FIFO, not a regular file, under " + root
@@ -139,7 +128,7 @@ class HostileInputTests {
             Path root = profileCopy();
             mkfifo(root.resolve("proc/cmdline"));
 
-            Run r = run(plan(root, "--reuse-cmdline"));
+            CliRun r = run(plan(root, "--reuse-cmdline"));
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).isEqualTo("handoff: /proc/cmdline: is a FIFO, not a regular file, under " + root
@@ -153,7 +142,7 @@ class HostileInputTests {
             Path outside = Files.writeString(tmp.resolve("elsewhere-iomem"), "00001000-0009fbff : System RAM\n");
             Files.createSymbolicLink(root.resolve("proc/iomem"), outside);
 
-            Run r = run(plan(root));
+            CliRun r = run(plan(root));
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).isEqualTo("handoff: /proc/iomem: a symbolic link out of the profile root " + root
@@ -167,7 +156,7 @@ class HostileInputTests {
                 f.setLength((16L << 20) + 1);
             }
 
-            Run r = run(plan(root));
+            CliRun r = run(plan(root));
 
             assertThat(r.code()).isEqualTo(4);
             assertThat(r.line()).isEqualTo("handoff: /proc/iomem: larger than 16 MiB under " + root
@@ -186,13 +175,13 @@ class HostileInputTests {
             Files.writeString(machine.resolve("proc/cmdline"), "root=/dev/sda1\n");
         }
 
-        Run capture(String dir, String root) {
+        CliRun capture(String dir, String root) {
             return run("capture", dir, "--plugins", plugins.toString(), "--root", root);
         }
 
         @Test
         void itsOwnSourceIsRefusedAndKept() throws IOException {
-            Run r = capture(machine.toString(), machine.toString());
+            CliRun r = capture(machine.toString(), machine.toString());
 
             assertThat(r.code()).isEqualTo(14);
             assertThat(r.line()).isEqualTo("handoff: " + machine + ": is the root being captured ("
@@ -202,7 +191,7 @@ class HostileInputTests {
 
         @Test
         void theLiveRootIntoItselfIsRefused() {
-            Run r = run("capture", "/", "--plugins", plugins.toString());
+            CliRun r = run("capture", "/", "--plugins", plugins.toString());
 
             assertThat(r.code()).isEqualTo(14);
             assertThat(r.line()).isEqualTo("handoff: /: is the root being captured (/); refused: choose another directory");
@@ -211,7 +200,7 @@ class HostileInputTests {
         @ParameterizedTest(name = "{0}")
         @ValueSource(strings = {"/proc/self/profile", "/sys/handoff", "/dev/handoff"})
         void kernelFileSystemsAreRefused(String dir) {
-            Run r = capture(dir, machine.toString());
+            CliRun r = capture(dir, machine.toString());
 
             assertThat(r.code()).isEqualTo(14);
             assertThat(r.line()).isEqualTo("handoff: " + dir + ": inside /" + Path.of(dir).getName(0)
@@ -220,7 +209,7 @@ class HostileInputTests {
 
         @Test
         void aMissingSourceIsRefusedInsteadOfCapturingNothing() {
-            Run r = capture(tmp.resolve("p").toString(), "/nonexistent");
+            CliRun r = capture(tmp.resolve("p").toString(), "/nonexistent");
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).isEqualTo("handoff: /nonexistent: no such directory to capture");
@@ -230,7 +219,7 @@ class HostileInputTests {
         @Test
         void aSourceWithoutProfileFilesIsRefused() throws IOException {
             Path empty = Files.createDirectories(tmp.resolve("empty"));
-            Run r = capture(tmp.resolve("p").toString(), empty.toString());
+            CliRun r = capture(tmp.resolve("p").toString(), empty.toString());
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).isEqualTo("handoff: " + empty.toRealPath() + ": holds none of the files a profile"
@@ -242,7 +231,7 @@ class HostileInputTests {
             Path home = Files.createDirectories(tmp.resolve("home"));
             Files.writeString(home.resolve("thesis.tex"), "mine");
 
-            Run r = capture(home.toString(), machine.toString());
+            CliRun r = capture(home.toString(), machine.toString());
 
             assertThat(r.code()).isEqualTo(12);
             assertThat(r.line()).isEqualTo("handoff: " + home + ": exists, is not empty and holds no earlier capture"
@@ -255,7 +244,7 @@ class HostileInputTests {
             Path profile = tmp.resolve("captured");
             assertThat(capture(profile.toString(), machine.toString()).code()).isZero();
 
-            Run again = capture(profile.toString(), machine.toString());
+            CliRun again = capture(profile.toString(), machine.toString());
 
             assertThat(again.code()).as(again.err()).isZero();
             assertThat(again.out()).startsWith("captured 1 files from " + machine);
@@ -271,7 +260,7 @@ class HostileInputTests {
         @ParameterizedTest
         @ValueSource(strings = {"console=ttyS0 \u001b[31mred", "quiet\nsplash", "x\u007f"})
         void aControlCharacterInAppendIsRefusedByOffset(String append) throws IOException {
-            Run r = run(plan(profileCopy(), "--append", append));
+            CliRun r = run(plan(profileCopy(), "--append", append));
 
             assertThat(r.code()).isEqualTo(11);
             int at = 0;
@@ -288,7 +277,7 @@ class HostileInputTests {
         void aFifoGivenAsKdumpToolsSettingsIsRefusedInsteadOfHanging() throws Exception {
             Path fifo = tmp.resolve("kdump-tools");
             mkfifo(fifo);
-            Run r = run(plan(profileCopy(), "--from", "kdump-tools=" + fifo));
+            CliRun r = run(plan(profileCopy(), "--from", "kdump-tools=" + fifo));
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).isEqualTo("handoff: " + fifo + ": kdump-tools settings do not exist or cannot be"
@@ -299,7 +288,7 @@ class HostileInputTests {
         void aControlCharacterInTheReusedLineIsRefusedNamingTheFile() throws IOException {
             Path root = profileCopy();
             Files.writeString(root.resolve("proc/cmdline"), "BOOT_IMAGE=/vmlinuz \u0007root=/dev/sda\n");
-            Run r = run(plan(root, "--reuse-cmdline"));
+            CliRun r = run(plan(root, "--reuse-cmdline"));
 
             assertThat(r.code()).isEqualTo(11);
             assertThat(r.line()).startsWith("handoff: --reuse-cmdline (" + root + "/proc/cmdline): the command line"
@@ -311,7 +300,7 @@ class HostileInputTests {
     class InternalErrors {
         @Test
         void anUnexpectedExceptionIsOneLineAndTheTraceGoesToALogFile() throws IOException {
-            Run r = run("plan", "--platform", "porty", "--plugins", plugins.toString(), "--root",
+            CliRun r = run("plan", "--platform", "porty", "--plugins", plugins.toString(), "--root",
                     Fixtures.profile("qemu-pc-x86_64-1g").toString(), "--kernel", kernel.toString(), "--out",
                     tmp.resolve("bundle").toString());
 
@@ -339,7 +328,7 @@ class HostileInputTests {
         void anEmptyInitrdIsRefusedByName() throws IOException {
             Path initrd = Files.write(tmp.resolve("empty.initrd"), new byte[0]);
 
-            Run r = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "--initrd", initrd.toString()));
+            CliRun r = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "--initrd", initrd.toString()));
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).isEqualTo("handoff: " + initrd + ": the initrd is empty (0 bytes); refused: pass a"
@@ -350,7 +339,7 @@ class HostileInputTests {
         void anEmptyInitrdIsRefusedBySimulateToo() throws IOException {
             Path initrd = Files.write(tmp.resolve("empty.initrd"), new byte[0]);
 
-            Run r = run("simulate", "--platform", "toy", "--plugins", plugins.toString(), "--root",
+            CliRun r = run("simulate", "--platform", "toy", "--plugins", plugins.toString(), "--root",
                     Fixtures.profile("qemu-pc-x86_64-1g").toString(), "--kernel", kernel.toString(), "--initrd",
                     initrd.toString());
 
@@ -364,7 +353,7 @@ class HostileInputTests {
             List<String> args = new ArrayList<>(List.of(plan(Fixtures.profile("qemu-pc-x86_64-1g"))));
             args.addAll(List.of("--out", "/"));
 
-            Run r = run(args.toArray(String[]::new));
+            CliRun r = run(args.toArray(String[]::new));
 
             assertThat(r.code()).isEqualTo(12);
             assertThat(r.line()).isEqualTo("handoff: /: the file system root cannot be a bundle; choose a directory"
@@ -373,7 +362,7 @@ class HostileInputTests {
 
         @Test
         void anOptionValuePicocliCannotConvertIsAValueError() {
-            Run r = run("simulate", "--hang", "soon");
+            CliRun r = run("simulate", "--hang", "soon");
 
             assertThat(r.code()).isEqualTo(11);
             assertThat(r.line()).isEqualTo("handoff: Invalid value for option '--hang': 'soon' is not an int");
@@ -381,7 +370,7 @@ class HostileInputTests {
 
         @Test
         void anUnknownOptionIsAUsageError() {
-            Run r = run("platforms", "--frobnicate");
+            CliRun r = run("platforms", "--frobnicate");
 
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.err()).isEqualTo("handoff: Unknown option: '--frobnicate'" + System.lineSeparator()
@@ -393,7 +382,7 @@ class HostileInputTests {
     class Configuration {
         @Test
         void aMistypedSettingNamesTheClosestKnownOne() {
-            Run r = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "-D", "handoff.purgatory.budgett=1ms"));
+            CliRun r = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "-D", "handoff.purgatory.budgett=1ms"));
 
             assertThat(r.code()).isEqualTo(11);
             assertThat(r.line()).isEqualTo("handoff: command line: handoff.purgatory.budgett: not a known setting;"
@@ -402,8 +391,8 @@ class HostileInputTests {
 
         @Test
         void aPluginsKeysAreKnownAndATypoInThemIsNot() {
-            Run ok = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "-D", "handoff.platforms.toy.cmdline-max=100"));
-            Run typo = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "-D", "handoff.platforms.toy.cmdline-maxx=100"));
+            CliRun ok = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "-D", "handoff.platforms.toy.cmdline-max=100"));
+            CliRun typo = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "-D", "handoff.platforms.toy.cmdline-maxx=100"));
 
             assertThat(ok.code()).as(ok.err()).isZero();
             assertThat(typo.code()).isEqualTo(11);
@@ -415,7 +404,7 @@ class HostileInputTests {
         void aMistypedSettingInTheFileNamesFileAndLine() throws IOException {
             Path conf = Files.writeString(tmp.resolve("handoff.conf"), "handoff.last-words {\n  retry = 2\n}\n");
 
-            Run r = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "--config", conf.toString()));
+            CliRun r = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "--config", conf.toString()));
 
             assertThat(r.code()).isEqualTo(11);
             assertThat(r.line()).isEqualTo("handoff: " + conf + ":2: handoff.last-words.retry: not a known setting;"
@@ -424,7 +413,7 @@ class HostileInputTests {
 
         @Test
         void aMistypedPlatformOptionNamesTheClosestKnownOne() {
-            Run r = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "-O", "memap=cmdline"));
+            CliRun r = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "-O", "memap=cmdline"));
 
             assertThat(r.code()).isEqualTo(11);
             assertThat(r.line()).isEqualTo("handoff: -O memap: not an option of platform toy (it knows cmdline-max,"
@@ -434,7 +423,7 @@ class HostileInputTests {
         @Test
         void aDigestChunkOfOneByteIsRefusedBeforeAnyHashing() {
             long started = System.nanoTime();
-            Run r = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "-D", "handoff.core.digest-chunk-size=1"));
+            CliRun r = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "-D", "handoff.core.digest-chunk-size=1"));
 
             assertThat(r.code()).isEqualTo(11);
             assertThat(r.line()).isEqualTo("handoff: command line: handoff.core.digest-chunk-size: must be between 4K"
@@ -449,7 +438,7 @@ class HostileInputTests {
         void loadByAUserWhoIsNotRootIsRefusedBeforePlanning() {
             kexec.root = false;
 
-            Run r = run(kexecCommand("load", "--crash", "--kernel", kernel.toString(), "--root",
+            CliRun r = run(kexecCommand("load", "--crash", "--kernel", kernel.toString(), "--root",
                     Fixtures.profile("qemu-pc-x86_64-1g").toString()));
 
             assertThat(r.code()).isEqualTo(13);
@@ -461,22 +450,22 @@ class HostileInputTests {
         @Test
         void statusNamesThePlanALoadLeftAndUnloadForgetsIt() throws IOException {
             Path root = profileCopy();
-            Run load = run(kexecCommand("load", "--crash", "--file-load", "--platform", "toy", "--kernel",
+            CliRun load = run(kexecCommand("load", "--crash", "--file-load", "--platform", "toy", "--kernel",
                     kernel.toString(), "--append", "quiet", "--root", root.toString()));
             assertThat(load.code()).as(load.err()).isZero();
             Files.writeString(root.resolve("sys/kernel/kexec_crash_loaded"), "1\n");
 
-            Run status = run(kexecCommand("status", "--json", "--root", root.toString()));
+            CliRun status = run(kexecCommand("status", "--json", "--root", root.toString()));
 
             assertThat(status.code()).as(status.err()).isZero();
             assertThat(status.out()).contains("\"schema\": \"handoff-status/1\"", "\"platform\": \"toy\"",
                     "\"kernel\": \"" + kernel + "\"", "\"method\": \"kexec_file_load\"",
                     "\"command-line\": \"quiet\"");
-            Run text = run(kexecCommand("status", "--root", root.toString()));
+            CliRun text = run(kexecCommand("status", "--root", root.toString()));
             assertThat(text.out()).contains("crash kernel loaded: yes, planned by the kernel (" + kernel
                     + ", kexec_file_load, since ");
 
-            Run unload = run(kexecCommand("unload", "--crash", "--root", root.toString()));
+            CliRun unload = run(kexecCommand("unload", "--crash", "--root", root.toString()));
             assertThat(unload.code()).as(unload.err()).isZero();
             assertThat(run(kexecCommand("status", "--json", "--root", root.toString())).out())
                     .contains("\"plan\": null").doesNotContain("plan-digest");
@@ -486,7 +475,7 @@ class HostileInputTests {
         void unloadByAUserWhoIsNotRootIsRefused() {
             kexec.root = false;
 
-            Run r = run(kexecCommand("unload", "--crash"));
+            CliRun r = run(kexecCommand("unload", "--crash"));
 
             assertThat(r.code()).isEqualTo(13);
             assertThat(r.line()).isEqualTo("handoff: unload: needs root (CAP_SYS_BOOT): the kernel refuses kexec to"
@@ -501,10 +490,10 @@ class HostileInputTests {
             Files.writeString(idle.resolve("sys/kernel/kexec_loaded"), "1\n");
             kexec.root = false;
 
-            Run refused = run(kexecCommand("exec", "--root", idle.toString()));
+            CliRun refused = run(kexecCommand("exec", "--root", idle.toString()));
             kexec.root = true;
             kexec.rebootErrno = Errno.EINVAL;
-            Run failed = run(kexecCommand("exec", "--root", idle.toString()));
+            CliRun failed = run(kexecCommand("exec", "--root", idle.toString()));
 
             assertThat(refused.code()).isEqualTo(13);
             assertThat(refused.out()).isEmpty();
@@ -519,7 +508,7 @@ class HostileInputTests {
         void statusOnAKernelWithoutKexecSaysNoLoadIsPossible() throws IOException {
             Path bare = Files.createDirectories(tmp.resolve("bare"));
 
-            Run r = run("status", "--root", bare.toString());
+            CliRun r = run("status", "--root", bare.toString());
 
             assertThat(r.code()).isZero();
             assertThat(r.out().lines()).contains(
@@ -532,7 +521,7 @@ class HostileInputTests {
             Path bare = profileCopy();
             kexec.fileLoadErrno = Errno.ENOSYS;
 
-            Run r = run(kexecCommand("load", "--crash", "--file-load", "--kernel", kernel.toString(), "--root",
+            CliRun r = run(kexecCommand("load", "--crash", "--file-load", "--kernel", kernel.toString(), "--root",
                     bare.toString()));
 
             assertThat(r.code()).isEqualTo(10);
@@ -549,7 +538,7 @@ class HostileInputTests {
                             Fixtures.profile("qemu-pc-x86_64-1g").toString())
                     : List.of();
             try (LoadLock held = LoadLock.acquire(lockDir, Duration.ZERO)) {
-                Run r = run(kexecCommand(command, extra.toArray(String[]::new)));
+                CliRun r = run(kexecCommand(command, extra.toArray(String[]::new)));
 
                 assertThat(r.code()).isEqualTo(15);
                 assertThat(r.line()).isEqualTo("handoff: " + lockDir.resolve("load.lock") + ": another handoff process"
@@ -566,8 +555,8 @@ class HostileInputTests {
         void stagingLeftByAnInterruptedPlanIsSweptAndAFailedPlanLeavesNone() throws IOException {
             Path stale = Files.createDirectories(tmp.resolve(".bundle.tmp-999999999-3/segments"));
 
-            Run ok = run(plan(Fixtures.profile("qemu-pc-x86_64-1g")));
-            Run failed = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "--append", "x".repeat(65)));
+            CliRun ok = run(plan(Fixtures.profile("qemu-pc-x86_64-1g")));
+            CliRun failed = run(plan(Fixtures.profile("qemu-pc-x86_64-1g"), "--append", "x".repeat(65)));
 
             assertThat(ok.code()).as(ok.err()).isZero();
             assertThat(failed.code()).isEqualTo(8);

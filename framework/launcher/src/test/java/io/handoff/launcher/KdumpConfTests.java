@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.handoff.core.testing.Fixtures;
 import io.handoff.core.testing.PluginJarBuilder;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -122,14 +120,6 @@ class KdumpConfTests {
     Path conf;
     Path settings;
 
-    record Run(int code, String out, String err) {
-        /** The one error line, without its line break. */
-        String line() {
-            assertThat(err.lines().toList()).as(err).hasSize(1);
-            return err.lines().findFirst().orElseThrow();
-        }
-    }
-
     @BeforeEach
     void setUp() throws IOException {
         plugins = Files.createDirectories(tmp.resolve("plugins"));
@@ -162,22 +152,19 @@ class KdumpConfTests {
         Files.write(machine.resolve("boot/initramfs-" + release + "kdump.img"), new byte[8192]);
     }
 
-    Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     /** handoff plan for the Fedora machine, kernel, initrd and command line left to --from. */
-    Run plan(String... extra) {
+    CliRun plan(String... extra) {
         List<String> a = new ArrayList<>(List.of("plan", "--platform", "toy", "--plugins", plugins.toString(),
                 "--root", root.toString(), "--out", tmp.resolve("bundle").toString()));
         a.addAll(List.of(extra));
         return run(a.toArray(String[]::new));
     }
 
-    Run planFrom(String... extra) {
+    CliRun planFrom(String... extra) {
         List<String> a = new ArrayList<>(List.of("--crash", "--from", "kdump.conf=" + conf + "," + settings));
         a.addAll(List.of(extra));
         return plan(a.toArray(String[]::new));
@@ -194,7 +181,7 @@ class KdumpConfTests {
     class FedoraDefaults {
         @Test
         void aKdumpTakesTheRunningKernelItsKdumpInitrdAndItsCommandLineAsKdumpctlBuildsIt() throws IOException {
-            Run r = planFrom();
+            CliRun r = planFrom();
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(plannedCommandLine()).isEqualTo("BOOT_IMAGE=(hd0,gpt2)/vmlinuz-6.8.5-301.fc40.x86_64 ro"
@@ -206,7 +193,7 @@ class KdumpConfTests {
 
         @Test
         void theManifestCarriesTheSameCommandLineBytes() {
-            Run r = planFrom("--json");
+            CliRun r = planFrom("--json");
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).startsWith("{").contains("\"mode\": \"kdump\"",
@@ -217,7 +204,7 @@ class KdumpConfTests {
 
         @Test
         void aRebootLoadDropsTheSameParametersButLeavesTheCrashAdditionsOut() throws IOException {
-            Run r = plan("--from", "kdump.conf=" + conf + "," + settings);
+            CliRun r = plan("--from", "kdump.conf=" + conf + "," + settings);
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(plannedCommandLine()).isEqualTo("BOOT_IMAGE=(hd0,gpt2)/vmlinuz-6.8.5-301.fc40.x86_64 ro"
@@ -226,7 +213,7 @@ class KdumpConfTests {
 
         @Test
         void withoutTheSysconfigFileKdumpctlsBuiltInValuesApply() throws IOException {
-            Run r = plan("--crash", "--from", "kdump.conf=" + conf + "," + tmp.resolve("no-such-sysconfig"));
+            CliRun r = plan("--crash", "--from", "kdump.conf=" + conf + "," + tmp.resolve("no-such-sysconfig"));
 
             assertThat(r.code()).as(r.err()).isZero();
             // only hugepages, hugepagesz and slub_debug go, with kdumpctl's fixed ones: quiet stays
@@ -238,7 +225,7 @@ class KdumpConfTests {
         void optionsGivenWin() throws IOException {
             Path other = Files.write(tmp.resolve("other.img"), image);
 
-            Run r = planFrom("--kernel", other.toString(), "--append", "quiet");
+            CliRun r = planFrom("--kernel", other.toString(), "--append", "quiet");
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(plannedCommandLine()).isEqualTo("quiet");
@@ -254,7 +241,7 @@ class KdumpConfTests {
             String expected = plannedCommandLine();
             Files.writeString(conf, KDUMP_CONF + directive + "\n");
 
-            Run r = planFrom();
+            CliRun r = planFrom();
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(plannedCommandLine()).isEqualTo(expected);
@@ -282,7 +269,7 @@ class KdumpConfTests {
             Files.write(root.resolve("boot/" + kernel), image);
             Files.write(root.resolve("boot/" + initrd), new byte[4096]);
 
-            Run r = planFrom();
+            CliRun r = planFrom();
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(Files.readString(tmp.resolve("bundle/plan.txt"))).contains(
@@ -296,7 +283,7 @@ class KdumpConfTests {
             Path state = Files.createDirectories(root.resolve("var/lib/kdump"));
             Files.write(state.resolve("initramfs-" + RELEASE + "kdump.img"), new byte[4096]);
 
-            Run r = planFrom();
+            CliRun r = planFrom();
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(Files.readString(tmp.resolve("bundle/plan.txt")))
@@ -324,7 +311,7 @@ class KdumpConfTests {
                 throws IOException {
             Files.writeString(settings, sysconfig("", commandLine, remove, append));
 
-            Run r = planFrom();
+            CliRun r = planFrom();
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(plannedCommandLine()).isEqualTo(planned);
@@ -338,7 +325,7 @@ class KdumpConfTests {
         void aMissingKdumpConfIsRefused() {
             Path missing = tmp.resolve("no-kdump.conf");
 
-            Run r = plan("--crash", "--from", "kdump.conf=" + missing + "," + settings);
+            CliRun r = plan("--crash", "--from", "kdump.conf=" + missing + "," + settings);
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).isEqualTo("handoff: " + missing + ": kdump.conf settings do not exist or cannot be"
@@ -349,7 +336,7 @@ class KdumpConfTests {
         void aFifoAsKdumpConfIsRefusedInsteadOfHanging() throws Exception {
             HostileInputTests.mkfifo(conf);
 
-            Run r = planFrom();
+            CliRun r = planFrom();
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).isEqualTo("handoff: " + conf + ": kdump.conf settings do not exist or cannot be"
@@ -360,7 +347,7 @@ class KdumpConfTests {
         void aFifoAsSysconfigIsRefusedInsteadOfHanging() throws Exception {
             HostileInputTests.mkfifo(settings);
 
-            Run r = planFrom();
+            CliRun r = planFrom();
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).isEqualTo("handoff: " + settings + ": kdump sysconfig settings do not exist or"
@@ -371,7 +358,7 @@ class KdumpConfTests {
         void aValueThatNeedsTheShellIsRefusedByFileLineAndVariable() throws IOException {
             Files.writeString(settings, "# kdump\nKDUMP_COMMANDLINE_APPEND=\"irqpoll $EXTRA\"\n");
 
-            Run r = planFrom();
+            CliRun r = planFrom();
 
             assertThat(r.code()).isEqualTo(11);
             assertThat(r.line()).isEqualTo("handoff: " + settings + ":2: KDUMP_COMMANDLINE_APPEND needs the shell"
@@ -383,7 +370,7 @@ class KdumpConfTests {
         void aKernelVersionThatIsNoFileNameIsRefused(String version) throws IOException {
             Files.writeString(settings, "KDUMP_IMG=vmlinuz\nKDUMP_KERNELVER='" + version + "'\n");
 
-            Run r = planFrom();
+            CliRun r = planFrom();
 
             assertThat(r.code()).isEqualTo(11);
             assertThat(r.line()).isEqualTo("handoff: " + settings + ":2: KDUMP_KERNELVER (" + version + ") is not a"
@@ -394,7 +381,7 @@ class KdumpConfTests {
         void anUnknownRunningKernelSaysToSetTheVersion() throws IOException {
             Files.delete(root.resolve("proc/sys/kernel/osrelease"));
 
-            Run r = planFrom();
+            CliRun r = planFrom();
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).startsWith("handoff: /proc/sys/kernel/osrelease: ")
@@ -405,7 +392,7 @@ class KdumpConfTests {
         void aMissingKernelIsRefusedNamingIt() throws IOException {
             Files.delete(root.resolve("boot/vmlinuz-" + RELEASE));
 
-            Run r = planFrom();
+            CliRun r = planFrom();
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.line()).contains(root.resolve("boot/vmlinuz-" + RELEASE).toString());
@@ -414,7 +401,7 @@ class KdumpConfTests {
         @ParameterizedTest
         @ValueSource(strings = {"kdump.conf=", "kdump.conf=a,", "kdump.conf=,b", "kdump.conf=a,b,c", "kdump-conf"})
         void aMalformedSourceIsAUsageError(String source) {
-            Run r = plan("--from", source);
+            CliRun r = plan("--from", source);
 
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.line()).isEqualTo("handoff: --from " + source + ": not a settings source (kdump-tools,"

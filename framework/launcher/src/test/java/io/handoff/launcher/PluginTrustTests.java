@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.handoff.core.testing.PluginJarBuilder;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,21 +28,15 @@ class PluginTrustTests {
         Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     @Test
     void unloadRefusesAWorldWritablePluginDirectory() throws IOException {
         Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        Run r = run("unload", "--crash", "--plugins", plugins.toString());
+        CliRun r = run("unload", "--crash", "--plugins", plugins.toString());
 
         assertThat(r.code()).as(r.err()).isEqualTo(14);
         assertThat(r.err()).isEqualTo("handoff: " + plugins + ": plugin directory is world-writable; fix the"
@@ -56,7 +48,7 @@ class PluginTrustTests {
         Path jar = PluginJarBuilder.corruptJar(plugins, "some.jar");
         Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-rw-r--"));
 
-        Run r = run("load", "--crash", "--plugins", plugins.toString(), "--kernel", jar.toString());
+        CliRun r = run("load", "--crash", "--plugins", plugins.toString(), "--kernel", jar.toString());
 
         assertThat(r.code()).as(r.err()).isEqualTo(14);
         assertThat(r.err()).startsWith("handoff: " + jar + ": plugin file is group-writable;")
@@ -69,7 +61,7 @@ class PluginTrustTests {
         Path jar = PluginJarBuilder.corruptJar(plugins, "theirs.jar");
         Files.setAttribute(jar, "unix:uid", 4242);
 
-        Run r = run("exec", "--plugins", plugins.toString());
+        CliRun r = run("exec", "--plugins", plugins.toString());
 
         assertThat(r.code()).as(r.err()).isEqualTo(14);
         assertThat(r.err()).isEqualTo("handoff: " + jar + ": plugin file is owned by uid 4242, not by root; fix the"
@@ -95,7 +87,7 @@ class PluginTrustTests {
     void theOverrideWarnsAndGoesOn() throws IOException {
         Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        Run r = run("unload", "--crash", "--allow-untrusted-plugins", "--plugins", plugins.toString());
+        CliRun r = run("unload", "--crash", "--allow-untrusted-plugins", "--plugins", plugins.toString());
 
         // no plugin in the directory: the command goes on and stops where a platform for this host is needed
         assertThat(r.code()).as(r.err()).isEqualTo(10);
@@ -107,7 +99,7 @@ class PluginTrustTests {
     void planDoesNotCheckTrust() throws IOException {
         Files.setPosixFilePermissions(plugins, PosixFilePermissions.fromString("rwxrwxrwx"));
 
-        Run r = run("platforms", "--plugins", plugins.toString());
+        CliRun r = run("platforms", "--plugins", plugins.toString());
 
         assertThat(r.code()).as(r.err()).isZero();
     }
@@ -116,7 +108,7 @@ class PluginTrustTests {
     void aBrokenPluginJarIsReportedOnceOnOneLine() {
         PluginJarBuilder.corruptJar(plugins, "broken.jar");
 
-        Run r = run("platforms", "--plugins", plugins.toString());
+        CliRun r = run("platforms", "--plugins", plugins.toString());
 
         assertThat(r.code()).isZero();
         assertThat(r.err().lines().toList()).singleElement().asString()

@@ -6,8 +6,6 @@ import io.handoff.core.testing.Fixtures;
 import io.handoff.core.testing.PluginJarBuilder;
 import io.handoff.core.testing.ToyArchitectureSource;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -67,9 +65,6 @@ class SimulateCommandTests {
     Path purgatory;
     String previous;
 
-    record Run(int code, String out, String err) {
-    }
-
     @BeforeEach
     void setUp() throws Exception {
         plugins = Files.createDirectories(tmp.resolve("plugins"));
@@ -90,24 +85,21 @@ class SimulateCommandTests {
         }
     }
 
-    Run run(String... extra) {
+    CliRun run(String... extra) {
         return runOn(Fixtures.profile("qemu-pc-x86_64-1g"), extra);
     }
 
-    Run runOn(Path root, String... extra) {
+    CliRun runOn(Path root, String... extra) {
         List<String> args = new ArrayList<>(List.of("simulate", "--plugins", plugins.toString(), "--root",
                 root.toString(), "--kernel", kernel.toString(),
                 "-O", "purgatory=" + purgatory));
         args.addAll(List.of(extra));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     @Test
     void printsThePlanTheStepsTheConsoleTheJumpAndThatItWasSimulated() {
-        Run r = run();
+        CliRun r = run();
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("Planned: a kdump load", "Crash region: 0x2e000000-0x3dffffff",
                 "console", "print", "jump", "handed off",
@@ -122,7 +114,7 @@ class SimulateCommandTests {
 
     @Test
     void jsonCarriesThePlanTheTimelineAndTheConsoleWithVirtualTimes() {
-        Run r = run("--json");
+        CliRun r = run("--json");
 
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).startsWith("{\n  \"schema\": \"handoff-simulate/1\",")
@@ -137,7 +129,7 @@ class SimulateCommandTests {
 
     @Test
     void faultsAreInjectedAndNamed() {
-        Run r = run("--uart", "stuck", "--rtc", "frozen", "--corrupt", "kernel:0x10");
+        CliRun r = run("--uart", "stuck", "--rtc", "frozen", "--corrupt", "kernel:0x10");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("fault: the UART at 0x3f8 never empties its transmitter",
                 "fault: the CMOS RTC is frozen", "corrupted the byte at 0x2e000010 (kernel data + 0x10): 0x00 -> 0xff",
@@ -162,7 +154,7 @@ class SimulateCommandTests {
 
     @Test
     void aUefiProfileGivesTheMachineRuntimeServicesAndEfiFaultsAreNamed() throws IOException {
-        Run r = runOn(uefiProfile(), "--efi", "set-variable:fail", "--efi", "reset-system:hang");
+        CliRun r = runOn(uefiProfile(), "--efi", "set-variable:fail", "--efi", "reset-system:hang");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("UEFI firmware: EFI_RUNTIME_SERVICES at 0x3fbecb98; SetVariable at virtual "
                         + "0xfffffffeff1f4180, ResetSystem at virtual 0xfffffffeff1f61a0",
@@ -173,7 +165,7 @@ class SimulateCommandTests {
 
     @Test
     void efiFaultsOnAMachineWithoutUefiAreIgnoredAndSaidSo() {
-        Run r = run("--efi", "set-variable:fail");
+        CliRun r = run("--efi", "set-variable:fail");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("EFI faults ignored: the machine has no UEFI firmware");
     }
@@ -184,7 +176,7 @@ class SimulateCommandTests {
         "set-variable:explode|--efi 'explode' is not an EFI fault; expected fail, return or hang",
         "set-var:fail|--efi 'set-var' is not a runtime service; expected one of get-time, set-time"})
     void badEfiFaultsAreUsageErrors(String value, String message) {
-        Run r = run("--efi", value);
+        CliRun r = run("--efi", value);
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains(message);
     }
@@ -195,7 +187,7 @@ class SimulateCommandTests {
         "--corrupt, kernel, 2, '--corrupt kernel: expected SEGMENT:OFFSET'",
         "--corrupt, initrd:0, 2, '--corrupt initrd:0x0: no segment ''initrd'''"})
     void badFaultOptionsAreUsageErrors(String option, String value, int code, String message) {
-        Run r = run(option, value);
+        CliRun r = run(option, value);
         assertThat(r.code()).isEqualTo(code);
         assertThat(r.err()).contains(message);
     }
@@ -233,7 +225,7 @@ class SimulateCommandTests {
 
         @Test
         void withoutRootThePlatformsFirstBundledProfileIsTheMachine() {
-            Run r = simulate("--plugins", profiled.toString(), "--kernel", kernel.toString(), "-O",
+            CliRun r = simulate("--plugins", profiled.toString(), "--kernel", kernel.toString(), "-O",
                     "purgatory=" + purgatory);
 
             assertThat(r.code()).as(r.err()).isZero();
@@ -242,7 +234,7 @@ class SimulateCommandTests {
 
         @Test
         void aPlatformWithoutBundledProfilesNeedsRoot() {
-            Run r = simulate("--plugins", plugins.toString(), "--kernel", kernel.toString());
+            CliRun r = simulate("--plugins", plugins.toString(), "--kernel", kernel.toString());
 
             assertThat(r.code()).isEqualTo(2);
             assertThat(r.err()).isEqualTo("handoff: platform toy ships no machine profile; pass --root DIR"
@@ -251,7 +243,7 @@ class SimulateCommandTests {
 
         @Test
         void withoutKernelAPlatformNotRunOnThisHostAndWithoutDebianPackageNeedsKernel() {
-            Run r = simulate("--plugins", profiled.toString(), "-O", "purgatory=" + purgatory);
+            CliRun r = simulate("--plugins", profiled.toString(), "-O", "purgatory=" + purgatory);
 
             assertThat(r.code()).isEqualTo(3);
             assertThat(r.err()).isEqualTo("handoff: this host does not run toy and platform toy names no Debian kernel"
@@ -288,7 +280,7 @@ class SimulateCommandTests {
                     .extension("com.example.toy.ToyPlatform").resources("profiles/toy-machine/", machine)
                     .build(jarred);
 
-            Run r = simulate("--plugins", jarred.toString(), "-O", "purgatory=" + purgatory);
+            CliRun r = simulate("--plugins", jarred.toString(), "-O", "purgatory=" + purgatory);
 
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("Crash region: 0x2e000000-0x3dffffff", "handed off");
@@ -303,7 +295,7 @@ class SimulateCommandTests {
                     .extension("com.example.toy.ToyPlatform").resources("profiles/toy-machine/", machine)
                     .resource("profiles/toy-machine/../../escaped", "x").build(jarred);
 
-            Run r = simulate("--plugins", jarred.toString(), "--root", "toy-machine", "--kernel", kernel.toString(),
+            CliRun r = simulate("--plugins", jarred.toString(), "--root", "toy-machine", "--kernel", kernel.toString(),
                     "-O", "purgatory=" + purgatory);
 
             assertThat(r.code()).isEqualTo(14);
@@ -312,19 +304,16 @@ class SimulateCommandTests {
         }
     }
 
-    Run simulate(String... args) {
+    CliRun simulate(String... args) {
         List<String> all = new ArrayList<>(List.of("simulate"));
         all.addAll(List.of(args));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+        return CliRun.of(all.toArray(String[]::new));
     }
 
     @Test
     void withoutARuntimeItSaysSoWithExitCode10() {
         System.setProperty("handoff.purgatory.host", tmp.resolve("missing.so").toString());
-        Run r = run();
+        CliRun r = run();
         assertThat(r.code()).isEqualTo(10);
         assertThat(r.err()).contains("missing.so: no purgatory host library there");
     }

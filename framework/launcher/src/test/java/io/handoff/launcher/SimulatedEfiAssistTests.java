@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.handoff.core.testing.Fixtures;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,29 +46,19 @@ class SimulatedEfiAssistTests {
         }
     }
 
-    /** What {@code handoff simulate} printed and returned. */
-    record Run(int code, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
-    }
-
-    Run simulate(String... extra) {
+    CliRun simulate(String... extra) {
         List<String> args = new ArrayList<>(List.of("simulate", "--plugins", plugins.toString(), "--root",
                 Fixtures.bundledProfile("qemu-q35-ovmf-x86_64-2g").toString(), "--kernel", kernel.toString(),
                 "--assist", "efi-warm-reboot"));
         args.addAll(List.of(extra));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     @Nested
     class WhenTheFirmwareBehaves {
         @Test
         void thePlanShowsTheRecordTheMarkerAndThePageTables() {
-            Run run = simulate();
+            CliRun run = simulate();
             assertThat(run.code()).as(run.err()).isZero();
             assertThat(run.lines()).contains("Crash assist efi-warm-reboot:",
                     "  assist: efi-warm-reboot: BootNext=Boot4846, then ResetSystem(EfiResetWarm); fallback: classic "
@@ -86,7 +74,7 @@ class SimulatedEfiAssistTests {
 
         @Test
         void purgatorySetsBootNextToTheResumeEntryAndResetsWarm() {
-            Run run = simulate();
+            CliRun run = simulate();
             assertThat(run.code()).as(run.err()).isZero();
             assertThat(run.out()).contains(
                     "EFI SetVariable(BootNext-8be4df61-93ca-11d2-aa0d-00e098032b8c: attributes 0x7, 2 bytes 46 48) -> "
@@ -109,7 +97,7 @@ class SimulatedEfiAssistTests {
     class WhenTheFirmwareFails {
         @Test
         void aFailedSetVariableSkipsTheResetAndFallsBackToClassicKdump() {
-            Run run = simulate("--efi", "set-variable:fail");
+            CliRun run = simulate("--efi", "set-variable:fail");
             assertThat(run.code()).as(run.err()).isZero();
             assertThat(run.out()).contains("-> 0x8000000000000007",
                     "(efi-call-x86_64) skipped: the step before did not succeed",
@@ -120,7 +108,7 @@ class SimulatedEfiAssistTests {
 
         @Test
         void aResetSystemThatReturnsFallsBackToClassicKdump() {
-            Run run = simulate("--efi", "reset-system:return");
+            CliRun run = simulate("--efi", "reset-system:return");
             assertThat(run.code()).as(run.err()).isZero();
             assertThat(run.out()).contains("(efi-call-x86_64) failed: EFI ResetSystem returned 0x0",
                     "handoff: the firmware path did not reset the machine; classic kdump",
@@ -129,7 +117,7 @@ class SimulatedEfiAssistTests {
 
         @Test
         void aCorruptedKernelTakesTheFirmwarePathFromTheFallbackAndThenPortCf9() {
-            Run run = simulate("--corrupt", "kernel:0x100", "--efi", "reset-system:return");
+            CliRun run = simulate("--corrupt", "kernel:0x100", "--efi", "reset-system:return");
             assertThat(run.code()).as(run.err()).isZero();
             assertThat(run.out()).contains("handoff: the capture kernel in memory is unusable; EFI-assisted dump from "
                             + "the disk",
@@ -145,14 +133,11 @@ class SimulatedEfiAssistTests {
     class Refusals {
         @Test
         void anAssistOptionTheAssistDoesNotReadIsRefusedNamingTheKnownOnes() {
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int code = Main.run(new String[] {"plan", "--plugins", plugins.toString(), "--root",
+            CliRun r = CliRun.of("plan", "--plugins", plugins.toString(), "--root",
                 Fixtures.bundledProfile("qemu-q35-ovmf-x86_64-2g").toString(), "--kernel", kernel.toString(), "--crash",
-                "--assist", "efi-warm-reboot", "--assist-option", "eps=/boot/efi", "--out", tmp.resolve("b").toString()},
-                    new PrintWriter(out, true), new PrintWriter(err, true));
-            assertThat(code).isEqualTo(io.handoff.api.FailureKind.USAGE.exitCode());
-            assertThat(err.toString()).contains("--assist-option eps: not an option of assist efi-warm-reboot (it knows "
+                "--assist", "efi-warm-reboot", "--assist-option", "eps=/boot/efi", "--out", tmp.resolve("b").toString());
+            assertThat(r.code()).isEqualTo(io.handoff.api.FailureKind.USAGE.exitCode());
+            assertThat(r.err()).contains("--assist-option eps: not an option of assist efi-warm-reboot (it knows "
                     + "esp); did you mean esp?");
         }
 
@@ -161,11 +146,9 @@ class SimulatedEfiAssistTests {
             List<String> args = List.of("simulate", "--plugins", plugins.toString(), "--root",
                     Fixtures.profile("qemu-pc-x86_64-1g").toString(), "--kernel", kernel.toString(), "--assist",
                     "efi-warm-reboot");
-            StringWriter out = new StringWriter();
-            StringWriter err = new StringWriter();
-            int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
-            assertThat(code).isNotZero();
-            assertThat(err.toString()).contains("efi-warm-reboot").contains("UEFI");
+            CliRun r = CliRun.of(args.toArray(String[]::new));
+            assertThat(r.code()).isNotZero();
+            assertThat(r.err()).contains("efi-warm-reboot").contains("UEFI");
         }
     }
 }
